@@ -17,3 +17,7 @@ export const IDB_STORE = "snapshots";
 
 /** Version of the stored snapshot format; migrations.ts upgrades older ones. */
 export const SNAPSHOT_VERSION = 1;
+
+/** DOM facts of the LiveView client that live-stash relies on. */
+export const MAIN_VIEW_SELECTOR = "[data-phx-main]";
+export const CONNECTED_CLASS = "phx-connected";

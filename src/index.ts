@@ -1,0 +1,19 @@
+// The public surface of `live-stash`.
+import { createLiveStash, type ParamsFunction, type ParamsInput } from "./live-stash";
+import type { LiveStashOptions } from "./options";
+
+/**
+ * The one line a Phoenix app adds:
+ * `new LiveSocket("/live", Socket, { params: initLiveStash({ _csrf_token: csrfToken }) })`.
+ * Returns LiveSocket's `params` function; each view's stash goes only into its own join params.
+ */
+export default function initLiveStash(params?: ParamsInput, options?: LiveStashOptions): ParamsFunction {
+  return createLiveStash(params, options).params;
+}
+
+export { initLiveStash, createLiveStash };
+export type { ConnectParams, LiveStash, ParamsFunction, ParamsInput, StashEntryInfo } from "./live-stash";
+export type { LiveStashOptions } from "./options";
+export { LiveStashError, type LiveStashErrorCode, type ErrorHandler } from "./errors";
+export type { StashStorage, StorageName } from "./storage/types";
+export { EVENTS, PARAM_KEY, RESTORED_KEY, type StashEventName, type StashKind, type StashParams } from "./protocol";

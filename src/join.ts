@@ -1,0 +1,47 @@
+// Deciding what a joining view gets. A view gets only its own entry: the one saved while this very
+// element was on the page (a reconnect), or, on a restored page that opted in, the entry its
+// predecessor saved on the same path before the reload.
+import { MAIN_VIEW_SELECTOR } from "./constants";
+import type { Mirror } from "./mirror";
+import { RESTORED_KEY, type StashParams } from "./protocol";
+import type { Entry } from "./record";
+
+export interface JoinState {
+  mirror: Mirror;
+  /** The element each entry was saved for. A live navigation reuses the id on a new element. */
+  owners: Map<string, Element>;
+  /** Ids whose entry came from storage and has not been replaced by a push on this page. */
+  stored: Set<string>;
+  /** Ids that already joined on this page: only a first join may adopt an unowned entry. */
+  joined: Set<string>;
+  replayable: (entry: Entry) => boolean;
+}
+
+export type JoinParams = StashParams | (StashParams & { [RESTORED_KEY]: true }) | Record<string, never>;
+
+export function paramsForJoin(state: JoinState, el: Element): JoinParams {
+  const { id } = el;
+  const firstJoin = !state.joined.has(id);
+  state.joined.add(id);
+  if (firstJoin && !state.mirror.has(id) && el.matches(MAIN_VIEW_SELECTOR)) adoptStoredMain(state, id);
+  const entry = state.mirror.get(id);
+  if (!entry) return {};
+  if (firstJoin && !state.owners.has(id) && (!state.stored.has(id) || state.replayable(entry))) {
+    state.owners.set(id, el);
+  }
+  if (state.owners.get(id) !== el) return {};
+  return state.stored.has(id) ? { ...entry.params, [RESTORED_KEY]: true } : { ...entry.params };
+}
+
+/** The main view's id is new on every page load, so its stored entry is found by role and path. */
+function adoptStoredMain(state: JoinState, id: string): void {
+  for (const oldId of state.stored) {
+    const entry = state.mirror.get(oldId);
+    if (!entry?.main || state.owners.has(oldId) || !state.replayable(entry)) continue;
+    state.mirror.delete(oldId);
+    state.stored.delete(oldId);
+    state.mirror.set(id, entry);
+    state.stored.add(id);
+    return;
+  }
+}

@@ -1,0 +1,49 @@
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_TTL_SECONDS } from "./constants";
+import { LiveStashError, type ErrorHandler } from "./errors";
+import type { StashStorage } from "./storage/types";
+import { z } from "./zod";
+
+const isStorage = (value: unknown): value is StashStorage =>
+  typeof value === "object" &&
+  value !== null &&
+  ["getItem", "setItem", "removeItem"].every(
+    (method) => typeof (value as Record<string, unknown>)[method] === "function",
+  );
+
+const positive = () => z.optional(z.number().check(z.positive()));
+
+export const optionsSchema = z.object({
+  /** Where stashes are kept between page loads. Default `"session"`. */
+  storage: z.optional(
+    z.union([z.enum(["memory", "session", "indexeddb"]), z.custom<StashStorage>(isStorage)]),
+  ),
+  /** Seconds an entry stays replayable after its view was last seen. Default 300, as the server. */
+  ttl: positive(),
+  /** Replay stashes after a reload, back/forward restore or tab discard, on the same path. */
+  recoverAfterReload: z.optional(z.boolean()),
+  maxEntries: z.optional(z.int().check(z.positive())),
+  maxBytes: positive(),
+  /** Called with each kind of failure once. Default: one `console.warn`. */
+  onError: z.optional(z.custom<ErrorHandler>((value) => typeof value === "function")),
+});
+
+export type LiveStashOptions = z.input<typeof optionsSchema>;
+export type ResolvedOptions = ReturnType<typeof resolveOptions>;
+
+/** Options are the developer's input: a mistake throws at start-up with what to fix. */
+export function resolveOptions(input: unknown = {}) {
+  const parsed = optionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join(".") || "options");
+    throw new LiveStashError("options", `invalid option(s): ${fields.join(", ")}`);
+  }
+  const options = parsed.data;
+  return {
+    storage: options.storage ?? "session",
+    ttlMs: (options.ttl ?? DEFAULT_TTL_SECONDS) * 1000,
+    recoverAfterReload: options.recoverAfterReload ?? false,
+    maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    onError: options.onError,
+  };
+}

@@ -1,0 +1,55 @@
+// Turning the mirror into a stored snapshot and back. Reading is where stored garbage is caught:
+// whatever fails its schema or has expired is left out and reported, never replayed.
+import { SNAPSHOT_VERSION } from "./constants";
+import type { Report } from "./errors";
+import { migrate } from "./migrations";
+import { entrySchema, entrySize, snapshotSchema, type Entry, type Snapshot } from "./record";
+
+export const isExpired = (entry: Entry, now: number, ttlMs: number): boolean =>
+  now - entry.seenAt > ttlMs;
+
+/** The newest entries that fit in `maxBytes`; the rest stay in memory only. */
+export function buildSnapshot(
+  entries: Array<[string, Entry]>,
+  now: number,
+  maxBytes: number,
+  report: Report,
+): Snapshot | undefined {
+  const kept: Record<string, Entry> = {};
+  let bytes = 0;
+  let any = false;
+  for (const [id, entry] of [...entries].sort(([, a], [, b]) => b.savedAt - a.savedAt)) {
+    bytes += entrySize(entry);
+    if (bytes > maxBytes) {
+      report("budget", `stashes over ${maxBytes} bytes are kept in memory only`);
+      break;
+    }
+    kept[id] = entry;
+    any = true;
+  }
+  return any ? { v: SNAPSHOT_VERSION, savedAt: now, entries: kept } : undefined;
+}
+
+export interface ReadResult {
+  entries: Array<[string, Entry]>;
+  /** Something stored was dropped: the stored copy should be rewritten without it. */
+  dirty: boolean;
+}
+
+export function readSnapshot(raw: unknown, now: number, ttlMs: number, report: Report): ReadResult {
+  if (raw === undefined || raw === null) return { entries: [], dirty: false };
+  const snapshot = snapshotSchema.safeParse(migrate(raw));
+  if (!snapshot.success) {
+    report("stored", "dropped an unreadable stored snapshot");
+    return { entries: [], dirty: true };
+  }
+  const entries: Array<[string, Entry]> = [];
+  let dirty = false;
+  for (const [id, value] of Object.entries(snapshot.data.entries)) {
+    const entry = entrySchema.safeParse(value);
+    if (!entry.success) report("stored", "dropped an unreadable stored entry");
+    if (entry.success && !isExpired(entry.data, now, ttlMs)) entries.push([id, entry.data]);
+    else dirty = true;
+  }
+  return { entries, dirty };
+}

@@ -1,0 +1,42 @@
+// IndexedDB is shared by every tab of an origin, so a tab keys its snapshot by an id kept in its
+// own sessionStorage. A duplicated tab copies sessionStorage, id included: the copy must notice
+// and take a new id, or two live tabs would read and overwrite each other's stashes.
+import { TAB_KEY } from "./constants";
+import { z } from "./zod";
+
+const tabSchema = z.object({ id: z.string(), live: z.boolean() });
+
+export function newTabId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function readTab(storage: Storage): z.infer<typeof tabSchema> | undefined {
+  try {
+    const parsed = tabSchema.safeParse(JSON.parse(storage.getItem(TAB_KEY) ?? "null"));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The id is still marked live when a page starts only if another page holds it: this one is a
+ * duplicate. A reload or a back/forward load follows a `pagehide` that marked it free. A discarded
+ * tab never ran `pagehide`, so its restore keeps the id too.
+ */
+export function claimTab(storage: Storage | undefined, wasDiscarded: boolean) {
+  const previous = storage && readTab(storage);
+  const reuse = previous !== undefined && (!previous.live || wasDiscarded);
+  const id = reuse ? previous.id : newTabId();
+  markTab(storage, id, true);
+  return { id, duplicateOf: previous && !reuse ? previous.id : undefined };
+}
+
+export function markTab(storage: Storage | undefined, id: string, live: boolean): void {
+  try {
+    storage?.setItem(TAB_KEY, JSON.stringify({ id, live }));
+  } catch {
+    // Without sessionStorage a tab is simply a new tab on every load.
+  }
+}

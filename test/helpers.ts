@@ -1,0 +1,42 @@
+import { vi } from "vitest";
+import { createLiveStash, type LiveStash, type LiveStashOptions, type ParamsInput } from "../src/index";
+import { WINDOW_EVENT_PREFIX } from "../src/protocol";
+
+const live: LiveStash[] = [];
+
+/** A LiveStash that the test teardown disposes, with errors collected instead of warned. */
+export function stash(options: LiveStashOptions = {}, params: ParamsInput = { _csrf_token: "csrf" }) {
+  const errors: Error[] = [];
+  const instance = createLiveStash(params, { onError: (error) => errors.push(error), ...options });
+  live.push(instance);
+  return Object.assign(instance, { errors });
+}
+
+export function disposeAll(): void {
+  live.splice(0).forEach((instance) => instance.dispose());
+}
+
+/** Puts a LiveView root container on the page, as the dead render does. */
+export function view(id: string, { main = false, connected = true } = {}): HTMLElement {
+  const el = document.createElement("div");
+  el.id = id;
+  el.setAttribute("data-phx-session", "session-token");
+  if (main) el.setAttribute("data-phx-main", "");
+  if (connected) el.classList.add("phx-connected");
+  document.body.append(el);
+  return el;
+}
+
+/** What LiveView does with `push_event(socket, name, payload)`. */
+export function push(name: string, detail: unknown): void {
+  window.dispatchEvent(new CustomEvent(WINDOW_EVENT_PREFIX + name, { detail, bubbles: true, cancelable: true }));
+}
+
+export function navigationType(type: "navigate" | "reload" | "back_forward"): void {
+  vi.spyOn(performance, "getEntriesByType").mockReturnValue([{ type } as unknown as PerformanceEntry]);
+}
+
+/** The join params LiveView would send for `el`, stash part only. */
+export const joinStash = (instance: LiveStash, el: HTMLElement) => instance.params(el).liveStash;
+
+export const TOKEN = "SFMyNTY.g2gDbQAAAC-token.signature";
