@@ -1,0 +1,174 @@
+defmodule LiveStash do
+  @moduledoc """
+  Stash chosen LiveView assigns and recover them after the socket reconnects.
+
+      defmodule MyAppWeb.CounterLive do
+        use MyAppWeb, :live_view
+        use LiveStash, stored_keys: [:count]
+
+        def mount(_params, _session, socket) do
+          case LiveStash.recover_state(socket) do
+            {:recovered, socket} -> {:ok, socket}
+            {_status, socket} -> {:ok, assign(socket, :count, 0)}
+          end
+        end
+
+        def handle_event("inc", _, socket) do
+          {:noreply, socket |> assign(:count, socket.assigns.count + 1) |> LiveStash.stash()}
+        end
+      end
+
+  See the README for options, statuses and adapters.
+  """
+
+  alias LiveStash.{ConnectParams, KeepAlive, Options, Record, Secret, State}
+
+  require Logger
+
+  @type status :: :recovered | :new | :not_found | :error
+
+  @doc """
+  Registers LiveStash's `on_mount` hook. Options are checked when the module compiles
+  and again on mount; see `LiveStash.Options`.
+  """
+  defmacro __using__(opts) do
+    quote bind_quoted: [opts: opts] do
+      # Fail the build on a typo instead of the first request.
+      LiveStash.Options.validate!(opts)
+      require Phoenix.LiveView
+      Phoenix.LiveView.on_mount({LiveStash, opts})
+    end
+  end
+
+  @doc false
+  def on_mount(opts, _params, session, socket) do
+    options = Options.validate!(opts)
+    state = %State{options: options, secret: Secret.derive(options, session)}
+
+    socket =
+      if Phoenix.LiveView.connected?(socket) do
+        mount_connected(socket, state)
+      else
+        State.put(socket, state)
+      end
+
+    {:cont, socket}
+  end
+
+  defp mount_connected(socket, %State{options: options} = state) do
+    incoming = ConnectParams.parse(Phoenix.LiveView.get_connect_params(socket))
+    restored? = incoming.restored? and options.recover_after_reload
+
+    state = %State{
+      state
+      | connected?: true,
+        incoming: incoming,
+        fresh?: not (incoming.reconnected? or restored?)
+    }
+
+    {socket, state} = options.adapter.mount(socket, state)
+    {socket, state} = KeepAlive.attach(socket, state)
+
+    socket =
+      if options.auto_stash,
+        do: Phoenix.LiveView.attach_hook(socket, :live_stash_auto_stash, :after_render, &stash/1),
+        else: socket
+
+    State.put(socket, state)
+  end
+
+  @doc """
+  Stores the `:stored_keys` assigns, unless they are unchanged since the last stash.
+  A no-op before the socket is connected.
+  """
+  @spec stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
+  def stash(socket) do
+    state = State.fetch!(socket, :stash)
+
+    if state.connected? do
+      assigns = Map.take(socket.assigns, state.options.stored_keys)
+      fingerprint = LiveStash.Fingerprint.of(assigns)
+
+      if fingerprint == state.fingerprint,
+        do: socket,
+        else: write(socket, state, assigns, fingerprint)
+    else
+      socket
+    end
+  end
+
+  defp write(socket, state, assigns, fingerprint) do
+    record = Record.new(assigns, socket.view, state.options.version)
+
+    case state.options.adapter.put(socket, state, record) do
+      {:ok, socket} ->
+        State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
+
+      {:error, reason} ->
+        Logger.warning("LiveStash could not stash #{inspect(socket.view)}: #{inspect(reason)}")
+        socket
+    end
+  end
+
+  @doc """
+  Recovers the stashed assigns into the socket. Call it from `mount/3`.
+
+  Returns `{status, socket}`:
+
+    * `:recovered` - the stashed assigns were assigned
+    * `:new` - a first mount (or not connected yet): there is nothing to recover
+    * `:not_found` - a reconnect, but nothing (unexpired) is stashed
+    * `:error` - the stash was rejected (tampered, foreign session, other version or
+      LiveView, adapter failure); it is dropped
+  """
+  @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
+  def recover_state(socket) do
+    state = State.fetch!(socket, :recover_state)
+
+    if state.connected? and not state.fresh? do
+      recover(socket, state)
+    else
+      {:new, socket}
+    end
+  end
+
+  defp recover(socket, %State{options: options} = state) do
+    fetched =
+      try do
+        options.adapter.fetch(socket, state)
+      rescue
+        error -> {:error, error}
+      end
+
+    with {:ok, record} <- fetched,
+         {:ok, record} <- Record.check(record, socket.view, options.version) do
+      socket = Enum.reduce(record.assigns, socket, fn {k, v}, acc -> Phoenix.Component.assign(acc, k, v) end)
+      # Rewrite at once: it restarts the TTL and moves a row found on another node here.
+      state = %State{state | fingerprint: nil}
+      {:recovered, stash(State.put(socket, state))}
+    else
+      :not_found ->
+        {socket, state} = options.adapter.drop(socket, state)
+        {:not_found, State.put(socket, state)}
+
+      {:error, _reason} ->
+        {socket, state} = options.adapter.drop(socket, state)
+        {:error, State.put(socket, state)}
+    end
+  end
+
+  @doc """
+  Forgets the stash of this LiveView (on the server and in the browser).
+  """
+  @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
+  def reset_stash(socket) do
+    state = State.fetch!(socket, :reset_stash)
+
+    if state.connected? do
+      {socket, state} = state.options.adapter.drop(socket, state)
+      State.put(socket, %State{state | fingerprint: nil, last_assigns: nil})
+    else
+      socket
+    end
+  end
+end

@@ -1,0 +1,47 @@
+defmodule LiveStash.ConnectParams do
+  @moduledoc """
+  Reads what the client handed back in its join params.
+
+  The params come from the browser, so anything unexpected is treated as "nothing
+  stashed" instead of crashing the mount.
+  """
+
+  defstruct reconnected?: false, restored?: false, stash: nil
+
+  @type stash ::
+          nil
+          | {:browser, token :: binary()}
+          | {:server, node_hint :: binary() | nil, stash_id :: binary()}
+  @type t :: %__MODULE__{reconnected?: boolean(), restored?: boolean(), stash: stash()}
+
+  # Bounds what we are willing to look at; our own ids and hints are far shorter.
+  @max_id 256
+
+  @spec parse(map() | nil) :: t()
+  def parse(params) when is_map(params) do
+    entry = Map.get(params, LiveStash.Events.param_key())
+
+    %__MODULE__{
+      reconnected?: reconnected?(Map.get(params, "_mounts")),
+      restored?: is_map(entry) and Map.get(entry, "restored") == true,
+      stash: stash(entry)
+    }
+  end
+
+  def parse(_), do: %__MODULE__{}
+
+  # LiveView counts mounts per view: 0 on the first join, more after a reconnect.
+  defp reconnected?(mounts), do: is_integer(mounts) and mounts > 0
+
+  defp stash(%{"stashedState" => token}) when is_binary(token) and token != "",
+    do: {:browser, token}
+
+  defp stash(%{"stashId" => id} = entry) when is_binary(id) and id != "" and byte_size(id) <= @max_id do
+    case Map.get(entry, "node") do
+      hint when is_binary(hint) and hint != "" -> {:server, hint, id}
+      _ -> {:server, nil, id}
+    end
+  end
+
+  defp stash(_), do: nil
+end

@@ -1,0 +1,19 @@
+defmodule LiveStash.Events do
+  @moduledoc """
+  Names of the events pushed to the browser. They are one contract with the client
+  (`src/protocol.ts`) and pinned by `contract/live-stash.contract.json`, so rename
+  them only together with both.
+  """
+
+  @doc "Tells the client to drop whatever it keeps for this view."
+  def init_browser_memory, do: "live-stash:init-browser-memory"
+
+  @doc "Carries a new browser token for this view."
+  def stash_state, do: "live-stash:stash-state"
+
+  @doc "Tells the client which server stash id (and node) to hand back on reconnect."
+  def init_ets, do: "live-stash:init-ets"
+
+  @doc "Name of the connect param the client fills in."
+  def param_key, do: "liveStash"
+end

@@ -1,0 +1,170 @@
+defmodule LiveStash.Options do
+  @moduledoc """
+  Validates the options given to `use LiveStash`.
+
+  Validation runs twice: when the LiveView compiles (so typos fail the build) and on
+  every mount (so adapter activation follows the runtime config).
+  """
+
+  alias LiveStash.Adapters.{BrowserMemory, ETS}
+
+  @enforce_keys [:stored_keys]
+  defstruct stored_keys: [],
+            adapter: ETS,
+            ttl: 300,
+            version: nil,
+            secret: "live_stash",
+            session_key: nil,
+            security_mode: nil,
+            auto_stash: false,
+            recover_after_reload: false
+
+  @type t :: %__MODULE__{}
+
+  @known [
+    :stored_keys,
+    :adapter,
+    :ttl,
+    :version,
+    :secret,
+    :session_key,
+    :security_mode,
+    :auto_stash,
+    :recover_after_reload
+  ]
+
+  @doc "Returns the validated options as a struct, or raises `ArgumentError`."
+  @spec validate!(keyword()) :: t()
+  def validate!(opts) when is_list(opts) do
+    unless Keyword.keyword?(opts) do
+      raise ArgumentError,
+            "use LiveStash expects a keyword list, e.g. `use LiveStash, stored_keys: [:count]`, " <>
+              "got: #{inspect(opts)}"
+    end
+
+    check_unknown!(opts)
+    options = struct!(__MODULE__, stored_keys: stored_keys!(opts))
+
+    opts
+    |> Keyword.delete(:stored_keys)
+    |> Enum.reduce(options, fn {key, value}, acc -> Map.put(acc, key, check!(key, value)) end)
+    |> check_adapter_active!()
+    |> check_security_mode!()
+  end
+
+  def validate!(other) do
+    raise ArgumentError,
+          "use LiveStash expects a keyword list, e.g. `use LiveStash, stored_keys: [:count]`, " <>
+            "got: #{inspect(other)}"
+  end
+
+  @doc "The adapters the app has switched on; ETS is always on."
+  @spec active_adapters() :: [module()]
+  def active_adapters do
+    configured = Application.get_env(:live_stash, :adapters, [])
+    Enum.uniq([ETS | List.wrap(configured)])
+  end
+
+  defp check_unknown!(opts) do
+    case Keyword.keys(opts) -- @known do
+      [] ->
+        :ok
+
+      unknown ->
+        raise ArgumentError,
+              "unknown option(s) #{inspect(unknown)} given to use LiveStash. " <>
+                "Known options are: #{Enum.map_join(@known, ", ", &inspect/1)}"
+    end
+  end
+
+  defp stored_keys!(opts) do
+    case Keyword.fetch(opts, :stored_keys) do
+      {:ok, [_ | _] = keys} ->
+        if Enum.all?(keys, &is_atom/1) do
+          Enum.uniq(keys)
+        else
+          raise ArgumentError,
+                ":stored_keys must be a list of atoms naming assigns, e.g. [:count, :user_id], " <>
+                  "got: #{inspect(keys)}"
+        end
+
+      {:ok, other} ->
+        raise ArgumentError,
+              ":stored_keys must be a non-empty list of atoms, e.g. `stored_keys: [:count]`, " <>
+                "got: #{inspect(other)}"
+
+      :error ->
+        raise ArgumentError,
+              "use LiveStash needs :stored_keys, the assigns to keep, " <>
+                "e.g. `use LiveStash, stored_keys: [:count, :user_id]`"
+    end
+  end
+
+  defp check!(:adapter, adapter) when is_atom(adapter) and not is_nil(adapter), do: adapter
+
+  defp check!(:ttl, ttl) when (is_integer(ttl) or is_float(ttl)) and ttl > 0, do: ttl
+
+  defp check!(:ttl, ttl) do
+    raise ArgumentError,
+          ":ttl must be a positive number of seconds, e.g. `ttl: 300`, got: #{inspect(ttl)}"
+  end
+
+  defp check!(:version, version), do: version
+
+  defp check!(:secret, secret) when is_binary(secret) and byte_size(secret) > 0, do: secret
+
+  defp check!(:secret, secret) do
+    raise ArgumentError,
+          ":secret must be a non-empty string (it salts the stash keys), got: #{inspect(secret)}"
+  end
+
+  defp check!(:session_key, key) when is_atom(key) or is_binary(key), do: key
+
+  defp check!(:session_key, key) do
+    raise ArgumentError,
+          ":session_key must name a session entry as an atom or string, e.g. " <>
+            "`session_key: \"user_token\"`, got: #{inspect(key)}"
+  end
+
+  defp check!(:security_mode, mode) when mode in [:sign, :encrypt], do: mode
+
+  defp check!(:security_mode, mode) do
+    raise ArgumentError,
+          ":security_mode must be :sign or :encrypt " <>
+            "(:encrypt hides the stashed values from the browser), got: #{inspect(mode)}"
+  end
+
+  defp check!(flag, value) when flag in [:auto_stash, :recover_after_reload] do
+    if is_boolean(value) do
+      value
+    else
+      raise ArgumentError, "#{inspect(flag)} must be true or false, got: #{inspect(value)}"
+    end
+  end
+
+  defp check!(:adapter, adapter) do
+    raise ArgumentError,
+          ":adapter must be an adapter module such as LiveStash.Adapters.ETS, got: #{inspect(adapter)}"
+  end
+
+  defp check_adapter_active!(%__MODULE__{adapter: adapter} = options) do
+    active = active_adapters()
+
+    if adapter in active do
+      options
+    else
+      raise ArgumentError,
+            "adapter #{inspect(adapter)} is not active. Add it to your config, e.g. " <>
+              "`config :live_stash, adapters: #{inspect(Enum.uniq(active ++ [adapter]))}`"
+    end
+  end
+
+  defp check_security_mode!(%__MODULE__{adapter: BrowserMemory, security_mode: nil}) do
+    raise ArgumentError,
+          "LiveStash.Adapters.BrowserMemory needs :security_mode, either :sign or :encrypt, " <>
+            "e.g. `use LiveStash, adapter: LiveStash.Adapters.BrowserMemory, " <>
+            "security_mode: :encrypt, stored_keys: [...]`"
+  end
+
+  defp check_security_mode!(options), do: options
+end

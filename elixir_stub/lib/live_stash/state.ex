@@ -1,0 +1,48 @@
+defmodule LiveStash.State do
+  @moduledoc """
+  What LiveStash keeps in `socket.private` for one LiveView process.
+
+  `last_assigns` is kept so the keep-alive can re-issue a browser token without a new
+  write; it shares memory with the socket's assigns, so it costs nothing extra.
+  """
+
+  @enforce_keys [:options, :secret]
+  defstruct [
+    :options,
+    :secret,
+    :incoming,
+    :stash_id,
+    :fingerprint,
+    :last_assigns,
+    :keep_alive_ref,
+    connected?: false,
+    fresh?: true
+  ]
+
+  @type t :: %__MODULE__{}
+
+  @private_key :live_stash
+
+  @doc false
+  def private_key, do: @private_key
+
+  @doc "Fetches the state, explaining how to fix a LiveView that never ran `use LiveStash`."
+  @spec fetch!(Phoenix.LiveView.Socket.t(), atom()) :: t()
+  def fetch!(socket, caller) do
+    case socket.private do
+      %{@private_key => %__MODULE__{} = state} ->
+        state
+
+      _ ->
+        raise ArgumentError,
+              "LiveStash.#{caller}/1 was called on #{inspect(socket.view)}, which is not set up " <>
+                "for LiveStash. Add `use LiveStash, stored_keys: [...]` to the module, after " <>
+                "`use Phoenix.LiveView` (or `use MyAppWeb, :live_view`)."
+    end
+  end
+
+  @spec put(Phoenix.LiveView.Socket.t(), t()) :: Phoenix.LiveView.Socket.t()
+  def put(socket, %__MODULE__{} = state) do
+    Phoenix.LiveView.put_private(socket, @private_key, state)
+  end
+end

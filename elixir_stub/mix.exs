@@ -1,0 +1,38 @@
+defmodule LiveStash.MixProject do
+  use Mix.Project
+
+  @version "0.1.0"
+
+  def project do
+    [
+      app: :live_stash,
+      version: @version,
+      elixir: "~> 1.14",
+      elixirc_paths: elixirc_paths(Mix.env()),
+      start_permanent: Mix.env() == :prod,
+      deps: deps(),
+      description: "Keep chosen Phoenix LiveView assigns across dropped sockets and reloads.",
+      package: [licenses: ["Apache-2.0"], files: ~w(lib assets mix.exs README.md)]
+    ]
+  end
+
+  def application do
+    [extra_applications: [:logger, :crypto], mod: {LiveStash.Application, []}]
+  end
+
+  # The suite runs against small doubles of the Phoenix API in test/support, because
+  # hex.pm is not reachable in CI; they must never leak into the compiled library.
+  defp elixirc_paths(:test), do: ["lib", "test/support"]
+  defp elixirc_paths(_), do: ["lib"]
+
+  # Phoenix is left out of this project's own :test env so the suite needs neither hex
+  # nor a deps/ folder and the doubles never clash with the real modules. An app that
+  # depends on live_stash loads this file in the :prod env and gets Phoenix as usual.
+  defp deps do
+    if Mix.env() == :test do
+      []
+    else
+      [{:phoenix_live_view, "~> 1.0"}, {:phoenix, "~> 1.7"}]
+    end
+  end
+end

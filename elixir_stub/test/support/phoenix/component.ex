@@ -1,0 +1,24 @@
+defmodule Phoenix.Component do
+  @moduledoc """
+  TEST DOUBLE of `Phoenix.Component.assign/3` on a socket: an unchanged value leaves
+  the socket (and change tracking) untouched, a new one is recorded in `__changed__`,
+  and `:flash` is reserved.
+  """
+
+  alias Phoenix.LiveView.Socket
+
+  def assign(%Socket{}, :flash, _value) do
+    raise ArgumentError, ":flash is a reserved assign by LiveView and it cannot be set directly"
+  end
+
+  def assign(%Socket{assigns: assigns} = socket, key, value) when is_atom(key) do
+    case assigns do
+      %{^key => ^value} ->
+        socket
+
+      %{} ->
+        changed = Map.put_new(assigns.__changed__, key, true)
+        %{socket | assigns: Map.put(%{assigns | __changed__: changed}, key, value)}
+    end
+  end
+end

@@ -1,0 +1,98 @@
+defmodule LiveStash.Test.ViewServer do
+  @moduledoc """
+  Plays the LiveView channel process around the Phoenix doubles: mounts a view through
+  its `on_mount` hooks and `mount/3`, drops the connect params afterwards (as LiveView
+  does), runs `handle_info` and `after_render` hooks, and records every pushed event the
+  way the channel would send it.
+  """
+
+  use GenServer
+
+  alias Phoenix.LiveView.Socket
+
+  @doc """
+  Starts a view process. Options: `:params` (connect params; nil = disconnected
+  mount), `:session`, `:id`.
+  """
+  def start(view, opts \\ []), do: GenServer.start(__MODULE__, {view, opts})
+
+  @doc "Applies `fun` (a fun or `{module, function, args}`) to the socket, then renders."
+  def update(pid, fun), do: GenServer.call(pid, {:update, fun})
+
+  def socket(pid), do: GenServer.call(pid, :socket)
+  def events(pid), do: GenServer.call(pid, :events)
+  def assigns(pid), do: socket(pid).assigns
+  def stop(pid), do: GenServer.stop(pid)
+
+  @doc "The payloads of `event` pushed so far, oldest first."
+  def payloads(pid, event), do: for([^event, payload] <- events(pid), do: payload)
+
+  @impl true
+  def init({view, opts}) do
+    params = Keyword.get(opts, :params)
+    session = Keyword.get(opts, :session, %{})
+
+    socket = %Socket{
+      id: Keyword.get(opts, :id, "phx-" <> Base.url_encode64(:crypto.strong_rand_bytes(6))),
+      endpoint: LiveStash.Test.Endpoint,
+      view: view,
+      root_pid: self(),
+      transport_pid: if(params, do: self()),
+      private: %{
+        connect_params: params || %{},
+        lifecycle: view.__live__().lifecycle,
+        live_temp: %{}
+      }
+    }
+
+    socket =
+      Enum.reduce(socket.private.lifecycle.mount, socket, fn %{id: {_mod, arg}} = hook, acc ->
+        {:cont, acc} = hook.function.(arg, %{}, session, acc)
+        acc
+      end)
+
+    {:ok, socket} = view.mount(%{}, session, socket)
+    socket = %{socket | private: Map.delete(socket.private, :connect_params)}
+    {:ok, render(%{socket: socket, events: []}, true)}
+  end
+
+  @impl true
+  def handle_call({:update, fun}, _from, state) do
+    socket = apply_fun(fun, state.socket)
+    {:reply, :ok, render(%{state | socket: socket}, false)}
+  end
+
+  def handle_call(:socket, _from, state), do: {:reply, state.socket, state}
+  def handle_call(:events, _from, state), do: {:reply, state.events, state}
+
+  @impl true
+  def handle_info(msg, state) do
+    socket =
+      Enum.reduce_while(state.socket.private.lifecycle.handle_info, {:cont, state.socket}, fn
+        hook, {:cont, acc} -> {:cont, hook.function.(msg, acc)}
+        _hook, halted -> {:halt, halted}
+      end)
+      |> elem(1)
+
+    {:noreply, render(%{state | socket: socket}, false)}
+  end
+
+  defp apply_fun({m, f, a}, socket), do: apply(m, f, [socket | a])
+  defp apply_fun(fun, socket) when is_function(fun, 1), do: fun.(socket)
+
+  # Like the channel: after_render hooks run only when something changed, and pushed
+  # events are collected after them.
+  defp render(%{socket: socket} = state, force?) do
+    socket =
+      if force? or socket.assigns.__changed__ != %{} do
+        socket = Enum.reduce(socket.private.lifecycle.after_render, socket, & &1.function.(&2))
+        %{socket | assigns: %{socket.assigns | __changed__: %{}}}
+      else
+        socket
+      end
+
+    pushed = Enum.reverse(socket.private.live_temp[:push_events] || [])
+    socket = %{socket | private: %{socket.private | live_temp: %{}}}
+    %{state | socket: socket, events: state.events ++ pushed}
+  end
+end
