@@ -61,7 +61,11 @@ defmodule LiveStash.Adapters.ETS do
     {Push.event(socket, Events.init_ets(), payload), state}
   end
 
-  defp key(%State{secret: secret, stash_id: id}), do: :crypto.hash(:sha256, [secret, 0, id])
+  defp key(%State{secret: secret, stash_id: id}), do: row_key(secret, id)
+
+  @doc false
+  # Public for the test suite, which checks what is (not) written.
+  def row_key(secret, id), do: :crypto.hash(:sha256, [secret, 0, id])
 
   defp ttl_ms(%State{options: %{ttl: ttl}}), do: trunc(ttl * 1000)
 
