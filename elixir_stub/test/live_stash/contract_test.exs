@@ -1,0 +1,120 @@
+defmodule LiveStash.ContractTest do
+  @moduledoc """
+  Holds the shim to the one wire contract shared with the TypeScript client. A change
+  to either side that the other does not follow breaks this suite or vitest's.
+  """
+  use ExUnit.Case, async: true
+
+  alias LiveStash.{ConnectParams, Events}
+  alias LiveStash.Test.{Client, JSON, View, ViewServer}
+
+  @contract_path Path.expand("../../../contract/live-stash.contract.json", __DIR__)
+  @external_resource @contract_path
+  @contract @contract_path |> File.read!() |> JSON.decode!()
+
+  defmodule Browser do
+    use LiveStash.Test.View,
+      adapter: LiveStash.Adapters.BrowserMemory,
+      security_mode: :sign,
+      recover_after_reload: true,
+      stored_keys: [:count]
+  end
+
+  defmodule Server do
+    use LiveStash.Test.View, stored_keys: [:count], recover_after_reload: true
+  end
+
+  defp event(key), do: Map.fetch!(@contract["events"], key)
+  defp payload(key), do: Map.fetch!(@contract["payloads"], key)
+  defp join(key), do: Map.fetch!(@contract["connect_params"], key)
+
+  # Pushed payloads travel as JSON, so atom keys arrive as strings.
+  defp wire(payload), do: Map.new(payload, fn {k, v} -> {to_string(k), v} end)
+
+  defp same_shape?(actual, expected) do
+    Enum.sort(Map.keys(actual)) == Enum.sort(Map.keys(expected)) and
+      Enum.all?(expected, fn {k, v} -> is_binary(v) == is_binary(actual[k]) end)
+  end
+
+  test "event names and the param key are the contract's" do
+    assert Events.init_browser_memory() == event("init_browser_memory")
+    assert Events.stash_state() == event("stash_state")
+    assert Events.init_ets() == event("init_ets")
+    assert Events.param_key() == @contract["connect_param_key"]
+  end
+
+  test "browser mode pushes exactly the contract's payload shapes" do
+    {:ok, pid} = ViewServer.start(Browser, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+    :ok = ViewServer.update(pid, {View, :put_count, [1]})
+
+    assert [[init_name, init], [stash_name, stash]] = ViewServer.events(pid)
+    assert init_name == event("init_browser_memory")
+    assert stash_name == event("stash_state")
+    assert wire(init) == payload("init_browser_memory_with_view")
+    assert same_shape?(wire(stash), payload("stash_state_with_view"))
+    assert stash.view == payload("stash_state_with_view")["view"]
+  end
+
+  test "ETS mode pushes exactly the contract's payload shape" do
+    {:ok, pid} = ViewServer.start(Server, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+
+    assert [[name, init]] = ViewServer.events(pid)
+    assert name == event("init_ets")
+    assert same_shape?(wire(init), payload("init_ets_with_view"))
+    assert init.view == payload("init_ets_with_view")["view"]
+  end
+
+  test "every contract connect-param shape is read as intended" do
+    with_mounts = &Map.put(&1, "_mounts", 1)
+
+    assert %ConnectParams{stash: nil} = ConnectParams.parse(with_mounts.(join("none")))
+
+    assert %ConnectParams{stash: {:browser, token}, restored?: false, reconnected?: true} =
+             ConnectParams.parse(with_mounts.(join("browser")))
+
+    assert token == join("browser")["liveStash"]["stashedState"]
+
+    assert %ConnectParams{stash: {:browser, ^token}, restored?: true} =
+             ConnectParams.parse(join("browser_restored"))
+
+    ets = join("ets")["liveStash"]
+    {hint, id} = {ets["node"], ets["stashId"]}
+    assert %ConnectParams{stash: {:server, ^hint, ^id}} = ConnectParams.parse(join("ets"))
+
+    assert %ConnectParams{stash: {:server, ^hint, ^id}, restored?: true} =
+             ConnectParams.parse(join("ets_restored"))
+
+    assert %ConnectParams{stash: {:server, nil, "r7Q2m9LcX4bN1tZe"}} = ConnectParams.parse(join("redis"))
+  end
+
+  test "the contract's example params (foreign tokens and ids) are refused without crashing" do
+    for {key, view, status} <- [
+          {"browser", Browser, :error},
+          {"browser_restored", Browser, :error},
+          {"ets", Server, :not_found},
+          {"ets_restored", Server, :not_found},
+          {"none", Browser, :not_found}
+        ] do
+      params = Map.put(join(key), "_mounts", 1)
+      {:ok, pid} = ViewServer.start(view, params: params)
+      assert ViewServer.assigns(pid).recover_status == status, "#{key}: #{inspect(ViewServer.assigns(pid))}"
+    end
+  end
+
+  test "each flow: what the server pushes, handed back as the contract says, recovers" do
+    for %{"then_join_params" => join_key} = flow <- @contract["flows"], join_key in ["browser", "ets", "none"] do
+      view = if join_key == "ets", do: Server, else: Browser
+      {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())
+      :ok = ViewServer.update(pid, {View, :put_count, [5]})
+      if join_key == "none", do: :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+
+      params = Client.join_params(ViewServer.events(pid))
+      expected = join(join_key)["liveStash"]
+      assert Enum.sort(Map.keys(params["liveStash"])) == Enum.sort(Map.keys(expected)), flow["about"]
+
+      {:ok, pid} = ViewServer.start(view, params: params)
+      expected_status = if join_key == "none", do: :not_found, else: :recovered
+      assert ViewServer.assigns(pid).recover_status == expected_status, flow["about"]
+    end
+  end
+end
