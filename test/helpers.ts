@@ -1,12 +1,12 @@
 import { vi } from "vitest";
-import { createLiveStash, type LiveStash, type LiveStashOptions, type ParamsInput } from "../src/index";
+import { createLiveStash, type LiveStash, type LiveStashError, type LiveStashOptions, type ParamsInput } from "../src/index";
 import { WINDOW_EVENT_PREFIX } from "../src/protocol";
 
 const live: LiveStash[] = [];
 
 /** A LiveStash that the test teardown disposes, with errors collected instead of warned. */
 export function stash(options: LiveStashOptions = {}, params: ParamsInput = { _csrf_token: "csrf" }) {
-  const errors: Error[] = [];
+  const errors: LiveStashError[] = [];
   const instance = createLiveStash(params, { onError: (error) => errors.push(error), ...options });
   live.push(instance);
   return Object.assign(instance, { errors });

@@ -5,7 +5,13 @@ export function sessionStorageBackend(storage: Storage = window.sessionStorage):
   return {
     getItem: (key) => {
       const text = storage.getItem(key);
-      return text === null ? undefined : (JSON.parse(text) as unknown);
+      if (text === null) return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        // Not JSON: hand the text on so the snapshot check rejects it and it gets deleted.
+        return text;
+      }
     },
     setItem: (key, value) => storage.setItem(key, JSON.stringify(value)),
     removeItem: (key) => storage.removeItem(key),
