@@ -1,0 +1,18 @@
+// The browser bundle is committed (apps import it from deps/), so it must be what the sources
+// build to. Rebuild and compare; a difference fails with the command that fixes it.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const files = ["assets/js/live-stash.js", "elixir_stub/assets/js/live-stash.js"];
+const before = files.map((file) => (existsSync(file) ? readFileSync(file, "utf8") : undefined));
+execFileSync("npm", ["run", "build", "--silent"], { stdio: ["ignore", "ignore", "inherit"] });
+const stale = files.filter((file, i) => readFileSync(file, "utf8") !== before[i]);
+
+const bundle = readFileSync(files[0]);
+console.log(`${files[0]}: ${bundle.length} bytes, ${gzipSync(bundle, { level: 9 }).length} bytes gzip -9`);
+if (stale.length) {
+  console.error(`out of date: ${stale.join(", ")}. Run \`npm run build\` and commit the result.`);
+  process.exit(1);
+}
+console.log("bundle in sync with src/");

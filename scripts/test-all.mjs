@@ -1,0 +1,22 @@
+// `npm test`: every suite, in order of speed, each must pass. A suite whose tool is missing fails;
+// nothing is skipped.
+import { spawnSync } from "node:child_process";
+
+const steps = [
+  ["types", "npm", ["run", "typecheck"]],
+  ["unit", "npm", ["run", "test:unit"]],
+  ["bundle", "node", ["scripts/check-bundle.mjs"]],
+  ["elixir", "npm", ["run", "test:elixir"]],
+  ["e2e", "npm", ["run", "e2e"]],
+];
+
+const failed = [];
+for (const [name, command, args] of steps) {
+  console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
+  const started = Date.now();
+  const { status } = spawnSync(command, args, { stdio: "inherit" });
+  console.log(`=== ${name}: ${status === 0 ? "ok" : `FAILED (exit ${status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (status !== 0) failed.push(name);
+}
+console.log(`\nsuites: ${steps.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(", ")})` : ""}`);
+process.exit(failed.length ? 1 : 0);
