@@ -76,10 +76,16 @@ export async function reconnect(page: PageLike, options: ReconnectOptions = {}):
 
 /**
  * Takes the browser context offline and waits until the page's LiveViews notice (they lose
- * `phx-connected`). Every page of the context goes offline, as with a real network loss.
+ * `phx-connected`). Chromium's offline mode refuses new connections but leaves an open
+ * websocket alone, so the current transport is also closed, as the OS does on a real loss
+ * (with a non-1000 code: LiveView answers a 1000 close with a page reload, not a reconnect).
  */
-export async function goOffline(page: PageLike, options: Pick<WaitOptions, "timeout"> = {}): Promise<void> {
+export async function goOffline(page: PageLike, options: WaitOptions = {}): Promise<void> {
   await page.context().setOffline(true);
+  await page.evaluate((name: string) => {
+    const socket = (window as unknown as Record<string, { getSocket(): { conn?: { close(code: number, reason: string): void } } }>)[name]!;
+    socket.getSocket().conn?.close(4000, "offline");
+  }, options.socketGlobal ?? "liveSocket");
   await page.waitForFunction(
     () => Array.from(document.querySelectorAll("[data-phx-session]")).every((v) => !v.classList.contains("phx-connected")),
     undefined,

@@ -1,0 +1,39 @@
+// The test page's script: the real phoenix + phoenix_live_view clients with live-stash's
+// params. Client options come from the page's query string so one bundle serves every case:
+// ?storage=memory|session|indexeddb  &reload=1 (recoverAfterReload)  &ttl=<seconds>
+import { Socket } from "phoenix";
+import { LiveSocket } from "phoenix_live_view";
+import { createLiveStash, type LiveStash, type LiveStashError } from "../../src/index";
+
+declare global {
+  interface Window {
+    liveSocket: LiveSocket;
+    liveStash: LiveStash;
+    /** Every error live-stash reported, for assertions; they are also logged as warnings. */
+    liveStashErrors: { code: string; message: string }[];
+  }
+}
+
+const query = new URLSearchParams(location.search);
+const storage = query.get("storage");
+const ttl = query.get("ttl");
+const csrfToken = document.querySelector("meta[name='csrf-token']")?.getAttribute("content") ?? "";
+
+window.liveStashErrors = [];
+const liveStash = createLiveStash(
+  { _csrf_token: csrfToken },
+  {
+    ...(storage === "memory" || storage === "session" || storage === "indexeddb" ? { storage } : {}),
+    ...(ttl ? { ttl: Number(ttl) } : {}),
+    recoverAfterReload: query.get("reload") === "1",
+    onError: (error: LiveStashError) => {
+      window.liveStashErrors.push({ code: error.code, message: error.message });
+      console.warn(error.message);
+    },
+  },
+);
+
+const liveSocket = new LiveSocket("/live", Socket, { params: liveStash.params });
+liveSocket.connect();
+window.liveSocket = liveSocket;
+window.liveStash = liveStash;

@@ -1,0 +1,33 @@
+// The route table: path → view key, and view key → module. Add a view by adding a row.
+import { counterView } from "./counter";
+import { pairView } from "./pair";
+import type { ViewDef } from "./types";
+
+export const VIEWS: Readonly<Record<string, ViewDef>> = {
+  "counter-browser": counterView({ name: "CounterBrowserLive", title: "Browser memory (signed)", stash: { adapter: "browser", securityMode: "sign" } }),
+  "counter-browser-encrypt": counterView({ name: "CounterEncryptLive", title: "Browser memory (encrypted)", stash: { adapter: "browser", securityMode: "encrypt" } }),
+  "counter-ets": counterView({ name: "CounterEtsLive", title: "Server memory (ETS)", stash: { adapter: "ets" } }),
+  "counter-redis": counterView({ name: "CounterRedisLive", title: "Server memory (Redis-like)", stash: { adapter: "redis" } }),
+  "counter-mnesia": counterView({ name: "CounterMnesiaLive", title: "Server memory (Mnesia-like)", stash: { adapter: "mnesia" } }),
+  "counter-browser-reload": counterView({ name: "CounterBrowserReloadLive", title: "Browser memory, survives reload", stash: { adapter: "browser", securityMode: "sign", recoverAfterReload: true } }),
+  "counter-ets-reload": counterView({ name: "CounterEtsReloadLive", title: "ETS, survives reload", stash: { adapter: "ets", recoverAfterReload: true } }),
+  "pair-child": counterView({ name: "PairCounterLive", title: "Nested counter", stash: { adapter: "browser", securityMode: "sign" } }),
+  pair: pairView("PairLive", "pair-child", "pair-child"),
+  "nav-a": counterView({ name: "NavALive", title: "View A", stash: { adapter: "browser", securityMode: "sign" }, links: [["/nav/b", "Go to B"]] }),
+  "nav-b": counterView({ name: "NavBLive", title: "View B", stash: { adapter: "browser", securityMode: "sign" }, links: [["/nav/a", "Go to A"]] }),
+};
+
+export const ROUTES: Readonly<Record<string, keyof typeof VIEWS>> = {
+  "/counter/browser": "counter-browser",
+  "/counter/browser-encrypt": "counter-browser-encrypt",
+  "/counter/ets": "counter-ets",
+  "/counter/redis": "counter-redis",
+  "/counter/mnesia": "counter-mnesia",
+  "/counter/browser-reload": "counter-browser-reload",
+  "/counter/ets-reload": "counter-ets-reload",
+  "/pair": "pair",
+  "/nav/a": "nav-a",
+  "/nav/b": "nav-b",
+};
+
+export type { ViewDef } from "./types";

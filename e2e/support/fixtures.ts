@@ -1,0 +1,65 @@
+// Test fixtures: a fresh server per test (free port, options via `test.use({ serverOptions })`),
+// and guards every test runs under: no unexpected console error or page error, and no
+// stash token, stash id or `liveStash` key in any HTTP or websocket URL.
+import { test as base, expect, type ConsoleMessage } from "@playwright/test";
+import { startServer, type ServerOptions, type TestServer } from "../server/index";
+
+export interface Guards {
+  /** Console errors matching this are expected in this test (network noise of a cut). */
+  allowedConsoleErrors: RegExp | undefined;
+}
+
+/** What Chromium itself logs while a socket cannot reach the server: expected when we cut it. */
+export const NETWORK_NOISE = /^WebSocket connection to .* failed|^Failed to load resource: net::ERR_/;
+
+const LEAK_MARKERS = ["liveStash", "stashedState", "stashId", "SFMyNTY.", "QTI1NkdDTQ."];
+
+interface Fixtures extends Guards {
+  serverOptions: ServerOptions;
+  server: TestServer;
+  /** Every URL the browser requested in this test (HTTP and websocket). */
+  requestedUrls: string[];
+}
+
+export const test = base.extend<Fixtures>({
+  serverOptions: [{}, { option: true }],
+  allowedConsoleErrors: [undefined, { option: true }],
+
+  server: async ({ serverOptions }, use) => {
+    const server = await startServer(serverOptions);
+    await use(server);
+    const leaks = server.requests.filter((url) => LEAK_MARKERS.some((m) => url.includes(m)) || [...server.issued].some((t) => url.includes(t)));
+    await server.close();
+    expect(leaks, "stash data in a request URL the server received").toEqual([]);
+  },
+
+  requestedUrls: async ({ context }, use) => {
+    const urls: string[] = [];
+    context.on("request", (req) => urls.push(req.url()));
+    context.on("page", (page) => page.on("websocket", (ws) => urls.push(ws.url())));
+    await use(urls);
+  },
+
+  context: async ({ context, allowedConsoleErrors }, use) => {
+    const problems: string[] = [];
+    const watch = (page: import("@playwright/test").Page): void => {
+      page.on("console", (msg: ConsoleMessage) => {
+        if (msg.type() === "error" && !allowedConsoleErrors?.test(msg.text())) problems.push(`console.error: ${msg.text()}`);
+      });
+      page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+    };
+    context.pages().forEach(watch);
+    context.on("page", watch);
+    await use(context);
+    expect(problems, "unexpected console errors or page errors").toEqual([]);
+  },
+
+  page: async ({ page, requestedUrls }, use) => {
+    page.on("websocket", (ws) => requestedUrls.push(ws.url()));
+    await use(page);
+    const leaks = requestedUrls.filter((url) => LEAK_MARKERS.some((m) => url.includes(m)));
+    expect(leaks, "stash data in a URL the browser requested").toEqual([]);
+  },
+});
+
+export { expect };
