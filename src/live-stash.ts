@@ -85,7 +85,7 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
   };
 
   const apply = (view: string | undefined, update: Update) => {
-    const id = view ?? document.querySelector(MAIN_VIEW_SELECTOR)?.id;
+    const id = view || document.querySelector(MAIN_VIEW_SELECTOR)?.id;
     if (!id) return report("payload", "a push without `view` arrived, but the page has no main LiveView");
     const el = document.getElementById(id);
     if (el) state.owners.set(id, el);

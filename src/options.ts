@@ -21,7 +21,7 @@ export const optionsSchema = z.object({
   ttl: positive(),
   /** Replay stashes after a reload, back/forward restore or tab discard, on the same path. */
   recoverAfterReload: z.optional(z.boolean()),
-  maxEntries: z.optional(z.int().check(z.positive())),
+  maxEntries: z.optional(z.number().check(z.positive(), z.refine(Number.isInteger))),
   maxBytes: positive(),
   /** Called with each kind of failure once. Default: one `console.warn`. */
   onError: z.optional(z.custom<ErrorHandler>((value) => typeof value === "function")),

@@ -21,26 +21,26 @@ export const PARAM_KEY = "liveStash";
 /** Marks a stash replayed after a full page reload; the server accepts it only where the view opts in. */
 export const RESTORED_KEY = "restored";
 
-const view = z.optional(z.string().check(z.minLength(1), z.maxLength(256)));
+const text = () => z.string();
+const view = z.optional(text());
 
-/** Payloads as the server pushes them. `view` is ours; the official server omits it (main view). */
+/**
+ * Payloads as the server pushes them; unknown keys are dropped. `view` is ours: the official server
+ * omits it, meaning the page's main view.
+ */
 export const payloadSchemas = {
-  [EVENTS.initBrowserMemory]: z.looseObject({ view }),
-  [EVENTS.stashState]: z.looseObject({ assigns: z.string().check(z.minLength(1)), view }),
-  [EVENTS.initEts]: z.looseObject({
-    node: z.string().check(z.minLength(1)),
-    stashId: z.string().check(z.minLength(1)),
-    view,
-  }),
-  [EVENTS.initRedis]: z.looseObject({ stashId: z.string().check(z.minLength(1)), view }),
-  [EVENTS.initMnesia]: z.looseObject({ stashId: z.string().check(z.minLength(1)), view }),
+  [EVENTS.initBrowserMemory]: z.object({ view }),
+  [EVENTS.stashState]: z.object({ assigns: text(), view }),
+  [EVENTS.initEts]: z.object({ node: text(), stashId: text(), view }),
+  [EVENTS.initRedis]: z.object({ stashId: text(), view }),
+  [EVENTS.initMnesia]: z.object({ stashId: text(), view }),
 } as const;
 
 /** What one view's entry hands back in its join params, one of the official shapes. */
 export const stashParamsSchema = z.union([
-  z.strictObject({ stashedState: z.string() }),
-  z.strictObject({ node: z.string(), stashId: z.string() }),
-  z.strictObject({ stashId: z.string() }),
+  z.object({ stashedState: text() }),
+  z.object({ node: text(), stashId: text() }),
+  z.object({ stashId: text() }),
 ]);
 export type StashParams = z.infer<typeof stashParamsSchema>;
 
