@@ -142,7 +142,11 @@ defmodule LiveStash do
 
     with {:ok, record} <- fetched,
          {:ok, record} <- Record.check(record, socket.view, options.version) do
-      socket = Enum.reduce(record.assigns, socket, fn {k, v}, acc -> Phoenix.Component.assign(acc, k, v) end)
+      socket =
+        Enum.reduce(record.assigns, socket, fn {k, v}, acc ->
+          Phoenix.Component.assign(acc, k, v)
+        end)
+
       # Rewrite at once: it restarts the TTL and moves a row found on another node here.
       state = %State{state | fingerprint: nil}
       {:recovered, stash(State.put(socket, state))}

@@ -36,7 +36,8 @@ defmodule LiveStash.ConnectParams do
   defp stash(%{"stashedState" => token}) when is_binary(token) and token != "",
     do: {:browser, token}
 
-  defp stash(%{"stashId" => id} = entry) when is_binary(id) and id != "" and byte_size(id) <= @max_id do
+  defp stash(%{"stashId" => id} = entry)
+       when is_binary(id) and id != "" and byte_size(id) <= @max_id do
     case Map.get(entry, "node") do
       hint when is_binary(hint) and hint != "" -> {:server, hint, id}
       _ -> {:server, nil, id}

@@ -122,7 +122,12 @@ defmodule LiveStash.BrowserMemoryTest do
   test "a tampered token is :error and the client is told to drop it" do
     pid = stashed_view(Signed, 5)
     [head, body, mac] = String.split(last_token(pid), ".")
-    forged = %{"_mounts" => 1, "liveStash" => %{"stashedState" => Enum.join([head, body, flip(mac)], ".")}}
+
+    forged = %{
+      "_mounts" => 1,
+      "liveStash" => %{"stashedState" => Enum.join([head, body, flip(mac)], ".")}
+    }
+
     ViewServer.stop(pid)
 
     pid = start!(Signed, forged)
@@ -249,6 +254,8 @@ defmodule LiveStash.BrowserMemoryTest do
   defp flip(<<c, rest::binary>>), do: <<if(c == ?A, do: ?B, else: ?A), rest::binary>>
 
   defp decode_all_segments(token) do
-    for part <- String.split(token, "."), {:ok, bin} <- [Base.url_decode64(part, padding: false)], do: bin
+    for part <- String.split(token, "."),
+        {:ok, bin} <- [Base.url_decode64(part, padding: false)],
+        do: bin
   end
 end

@@ -11,8 +11,8 @@ defmodule LiveStash.ClusterTest do
   setup_all do
     ensure_distributed!()
 
+    # not start_link: setup_all's process exits once setup is done, and would take the peer along
     {:ok, peer, peer_node} =
-      # not start_link: setup_all's process exits once setup is done, and would take the peer along
       :peer.start(%{
         name: :"live_stash_peer_#{System.unique_integer([:positive])}",
         host: ~c"127.0.0.1",
@@ -21,7 +21,12 @@ defmodule LiveStash.ClusterTest do
       })
 
     true = :erpc.call(peer_node, :code, :set_path, [:code.get_path()])
-    :ok = :erpc.call(peer_node, Application, :put_all_env, [[live_stash: Application.get_all_env(:live_stash)]])
+
+    :ok =
+      :erpc.call(peer_node, Application, :put_all_env, [
+        [live_stash: Application.get_all_env(:live_stash)]
+      ])
+
     {:ok, _} = :erpc.call(peer_node, Application, :ensure_all_started, [:live_stash])
 
     on_exit(fn -> :peer.stop(peer) end)
@@ -35,14 +40,19 @@ defmodule LiveStash.ClusterTest do
       name = :"live_stash_test_#{System.unique_integer([:positive])}@127.0.0.1"
 
       case Node.start(name, :longnames) do
-        {:ok, _} -> :ok
-        {:error, reason} -> flunk("cannot start distribution (is epmd available?): #{inspect(reason)}")
+        {:ok, _} ->
+          :ok
+
+        {:error, reason} ->
+          flunk("cannot start distribution (is epmd available?): #{inspect(reason)}")
       end
     end
   end
 
   defp stash_on(peer_node, count) do
-    {:ok, pid} = :erpc.call(peer_node, ViewServer, :start, [ClusterCounter, [params: Client.fresh_params()]])
+    {:ok, pid} =
+      :erpc.call(peer_node, ViewServer, :start, [ClusterCounter, [params: Client.fresh_params()]])
+
     assert node(pid) == peer_node
     :ok = ViewServer.update(pid, {View, :put_count, [count]})
     params = Client.join_params(ViewServer.events(pid))

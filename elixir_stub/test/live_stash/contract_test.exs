@@ -44,7 +44,9 @@ defmodule LiveStash.ContractTest do
   end
 
   test "browser mode pushes exactly the contract's payload shapes" do
-    {:ok, pid} = ViewServer.start(Browser, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+    {:ok, pid} =
+      ViewServer.start(Browser, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+
     :ok = ViewServer.update(pid, {View, :put_count, [1]})
 
     assert [[init_name, init], [stash_name, stash]] = ViewServer.events(pid)
@@ -56,7 +58,8 @@ defmodule LiveStash.ContractTest do
   end
 
   test "ETS mode pushes exactly the contract's payload shape" do
-    {:ok, pid} = ViewServer.start(Server, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+    {:ok, pid} =
+      ViewServer.start(Server, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
 
     assert [[name, init]] = ViewServer.events(pid)
     assert name == event("init_ets")
@@ -84,7 +87,8 @@ defmodule LiveStash.ContractTest do
     assert %ConnectParams{stash: {:server, ^hint, ^id}, restored?: true} =
              ConnectParams.parse(join("ets_restored"))
 
-    assert %ConnectParams{stash: {:server, nil, "r7Q2m9LcX4bN1tZe"}} = ConnectParams.parse(join("redis"))
+    assert %ConnectParams{stash: {:server, nil, "r7Q2m9LcX4bN1tZe"}} =
+             ConnectParams.parse(join("redis"))
   end
 
   test "the contract's example params (foreign tokens and ids) are refused without crashing" do
@@ -97,12 +101,15 @@ defmodule LiveStash.ContractTest do
         ] do
       params = Map.put(join(key), "_mounts", 1)
       {:ok, pid} = ViewServer.start(view, params: params)
-      assert ViewServer.assigns(pid).recover_status == status, "#{key}: #{inspect(ViewServer.assigns(pid))}"
+
+      assert ViewServer.assigns(pid).recover_status == status,
+             "#{key}: #{inspect(ViewServer.assigns(pid))}"
     end
   end
 
   test "each flow: what the server pushes, handed back as the contract says, recovers" do
-    for %{"then_join_params" => join_key} = flow <- @contract["flows"], join_key in ["browser", "ets", "none"] do
+    for %{"then_join_params" => join_key} = flow <- @contract["flows"],
+        join_key in ["browser", "ets", "none"] do
       view = if join_key == "ets", do: Server, else: Browser
       {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())
       :ok = ViewServer.update(pid, {View, :put_count, [5]})
@@ -110,7 +117,9 @@ defmodule LiveStash.ContractTest do
 
       params = Client.join_params(ViewServer.events(pid))
       expected = join(join_key)["liveStash"]
-      assert Enum.sort(Map.keys(params["liveStash"])) == Enum.sort(Map.keys(expected)), flow["about"]
+
+      assert Enum.sort(Map.keys(params["liveStash"])) == Enum.sort(Map.keys(expected)),
+             flow["about"]
 
       {:ok, pid} = ViewServer.start(view, params: params)
       expected_status = if join_key == "none", do: :not_found, else: :recovered

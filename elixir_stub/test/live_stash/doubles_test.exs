@@ -29,9 +29,16 @@ defmodule LiveStash.DoublesTest do
   test "attach_hook validates the stage and refuses duplicates" do
     socket = %Socket{private: %{lifecycle: LiveView.__lifecycle__([])}}
     socket = LiveView.attach_hook(socket, :x, :handle_info, fn _, s -> {:cont, s} end)
-    assert_raise ArgumentError, fn -> LiveView.attach_hook(socket, :x, :handle_info, fn _, s -> {:cont, s} end) end
+
+    assert_raise ArgumentError, fn ->
+      LiveView.attach_hook(socket, :x, :handle_info, fn _, s -> {:cont, s} end)
+    end
+
     assert_raise ArgumentError, fn -> LiveView.attach_hook(socket, :y, :mount, fn s -> s end) end
-    assert_raise RuntimeError, fn -> LiveView.attach_hook(socket, :z, :handle_params, fn _, _, s -> {:cont, s} end) end
+
+    assert_raise RuntimeError, fn ->
+      LiveView.attach_hook(socket, :z, :handle_params, fn _, _, s -> {:cont, s} end)
+    end
   end
 
   test "assign tracks changes only for new values" do

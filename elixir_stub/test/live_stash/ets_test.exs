@@ -73,7 +73,10 @@ defmodule LiveStash.ETSTest do
 
   test "only stored_keys are stashed" do
     pid = start!(Counter, Client.fresh_params())
-    :ok = ViewServer.update(pid, &(&1 |> Phoenix.Component.assign(:other, :x) |> View.put_count(2)))
+
+    :ok =
+      ViewServer.update(pid, &(&1 |> Phoenix.Component.assign(:other, :x) |> View.put_count(2)))
+
     pid = reconnect(pid, Counter)
     assert %{count: 2, recover_status: :recovered} = assigns = ViewServer.assigns(pid)
     refute Map.has_key?(assigns, :other)

@@ -21,14 +21,26 @@ defmodule LiveStash.OptionsTest do
     assert error(stored_keys: []).message =~ "non-empty list of atoms"
     assert error(stored_keys: :count).message =~ "non-empty list of atoms"
     assert error(stored_keys: ["count"]).message =~ "list of atoms"
-    assert error(stored_keys: [:count], stored_key: [:x]).message =~ "unknown option(s) [:stored_key]"
+
+    assert error(stored_keys: [:count], stored_key: [:x]).message =~
+             "unknown option(s) [:stored_key]"
+
     assert error(stored_keys: [:count], ttl: 0).message =~ ":ttl must be a positive number"
     assert error(stored_keys: [:count], ttl: "300").message =~ ":ttl must be a positive number"
-    assert error(stored_keys: [:count], secret: "").message =~ ":secret must be a non-empty string"
+
+    assert error(stored_keys: [:count], secret: "").message =~
+             ":secret must be a non-empty string"
+
     assert error(stored_keys: [:count], session_key: 1).message =~ ":session_key must name"
-    assert error(stored_keys: [:count], auto_stash: "yes").message =~ ":auto_stash must be true or false"
-    assert error(stored_keys: [:count], recover_after_reload: 1).message =~ "must be true or false"
-    assert error(stored_keys: [:count], adapter: "ETS").message =~ ":adapter must be an adapter module"
+
+    assert error(stored_keys: [:count], auto_stash: "yes").message =~
+             ":auto_stash must be true or false"
+
+    assert error(stored_keys: [:count], recover_after_reload: 1).message =~
+             "must be true or false"
+
+    assert error(stored_keys: [:count], adapter: "ETS").message =~
+             ":adapter must be an adapter module"
 
     assert error(stored_keys: [:count], adapter: BrowserMemory).message =~
              "needs :security_mode, either :sign or :encrypt"
@@ -53,6 +65,7 @@ defmodule LiveStash.OptionsTest do
 
     try do
       assert %Options{adapter: ETS} = Options.validate!(stored_keys: [:count])
+
       assert error(stored_keys: [:count], adapter: BrowserMemory, security_mode: :sign).message =~
                "is not active"
     after
@@ -69,7 +82,9 @@ defmodule LiveStash.OptionsTest do
         end
       end
 
-    assert_raise ArgumentError, ~r/unknown option\(s\) \[:tll\]/, fn -> Code.compile_quoted(ast) end
+    assert_raise ArgumentError, ~r/unknown option\(s\) \[:tll\]/, fn ->
+      Code.compile_quoted(ast)
+    end
   end
 
   test "the adapter's activation is checked again on mount, against the runtime config" do
@@ -99,7 +114,9 @@ defmodule LiveStash.OptionsTest do
     socket = %Phoenix.LiveView.Socket{view: SomeLive}
 
     for fun <- [&LiveStash.stash/1, &LiveStash.recover_state/1, &LiveStash.reset_stash/1] do
-      assert_raise ArgumentError, ~r/Add `use LiveStash, stored_keys: \[...\]`/, fn -> fun.(socket) end
+      assert_raise ArgumentError, ~r/Add `use LiveStash, stored_keys: \[...\]`/, fn ->
+        fun.(socket)
+      end
     end
   end
 end

@@ -46,7 +46,16 @@ defmodule LiveStash.Test.JSON do
     end
   end
 
-  @escapes %{?" => ?", ?\\ => ?\\, ?/ => ?/, ?b => ?\b, ?f => ?\f, ?n => ?\n, ?r => ?\r, ?t => ?\t}
+  @escapes %{
+    ?" => ?",
+    ?\\ => ?\\,
+    ?/ => ?/,
+    ?b => ?\b,
+    ?f => ?\f,
+    ?n => ?\n,
+    ?r => ?\r,
+    ?t => ?\t
+  }
 
   defp string("\"" <> rest, acc), do: {acc |> Enum.reverse() |> IO.iodata_to_binary(), rest}
 

@@ -92,7 +92,8 @@ defmodule Phoenix.LiveView do
             " the view was not mounted at the router with the live/3 macro"
   end
 
-  def attach_hook(%Socket{} = socket, id, stage, fun) when stage in @stages and is_function(fun) do
+  def attach_hook(%Socket{} = socket, id, stage, fun)
+      when stage in @stages and is_function(fun) do
     lifecycle = Map.fetch!(socket.private, :lifecycle)
     hooks = Map.fetch!(lifecycle, stage)
 

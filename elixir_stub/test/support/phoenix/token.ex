@@ -53,7 +53,15 @@ defmodule Phoenix.Token do
     with ["QTI1NkdDTQ", blob64] <- String.split(token, "."),
          {:ok, <<iv::binary-12, tag::binary-16, cipher::binary>>} <- unb64(blob64),
          body when is_binary(body) <-
-           :crypto.crypto_one_time_aead(:aes_256_gcm, key(context, secret), iv, cipher, "A256GCM", tag, false) do
+           :crypto.crypto_one_time_aead(
+             :aes_256_gcm,
+             key(context, secret),
+             iv,
+             cipher,
+             "A256GCM",
+             tag,
+             false
+           ) do
       check_age(body, opts)
     else
       _ -> {:error, :invalid}
@@ -74,9 +82,16 @@ defmodule Phoenix.Token do
     {data, signed_ms, stored_max_age} = :erlang.binary_to_term(body)
 
     case Keyword.get(opts, :max_age, stored_max_age) do
-      :infinity -> {:ok, data}
-      max_age when max_age <= 0 -> {:error, :expired}
-      max_age -> if signed_ms + trunc(max_age * 1000) < System.system_time(:millisecond), do: {:error, :expired}, else: {:ok, data}
+      :infinity ->
+        {:ok, data}
+
+      max_age when max_age <= 0 ->
+        {:error, :expired}
+
+      max_age ->
+        if signed_ms + trunc(max_age * 1000) < System.system_time(:millisecond),
+          do: {:error, :expired},
+          else: {:ok, data}
     end
   end
 

@@ -59,7 +59,14 @@ defmodule LiveStash.Adapters.ETS.Table do
 
   @impl true
   def init(_opts) do
-    :ets.new(@table, [:named_table, :public, :set, read_concurrency: true, write_concurrency: true])
+    :ets.new(@table, [
+      :named_table,
+      :public,
+      :set,
+      read_concurrency: true,
+      write_concurrency: true
+    ])
+
     {:ok, schedule(%{})}
   end
 
@@ -70,7 +77,12 @@ defmodule LiveStash.Adapters.ETS.Table do
   end
 
   defp schedule(state) do
-    Process.send_after(self(), :sweep, Application.get_env(:live_stash, :ets_sweep_interval, @default_sweep_ms))
+    Process.send_after(
+      self(),
+      :sweep,
+      Application.get_env(:live_stash, :ets_sweep_interval, @default_sweep_ms)
+    )
+
     state
   end
 
