@@ -6,7 +6,7 @@ import { createMirror } from "./mirror";
 import { isRestoredPage } from "./navigation";
 import { resolveOptions, type LiveStashOptions } from "./options";
 import { attempt, createWriter } from "./persist";
-import { PARAM_KEY, type StashKind } from "./protocol";
+import { PAGE_LOADING_STOP, PARAM_KEY, type StashKind } from "./protocol";
 import { entrySize, type Entry } from "./record";
 import { buildSnapshot, isExpired, readSnapshot } from "./snapshot";
 import { openStorage, tabStorage } from "./storage/open";
@@ -135,13 +135,17 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
     return out;
   };
 
-  /** While a view is connected its server keeps the stash alive; so does the client. */
+  /**
+   * While a view is connected its server keeps the stash alive; so does the client. A replayed
+   * entry whose view has joined is this page's own from then on: no longer `restored`.
+   */
   const touchConnected = () => {
     let touched = false;
     for (const [id, el] of state.owners) {
       const entry = mirror.get(id);
       if (!entry || !el.isConnected || !el.classList.contains(CONNECTED_CLASS)) continue;
       mirror.set(id, { ...entry, seenAt: now() });
+      state.stored.delete(id);
       touched = true;
     }
     if (touched) changed();
@@ -165,6 +169,7 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
   const stopListening = listen(window, apply, report);
   window.addEventListener("pagehide", onPageHide);
   window.addEventListener("pageshow", onPageShow);
+  window.addEventListener(PAGE_LOADING_STOP, touchConnected);
   document.addEventListener("visibilitychange", onVisibility);
   const keepAlive = setInterval(touchConnected, Math.max(250, opts.ttlMs / 4));
 
@@ -208,6 +213,7 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
       clearInterval(keepAlive);
       window.removeEventListener("pagehide", onPageHide);
       window.removeEventListener("pageshow", onPageShow);
+      window.removeEventListener(PAGE_LOADING_STOP, touchConnected);
       document.removeEventListener("visibilitychange", onVisibility);
       if (loaded && writer.pending) writer.flush();
       listeners.clear();

@@ -15,6 +15,9 @@ export const EVENTS = {
 
 export type StashEventName = (typeof EVENTS)[keyof typeof EVENTS];
 
+/** LiveView's own window event after a view (re)joined and rendered. */
+export const PAGE_LOADING_STOP = "phx:page-loading-stop";
+
 /** The key of the join params object the server reads with `get_connect_params(socket)`. */
 export const PARAM_KEY = "liveStash";
 

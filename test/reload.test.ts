@@ -84,3 +84,16 @@ describe("full page reloads", () => {
     expect(joinStash(live, next)).toEqual({});
   });
 });
+
+describe("after a replayed view has joined", () => {
+  it("sends later rejoins as plain reconnects, without `restored`", () => {
+    previousPage("phx-old", { recoverAfterReload: true });
+    navigationType("reload");
+    const main = view("phx-new", { main: true, connected: false });
+    const live = stash({ recoverAfterReload: true });
+    expect(joinStash(live, main)).toEqual({ stashedState: TOKEN, restored: true });
+    main.classList.add("phx-connected");
+    window.dispatchEvent(new CustomEvent("phx:page-loading-stop", { detail: { kind: "initial" } }));
+    expect(joinStash(live, main)).toEqual({ stashedState: TOKEN });
+  });
+});
