@@ -11,6 +11,10 @@ const stale = files.filter((file, i) => readFileSync(file, "utf8") !== before[i]
 
 const bundle = readFileSync(files[0]);
 console.log(`${files[0]}: ${bundle.length} bytes, ${gzipSync(bundle, { level: 9 }).length} bytes gzip -9`);
+if (readFileSync(files[1], "utf8") !== readFileSync(files[0], "utf8")) {
+  console.error(`${files[1]} differs from ${files[0]}: the Elixir package would ship another client.`);
+  process.exit(1);
+}
 if (stale.length) {
   console.error(`out of date: ${stale.join(", ")}. Run \`npm run build\` and commit the result.`);
   process.exit(1);
