@@ -10,7 +10,7 @@ const col = (row: HTMLTableRowElement | undefined, name: string) => row?.querySe
 describe("inspector", () => {
   it("shows an empty state until something is stashed", () => {
     mountInspector(stash());
-    expect(panel()?.querySelector(".live-stash-inspector-empty")?.hidden).toBe(false);
+    expect(panel()?.querySelector<HTMLElement>(".live-stash-inspector-empty")?.hidden).toBe(false);
     expect(panel()?.querySelector("table")?.hidden).toBe(true);
   });
 
