@@ -9,7 +9,7 @@ import { Connection, type AppContext, type JoinRecord } from "./connection";
 import { createHttpHandler, MAX_REQUEST_LINE, requestLineLength } from "./http";
 import { createSessions } from "./session";
 import { createStashEnv } from "./stash/env";
-import { ROUTES, VIEWS } from "./views/index";
+import { ROUTES, VIEWS, type ViewDef } from "./views/index";
 
 export interface ServerOptions {
   /** 0 (default) picks a free port; pass the old port to restart "the same" server. */
@@ -25,6 +25,9 @@ export interface ServerOptions {
   readonly includeView?: boolean;
   readonly buildDir?: string;
   readonly nodeName?: string;
+  /** Replace the view registry (the demo adds its own views): key → view, path → key. */
+  readonly views?: Readonly<Record<string, ViewDef>>;
+  readonly routes?: Readonly<Record<string, string>>;
 }
 
 export interface TestServer {
@@ -66,7 +69,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   });
   const joins: JoinRecord[] = [];
   const requests: string[] = [];
-  const app: AppContext = { env, sessions: createSessions(secret, clock.now), views: VIEWS, routes: ROUTES, joins };
+  const app: AppContext = { env, sessions: createSessions(secret, clock.now), views: opts.views ?? VIEWS, routes: opts.routes ?? ROUTES, joins };
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({ noServer: true });
   const http: Server = createServer(createHttpHandler(app, requests, { buildDir: opts.buildDir ?? DEFAULT_BUILD_DIR, cspQueryFlag: "csp" }));
