@@ -34,6 +34,7 @@ const liveStash = createLiveStash(
 );
 
 const liveSocket = new LiveSocket("/live", Socket, { params: liveStash.params });
-liveSocket.connect();
 window.liveSocket = liveSocket;
+// IndexedDB is read asynchronously: the first join must wait for it to replay after a reload.
+void liveStash.ready.then(() => liveSocket.connect());
 window.liveStash = liveStash;

@@ -1,6 +1,6 @@
 // Page-object helpers for the counter view and the pages built around it.
-import type { Locator, Page } from "@playwright/test";
-import { waitForConnected } from "../../src/testing";
+import { expect, type Locator, type Page } from "@playwright/test";
+import { readStoredEntries, waitForConnected } from "../../src/testing";
 import type { TestServer } from "../server/index";
 
 export interface CounterQuery {
@@ -55,4 +55,11 @@ export class Counter {
   async viewId(): Promise<string> {
     return this.page.locator(this.scope).first().evaluate((el) => (el.closest("[data-phx-session]") ?? el).id);
   }
+}
+
+/** Resolves once this tab's storage holds the newest token/id the server handed out. */
+export async function waitForPersisted(page: Page, server: TestServer): Promise<void> {
+  const latest = [...server.issued].at(-1);
+  if (latest === undefined) throw new Error("the server issued nothing yet");
+  await expect.poll(async () => JSON.stringify(await readStoredEntries(page)).includes(latest), { message: "stash persisted" }).toBe(true);
 }

@@ -52,7 +52,7 @@ export function counterView(spec: CounterSpec): ViewDef {
       else if (event === "grow") next = { ...a, blob: "x".repeat(ONE_MB) };
       else if (event === "reset_stash") {
         act.resetStash();
-        return a;
+        return { ...a, status: "reset" };
       } else if (event === "crash") {
         act.crash();
         return a;

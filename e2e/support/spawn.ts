@@ -1,0 +1,38 @@
+// The server as a separate process (main.ts under tsx), so a test can kill -9 it and start
+// a new one on the same port with everything in memory gone.
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../server/main.ts", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly port: number;
+  kill9(): Promise<void>;
+}
+
+export async function spawnServer(args: { port?: number; version?: string; ttl?: number } = {}): Promise<ServerProcess> {
+  const argv = ["--import", "tsx", MAIN, "--port", String(args.port ?? 0)];
+  if (args.version) argv.push("--version", args.version);
+  if (args.ttl) argv.push("--ttl", String(args.ttl));
+  const child: ChildProcess = spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    kill9: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
+  };
+}

@@ -1,0 +1,43 @@
+// Writing live-stash's storage behind its back: corrupted records and failing storages.
+import type { Page } from "@playwright/test";
+import { IDB_DATABASE, IDB_STORE, SNAPSHOT_PREFIX, TAB_KEY } from "../../src/constants";
+
+export const STORAGE_NAMES = { tabKey: TAB_KEY, prefix: SNAPSHOT_PREFIX, db: IDB_DATABASE, store: IDB_STORE };
+
+/** Puts `value` under this tab's snapshot key in IndexedDB, the store idb-keyval uses. */
+export async function putIndexedDb(page: Page, key: string, value: unknown): Promise<void> {
+  await page.evaluate(
+    ({ names, key, value }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open(names.db);
+        open.onupgradeneeded = () => open.result.createObjectStore(names.store);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(names.store, "readwrite");
+          tx.objectStore(names.store).put(value, key);
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    { names: STORAGE_NAMES, key, value },
+  );
+}
+
+/** Every live-stash write to sessionStorage and IndexedDB throws QuotaExceededError from now on. */
+export async function makeStorageThrow(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const quota = () => new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
+      if (key.startsWith("live-stash:snapshot:")) throw quota();
+      return setItem.call(this, key, value);
+    };
+    IDBObjectStore.prototype.put = function () {
+      throw quota();
+    };
+  });
+}
