@@ -1,0 +1,36 @@
+// Builds demo/page/entry.ts into <outDir>/app.js, the name the e2e page template loads.
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "vite";
+
+export const DEMO_BUILD_DIR = fileURLToPath(new URL("./.build/", import.meta.url));
+
+/**
+ * package.json says `"sideEffects": false` (true of the library), but a page entry is nothing
+ * but side effects, and the demo imports the e2e page entry for its LiveSocket.
+ */
+const keepPageEntries: Plugin = {
+  name: "live-stash-demo:keep-page-entries",
+  transform(code, id) {
+    return /[\\/](e2e|demo)[\\/]page[\\/]/.test(id) ? { code, moduleSideEffects: true } : null;
+  },
+};
+
+export async function buildDemoPage(outDir: string = DEMO_BUILD_DIR): Promise<void> {
+  await build({
+    configFile: false,
+    logLevel: "warn",
+    plugins: [keepPageEntries],
+    root: fileURLToPath(new URL("./page/", import.meta.url)),
+    build: {
+      outDir,
+      emptyOutDir: true,
+      minify: false,
+      target: "es2022",
+      modulePreload: false,
+      rollupOptions: {
+        input: fileURLToPath(new URL("./page/entry.ts", import.meta.url)),
+        output: { entryFileNames: "app.js", format: "es" },
+      },
+    },
+  });
+}

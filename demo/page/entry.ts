@@ -1,0 +1,14 @@
+// The demo page's script: the e2e page (real phoenix + phoenix_live_view with live-stash,
+// options from the query string) plus the control panel and the inspector.
+import "../../e2e/page/entry";
+import { mountInspector } from "../../src/inspector";
+import { mountControls } from "./controls";
+import { injectStyles } from "./styles";
+
+injectStyles();
+const panel = document.createElement("aside");
+panel.className = "demo-panel";
+panel.setAttribute("aria-label", "Demo controls");
+document.body.append(panel);
+mountControls(window.liveSocket, panel);
+mountInspector(window.liveStash, panel, { title: "live-stash inspector (this tab)" });

@@ -1,0 +1,34 @@
+// The demo's view table: every e2e view plus the game and the plain twins. Handed to the
+// e2e server's startServer({ views, routes }); nothing here changes the e2e registry.
+import { counterView } from "../../e2e/server/views/counter";
+import { ROUTES, VIEWS } from "../../e2e/server/views/index";
+import { pairView } from "../../e2e/server/views/pair";
+import type { ViewDef } from "../../e2e/server/views/types";
+import { plain } from "./plain";
+import { ticTacToeView } from "./tictactoe";
+
+const SIGNED = { adapter: "browser", securityMode: "sign" } as const;
+
+const counter = (name: string, title: string, links?: readonly (readonly [string, string])[]) =>
+  plain(counterView({ name, title, stash: SIGNED, ...(links ? { links } : {}) }), name);
+
+export const DEMO_VIEWS: Readonly<Record<string, ViewDef>> = {
+  ...VIEWS,
+  "plain-counter": counter("PlainCounterLive", "Plain counter (no stash)"),
+  tictactoe: ticTacToeView("TicTacToeLive", "Tic-tac-toe (board stashed)", SIGNED),
+  "tictactoe-plain": ticTacToeView("PlainTicTacToeLive", "Tic-tac-toe (plain, no stash)", undefined),
+  "pair-plain-child": counter("PlainPairCounterLive", "Nested counter (no stash)"),
+  "pair-plain": pairView("PlainPairLive", "pair-plain-child", "pair-plain-child"),
+  "nav-plain-a": counter("PlainNavALive", "View A (no stash)", [["/plain/nav/b", "Go to B"]]),
+  "nav-plain-b": counter("PlainNavBLive", "View B (no stash)", [["/plain/nav/a", "Go to A"]]),
+};
+
+export const DEMO_ROUTES: Readonly<Record<string, string>> = {
+  ...ROUTES,
+  "/plain/counter": "plain-counter",
+  "/tictactoe": "tictactoe",
+  "/plain/tictactoe": "tictactoe-plain",
+  "/plain/pair": "pair-plain",
+  "/plain/nav/a": "nav-plain-a",
+  "/plain/nav/b": "nav-plain-b",
+};
