@@ -1,0 +1,64 @@
+// `npm run bench`: every row of issue 5, printed as a table with same-run baselines and
+// ratios, and written to bench/results.json so two runs can be compared.
+// Numbers, not pass/fail. BENCH_QUICK=1 shrinks the sample counts for a fast look.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildDemoPage, E2E_ENTRY } from "../demo/build";
+import { startHarness } from "./harness";
+import { largeStash } from "./large";
+import { pushCost } from "./push-cost";
+import { reconnectTime } from "./reconnect";
+import { bundleSizes } from "./sizes";
+import { soak } from "./soak";
+import { printTable, writeResults, type Row } from "./table";
+
+const quick = process.env["BENCH_QUICK"] === "1";
+const N = { pushes: quick ? 100 : 1000, reconnects: quick ? 5 : 30, large: quick ? 2 : 5, soak: quick ? 1000 : 10_000 };
+const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
+
+function cpuModel(): string {
+  try {
+    const line = execFileSync("lscpu", { encoding: "utf8" }).split("\n").find((l) => l.startsWith("Model name"));
+    return line?.split(":")[1]?.trim() ?? cpus()[0]?.model ?? "unknown";
+  } catch {
+    return cpus()[0]?.model ?? "unknown";
+  }
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "live-stash-bench-"));
+const rows: Row[] = [];
+let chromium = "";
+const started = Date.now();
+const step = async (name: string, run: () => Promise<Row[]>) => {
+  const t = Date.now();
+  process.stderr.write(`bench: ${name}… `);
+  rows.push(...(await run()));
+  process.stderr.write(`${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+};
+
+try {
+  await step("bundle sizes", () => bundleSizes(tmp));
+  const pageDir = join(tmp, "page");
+  // The bare e2e page: no demo panel or inspector re-rendering on each push.
+  await buildDemoPage(pageDir, E2E_ENTRY);
+  const h = await startHarness(pageDir);
+  try {
+    await step(`push cost (${N.pushes} pushes × 3 sizes × 3 storages)`, () => pushCost(h, N.pushes));
+    await step(`reconnect time (${N.reconnects} rounds × 2)`, () => reconnectTime(h, N.reconnects));
+    await step("1 MB stash", () => largeStash(h, N.large));
+    await step(`${N.soak} pushes`, () => soak(h, N.soak));
+  } finally {
+    chromium = h.chromiumVersion;
+    await h.close();
+  }
+  const machine = { nproc: cpus().length, cpu: cpuModel(), chromium, node: process.version, platform: `${process.platform} ${process.arch}`, quick: String(quick) };
+  console.log(`\nlive-stash bench — ${machine.nproc} cores, ${machine.cpu}, Chromium ${machine.chromium}, Node ${machine.node}${quick ? " (QUICK)" : ""}\n`);
+  console.log(printTable(rows));
+  writeResults(RESULTS, machine, rows);
+  console.log(`\nwrote ${RESULTS} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
