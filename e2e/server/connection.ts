@@ -100,7 +100,7 @@ export class Connection {
     const proc = new LiveViewProcess(
       def,
       domId,
-      { domId, childSession: (k) => this.app.sessions.sign(k) },
+      { domId, childSession: (k) => this.app.sessions.sign(k, domId) },
       this.app.env,
       params,
       {

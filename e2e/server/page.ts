@@ -8,7 +8,7 @@ import type { ViewDef } from "./views/types";
 export function renderPage(def: ViewDef, viewKey: string, sessions: Sessions): string {
   const domId = `phx-${randomBytes(8).toString("base64url")}`;
   const assigns = def.mount(undefined, undefined);
-  const inner = toHtml(def.statics, def.render(assigns, { domId, childSession: (k) => sessions.sign(k) }));
+  const inner = toHtml(def.statics, def.render(assigns, { domId, childSession: (k) => sessions.sign(k, domId) }));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

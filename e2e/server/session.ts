@@ -6,13 +6,20 @@ const SALT = "lv_session";
 const FOREVER = 10 * 365 * 24 * 3600;
 
 export interface Sessions {
-  sign(viewKey: string): string;
+  /** Stable per (view, parent) like a real live_render's session, so re-renders keep the container. */
+  sign(viewKey: string, parentId?: string): string;
   verify(token: unknown): string | undefined;
 }
 
 export function createSessions(secret: string, now: () => number): Sessions {
+  const cache = new Map<string, string>();
   return {
-    sign: (viewKey) => issueToken("sign", secret, SALT, { view: viewKey }, now(), FOREVER),
+    sign(viewKey, parentId = "") {
+      const key = `${viewKey} ${parentId}`;
+      const token = cache.get(key) ?? issueToken("sign", secret, SALT, { view: viewKey }, now(), FOREVER);
+      cache.set(key, token);
+      return token;
+    },
     verify(token) {
       const r = verifyToken("sign", secret, SALT, token, now());
       if (!r.ok || typeof r.data !== "object" || r.data === null) return undefined;
