@@ -20,4 +20,5 @@ export const SNAPSHOT_VERSION = 1;
 
 /** DOM facts of the LiveView client that live-stash relies on. */
 export const MAIN_VIEW_SELECTOR = "[data-phx-main]";
+export const ROOT_VIEW_SELECTOR = "[data-phx-session]:not([data-phx-parent-id])";
 export const CONNECTED_CLASS = "phx-connected";

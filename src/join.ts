@@ -1,15 +1,33 @@
 // Deciding what a joining view gets. A view gets only its own entry: the one saved while this very
 // element was on the page (a reconnect), or, on a restored page that opted in, the entry its
 // predecessor saved on the same path before the reload.
-import { MAIN_VIEW_SELECTOR } from "./constants";
+import { MAIN_VIEW_SELECTOR, ROOT_VIEW_SELECTOR } from "./constants";
 import type { Mirror } from "./mirror";
 import { RESTORED_KEY, type StashParams } from "./protocol";
 import type { Entry } from "./record";
 
+/** The element an entry was saved for, and the root LiveView container it lived in. */
+export interface Owner {
+  el: Element;
+  root: Element;
+}
+
+export const ownerOf = (el: Element): Owner => ({ el, root: el.closest(ROOT_VIEW_SELECTOR) ?? el });
+
+/**
+ * A root view keeps its element across rejoins; a live navigation reuses its id on a new element,
+ * which must not inherit the stash. A nested view gets a new element each time its parent
+ * rejoins: it is the same view while the root it lived in is still the one on the page.
+ */
+function owns(owner: Owner, el: Element): boolean {
+  if (owner.el === el) return true;
+  const nested = owner.root !== owner.el;
+  return nested && !owner.el.isConnected && owner.root.isConnected && ownerOf(el).root === owner.root;
+}
+
 export interface JoinState {
   mirror: Mirror;
-  /** The element each entry was saved for. A live navigation reuses the id on a new element. */
-  owners: Map<string, Element>;
+  owners: Map<string, Owner>;
   /** Ids whose entry came from storage and has not been replaced by a push on this page. */
   stored: Set<string>;
   /** Ids that already joined on this page: only a first join may adopt an unowned entry. */
@@ -26,10 +44,12 @@ export function paramsForJoin(state: JoinState, el: Element): JoinParams {
   if (firstJoin && !state.mirror.has(id) && el.matches(MAIN_VIEW_SELECTOR)) adoptStoredMain(state, id);
   const entry = state.mirror.get(id);
   if (!entry) return {};
-  if (firstJoin && !state.owners.has(id) && (!state.stored.has(id) || state.replayable(entry))) {
-    state.owners.set(id, el);
+  const owner = state.owners.get(id);
+  if (owner ? owns(owner, el) : firstJoin && (!state.stored.has(id) || state.replayable(entry))) {
+    state.owners.set(id, ownerOf(el));
+  } else {
+    return {};
   }
-  if (state.owners.get(id) !== el) return {};
   return state.stored.has(id) ? { ...entry.params, [RESTORED_KEY]: true } : { ...entry.params };
 }
 

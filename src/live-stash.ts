@@ -1,7 +1,7 @@
 import { CONNECTED_CLASS, MAIN_VIEW_SELECTOR, SNAPSHOT_PREFIX } from "./constants";
 import { createReporter, LiveStashError } from "./errors";
 import { listen, type Update } from "./events";
-import { paramsForJoin, type JoinState } from "./join";
+import { ownerOf, paramsForJoin, type JoinState } from "./join";
 import { createMirror } from "./mirror";
 import { isRestoredPage } from "./navigation";
 import { resolveOptions, type LiveStashOptions } from "./options";
@@ -12,6 +12,7 @@ import { buildSnapshot, isExpired, readSnapshot } from "./snapshot";
 import { openStorage, tabStorage } from "./storage/open";
 import { sweepStaleSnapshots } from "./sweep";
 import { claimTab, markTab } from "./tab";
+import { takeJournal, writeJournal } from "./journal";
 
 export type ConnectParams = Record<string, unknown>;
 /** What LiveSocket accepts as `params`: an object, or a function of the joining view's element. */
@@ -59,10 +60,9 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
   const storage = openStorage(opts.storage, report);
   const key = SNAPSHOT_PREFIX + tab.id;
   const storageName = typeof opts.storage === "string" ? opts.storage : "custom";
-  if (tab.duplicateOf && opts.storage === "session") {
-    // The duplicate got a copy of the original's snapshot; it is not ours to replay.
-    attempt(report, () => storage.removeItem(SNAPSHOT_PREFIX + tab.duplicateOf));
-  }
+  // The duplicate got a copy of the original's sessionStorage snapshot; it is not ours to replay.
+  if (tab.duplicateOf) takeJournal(session, SNAPSHOT_PREFIX + tab.duplicateOf);
+  const journaled = opts.storage === "indexeddb";
 
   const restoredPage = isRestoredPage();
   const mirror = createMirror(opts.maxEntries);
@@ -74,7 +74,8 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
     replayable: (entry) => opts.recoverAfterReload && restoredPage && entry.path === location.pathname,
   };
   const listeners = new Set<() => void>();
-  const writer = createWriter(storage, key, () => buildSnapshot(mirror.list(), now(), opts.maxBytes, report), report);
+  const snapshot = () => buildSnapshot(mirror.list(), now(), opts.maxBytes, report);
+  const writer = createWriter(storage, key, snapshot, report);
   let loaded = false;
   let writeWhenLoaded = false;
 
@@ -88,7 +89,7 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
     const id = view || document.querySelector(MAIN_VIEW_SELECTOR)?.id;
     if (!id) return report("payload", "a push without `view` arrived, but the page has no main LiveView");
     const el = document.getElementById(id);
-    if (el) state.owners.set(id, el);
+    if (el) state.owners.set(id, ownerOf(el));
     else state.owners.delete(id);
     state.stored.delete(id);
     if (update === null) mirror.delete(id);
@@ -141,7 +142,7 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
    */
   const touchConnected = () => {
     let touched = false;
-    for (const [id, el] of state.owners) {
+    for (const [id, { el }] of state.owners) {
       const entry = mirror.get(id);
       if (!entry || !el.isConnected || !el.classList.contains(CONNECTED_CLASS)) continue;
       mirror.set(id, { ...entry, seenAt: now() });
@@ -157,6 +158,7 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
   };
   const onPageHide = () => {
     flushNow();
+    if (journaled && loaded) writeJournal(session, key, snapshot(), now(), report);
     markTab(session, tab.id, false);
   };
   const onPageShow = (event: PageTransitionEvent) => {
@@ -173,7 +175,10 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
   document.addEventListener("visibilitychange", onVisibility);
   const keepAlive = setInterval(touchConnected, Math.max(250, opts.ttlMs / 4));
 
-  const raw = attempt(report, () => storage.getItem(key));
+  const journal = journaled ? takeJournal(session, key) : undefined;
+  // The journal is newer than what IndexedDB holds: it wins, and IndexedDB is brought up to date.
+  if (journal !== undefined) writeWhenLoaded = true;
+  const raw = journal ?? attempt(report, () => storage.getItem(key));
   const ready =
     raw instanceof Promise
       ? raw.then(merge).catch((error: unknown) => report("stored", "could not read stored stashes", error))

@@ -81,3 +81,46 @@ describe("IndexedDB storage", () => {
     expect(await keys(store())).toEqual([SNAPSHOT_PREFIX + "live-tab"]);
   });
 });
+
+describe("the unload journal", () => {
+  it("replays the newest stash after a reload even if the IndexedDB write was cut off", async () => {
+    const el = view("side");
+    const first = stash({ storage: "indexeddb", recoverAfterReload: true });
+    await first.ready;
+    joinStash(first, el);
+    push(EVENTS.stashState, { assigns: "old", view: "side" });
+    await flushed(first);
+
+    // A second page life whose last stash never reaches IndexedDB before the unload.
+    navigationType("reload");
+    const second = stash({ storage: "indexeddb", recoverAfterReload: true });
+    await second.ready;
+    joinStash(second, el);
+    push(EVENTS.stashState, { assigns: "newest", view: "side" });
+    window.dispatchEvent(new Event("pagehide"));
+    second.dispose();
+    // Without waiting for IndexedDB: the next page is served at once from the journal.
+    const third = stash({ storage: "indexeddb", recoverAfterReload: true });
+    expect(joinStash(third, el)).toEqual({ stashedState: "newest", restored: true });
+  });
+
+  it("lets an empty journal win over an older IndexedDB copy (a reset right before the reload)", async () => {
+    const el = view("side");
+    const first = stash({ storage: "indexeddb", recoverAfterReload: true });
+    await first.ready;
+    joinStash(first, el);
+    push(EVENTS.stashState, { assigns: "old", view: "side" });
+    await flushed(first);
+
+    navigationType("reload");
+    const second = stash({ storage: "indexeddb", recoverAfterReload: true });
+    await second.ready;
+    joinStash(second, el);
+    push(EVENTS.initBrowserMemory, { view: "side" });
+    window.dispatchEvent(new Event("pagehide"));
+    second.dispose();
+    const third = stash({ storage: "indexeddb", recoverAfterReload: true });
+    await third.ready;
+    expect(joinStash(third, el)).toEqual({});
+  });
+});

@@ -88,3 +88,41 @@ describe("bad payloads", () => {
     expect(live.errors[0]?.message).toMatch(/no main LiveView/);
   });
 });
+
+describe("nested views", () => {
+  function page() {
+    const main = view("phx-main", { main: true });
+    const child = document.createElement("div");
+    child.id = "left";
+    child.setAttribute("data-phx-session", "child-session");
+    child.setAttribute("data-phx-parent-id", "phx-main");
+    main.append(child);
+    return { main, child };
+  }
+
+  it("hands a nested view its stash on the new element its parent's rejoin renders", () => {
+    const { main, child } = page();
+    const live = stash();
+    joinStash(live, main);
+    joinStash(live, child);
+    push(EVENTS.stashState, { assigns: "left-token", view: "left" });
+    // The parent rejoins and renders its child container anew.
+    const rerendered = child.cloneNode() as HTMLElement;
+    child.replaceWith(rerendered);
+    expect(joinStash(live, rerendered)).toEqual({ stashedState: "left-token" });
+  });
+
+  it("does not hand it to a same-id nested view under a new root after live navigation", () => {
+    const { main, child } = page();
+    const live = stash();
+    joinStash(live, main);
+    joinStash(live, child);
+    push(EVENTS.stashState, { assigns: "left-token", view: "left" });
+    const nextMain = main.cloneNode() as HTMLElement;
+    const nextChild = child.cloneNode() as HTMLElement;
+    nextMain.append(nextChild);
+    main.replaceWith(nextMain);
+    expect(joinStash(live, nextMain)).toEqual({});
+    expect(joinStash(live, nextChild)).toEqual({});
+  });
+});
