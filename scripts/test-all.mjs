@@ -7,6 +7,7 @@ const steps = [
   ["unit", "npm", ["run", "test:unit"]],
   ["bundle", "node", ["scripts/check-bundle.mjs"]],
   ["elixir", "npm", ["run", "test:elixir"]],
+  ["demo smoke", "npm", ["run", "test:smoke"]],
   ["e2e", "npm", ["run", "e2e"]],
 ];
 
