@@ -1,6 +1,7 @@
 // The server child process: spawned under tsx, killed with SIGKILL for "kill & restart".
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { listeningUrl } from "../e2e/support/listening";
 
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -19,15 +20,7 @@ export async function spawnServerChild(port: number, buildDir: string): Promise<
     stdio: ["pipe", "pipe", "inherit"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then((code) => reject(new Error(`demo server exited early (code ${code})`)));
-  });
+  const url = await listeningUrl(child, "demo server");
   return {
     port: Number(new URL(url).port),
     exited,

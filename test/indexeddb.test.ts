@@ -83,19 +83,24 @@ describe("IndexedDB storage", () => {
 });
 
 describe("the unload journal", () => {
-  it("replays the newest stash after a reload even if the IndexedDB write was cut off", async () => {
+  /** A page life that stored "old" in IndexedDB, then a reload whose view has joined. */
+  async function reloadedAfterOld() {
     const el = view("side");
     const first = stash({ storage: "indexeddb", recoverAfterReload: true });
     await first.ready;
     joinStash(first, el);
     push(EVENTS.stashState, { assigns: "old", view: "side" });
     await flushed(first);
-
-    // A second page life whose last stash never reaches IndexedDB before the unload.
     navigationType("reload");
     const second = stash({ storage: "indexeddb", recoverAfterReload: true });
     await second.ready;
     joinStash(second, el);
+    return { el, second };
+  }
+
+  it("replays the newest stash after a reload even if the IndexedDB write was cut off", async () => {
+    // The second page life's last stash never reaches IndexedDB before the next page reads it.
+    const { el, second } = await reloadedAfterOld();
     push(EVENTS.stashState, { assigns: "newest", view: "side" });
     window.dispatchEvent(new Event("pagehide"));
     second.dispose();
@@ -105,17 +110,7 @@ describe("the unload journal", () => {
   });
 
   it("lets an empty journal win over an older IndexedDB copy (a reset right before the reload)", async () => {
-    const el = view("side");
-    const first = stash({ storage: "indexeddb", recoverAfterReload: true });
-    await first.ready;
-    joinStash(first, el);
-    push(EVENTS.stashState, { assigns: "old", view: "side" });
-    await flushed(first);
-
-    navigationType("reload");
-    const second = stash({ storage: "indexeddb", recoverAfterReload: true });
-    await second.ready;
-    joinStash(second, el);
+    const { el, second } = await reloadedAfterOld();
     push(EVENTS.initBrowserMemory, { view: "side" });
     window.dispatchEvent(new Event("pagehide"));
     second.dispose();

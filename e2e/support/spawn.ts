@@ -2,6 +2,7 @@
 // a new one on the same port with everything in memory gone.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { listeningUrl } from "./listening";
 
 const MAIN = fileURLToPath(new URL("../server/main.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -17,15 +18,7 @@ export async function spawnServer(args: { port?: number; version?: string; ttl?:
   if (args.version) argv.push("--version", args.version);
   if (args.ttl) argv.push("--ttl", String(args.ttl));
   const child: ChildProcess = spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
-  });
+  const url = await listeningUrl(child);
   return {
     url,
     port: Number(new URL(url).port),
