@@ -12,6 +12,8 @@ export const FLUSH_DELAY_MS = 50;
 export const TAB_KEY = "live-stash:tab";
 /** Prefix of the key a tab's snapshot is stored under, in sessionStorage and IndexedDB alike. */
 export const SNAPSHOT_PREFIX = "live-stash:snapshot:";
+/** Prefix of the sessionStorage key of the unload journal that backs up IndexedDB (journal.ts). */
+export const JOURNAL_PREFIX = "live-stash:journal:";
 export const IDB_DATABASE = "live-stash";
 export const IDB_STORE = "snapshots";
 

@@ -1,4 +1,4 @@
-import { CONNECTED_CLASS, MAIN_VIEW_SELECTOR, SNAPSHOT_PREFIX } from "./constants";
+import { CONNECTED_CLASS, JOURNAL_PREFIX, MAIN_VIEW_SELECTOR, SNAPSHOT_PREFIX } from "./constants";
 import { createReporter, LiveStashError } from "./errors";
 import { listen, type Update } from "./events";
 import { ownerOf, paramsForJoin, type JoinState } from "./join";
@@ -60,9 +60,13 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
   const storage = openStorage(opts.storage, report);
   const key = SNAPSHOT_PREFIX + tab.id;
   const storageName = typeof opts.storage === "string" ? opts.storage : "custom";
-  // The duplicate got a copy of the original's sessionStorage snapshot; it is not ours to replay.
-  if (tab.duplicateOf) takeJournal(session, SNAPSHOT_PREFIX + tab.duplicateOf);
+  // The duplicate got copies of the original's sessionStorage snapshot and journal: not ours.
+  if (tab.duplicateOf) {
+    takeJournal(session, SNAPSHOT_PREFIX + tab.duplicateOf);
+    takeJournal(session, JOURNAL_PREFIX + tab.duplicateOf);
+  }
   const journaled = opts.storage === "indexeddb";
+  const journalKey = JOURNAL_PREFIX + tab.id;
 
   const restoredPage = isRestoredPage();
   const mirror = createMirror(opts.maxEntries);
@@ -158,7 +162,7 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
   };
   const onPageHide = () => {
     flushNow();
-    if (journaled && loaded) writeJournal(session, key, snapshot(), now(), report);
+    if (journaled && loaded) writeJournal(session, journalKey, snapshot(), now(), report);
     markTab(session, tab.id, false);
   };
   const onPageShow = (event: PageTransitionEvent) => {
@@ -175,7 +179,7 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
   document.addEventListener("visibilitychange", onVisibility);
   const keepAlive = setInterval(touchConnected, Math.max(250, opts.ttlMs / 4));
 
-  const journal = journaled ? takeJournal(session, key) : undefined;
+  const journal = journaled ? takeJournal(session, journalKey) : undefined;
   // The journal is newer than what IndexedDB holds: it wins, and IndexedDB is brought up to date.
   if (journal !== undefined) writeWhenLoaded = true;
   const raw = journal ?? attempt(report, () => storage.getItem(key));

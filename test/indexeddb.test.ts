@@ -119,3 +119,19 @@ describe("the unload journal", () => {
     expect(joinStash(third, el)).toEqual({});
   });
 });
+
+describe("pages of one tab with different storages", () => {
+  it("does not take a sessionStorage snapshot for the IndexedDB journal", async () => {
+    const el = view("side");
+    const sessionPage = stash({ storage: "session", recoverAfterReload: true });
+    joinStash(sessionPage, el);
+    push(EVENTS.stashState, { assigns: "session-page", view: "side" });
+    window.dispatchEvent(new Event("pagehide"));
+    sessionPage.dispose();
+
+    navigationType("reload");
+    const idbPage = stash({ storage: "indexeddb", recoverAfterReload: true });
+    await idbPage.ready;
+    expect(idbPage.entries()).toEqual([]);
+  });
+});
