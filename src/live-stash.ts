@@ -1,38 +1,23 @@
-import { CONNECTED_CLASS, JOURNAL_PREFIX, MAIN_VIEW_SELECTOR, SNAPSHOT_PREFIX } from "./constants";
+import { CONNECTED_CLASS, MAIN_VIEW_SELECTOR } from "./constants";
 import { createReporter, LiveStashError } from "./errors";
 import { listen, type Update } from "./events";
+import { entryInfo, type StashEntryInfo } from "./info";
 import { ownerOf, paramsForJoin, type JoinState } from "./join";
 import { createMirror } from "./mirror";
 import { isRestoredPage } from "./navigation";
 import { resolveOptions, type LiveStashOptions } from "./options";
-import { attempt, createWriter } from "./persist";
-import { PAGE_LOADING_STOP, PARAM_KEY, type StashKind } from "./protocol";
-import { entrySize, type Entry } from "./record";
+import { watchPage } from "./page-events";
+import { createPersistence } from "./persistence";
+import { PARAM_KEY } from "./protocol";
 import { buildSnapshot, isExpired, readSnapshot } from "./snapshot";
 import { openStorage, tabStorage } from "./storage/open";
-import { sweepStaleSnapshots } from "./sweep";
 import { claimTab, markTab } from "./tab";
-import { takeJournal, writeJournal } from "./journal";
 
 export type ConnectParams = Record<string, unknown>;
 /** What LiveSocket accepts as `params`: an object, or a function of the joining view's element. */
 export type ParamsInput = ConnectParams | ((el?: HTMLElement) => ConnectParams);
 export type ParamsFunction = (el?: HTMLElement) => ConnectParams;
-
-/** What the inspector may show of an entry: never the token itself. */
-export interface StashEntryInfo {
-  view: string;
-  kind: StashKind;
-  bytes: number;
-  savedAt: number;
-  seenAt: number;
-  expiresAt: number;
-  path: string;
-  main: boolean;
-  /** Came from storage on this page load and waits to be replayed. */
-  restored: boolean;
-  storage: string;
-}
+export type { StashEntryInfo };
 
 export interface LiveStash {
   /** Pass as LiveSocket's `params`. */
@@ -56,18 +41,8 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
   const report = createReporter(opts.onError);
   const now = () => Date.now();
   const session = tabStorage();
-  const tab = claimTab(session, (document as Document & { wasDiscarded?: boolean }).wasDiscarded === true);
-  const storage = openStorage(opts.storage, report);
-  const key = SNAPSHOT_PREFIX + tab.id;
+  const tabId = claimTab(session, (document as Document & { wasDiscarded?: boolean }).wasDiscarded === true);
   const storageName = typeof opts.storage === "string" ? opts.storage : "custom";
-  // The duplicate got copies of the original's sessionStorage snapshot and journal: not ours.
-  if (tab.duplicateOf) {
-    takeJournal(session, SNAPSHOT_PREFIX + tab.duplicateOf);
-    takeJournal(session, JOURNAL_PREFIX + tab.duplicateOf);
-  }
-  const journaled = opts.storage === "indexeddb";
-  const journalKey = JOURNAL_PREFIX + tab.id;
-
   const restoredPage = isRestoredPage();
   const mirror = createMirror(opts.maxEntries);
   const state: JoinState = {
@@ -77,16 +52,20 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
     joined: new Set(),
     replayable: (entry) => opts.recoverAfterReload && restoredPage && entry.path === location.pathname,
   };
+  const persistence = createPersistence({
+    storage: openStorage(opts.storage, report),
+    session,
+    tabId,
+    journaled: opts.storage === "indexeddb",
+    ttlMs: opts.ttlMs,
+    build: () => buildSnapshot(mirror.list(), now(), opts.maxBytes, report),
+    report,
+  });
   const listeners = new Set<() => void>();
-  const snapshot = () => buildSnapshot(mirror.list(), now(), opts.maxBytes, report);
-  const writer = createWriter(storage, key, snapshot, report);
-  let loaded = false;
-  let writeWhenLoaded = false;
-
+  const notify = () => listeners.forEach((listener) => listener());
   const changed = () => {
-    if (loaded) writer.schedule();
-    else writeWhenLoaded = true;
-    listeners.forEach((listener) => listener());
+    persistence.changed();
+    notify();
   };
 
   const apply = (view: string | undefined, update: Update) => {
@@ -112,9 +91,8 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
       mirror.set(id, entry);
       state.stored.add(id);
     }
-    loaded = true;
-    if (dirty || writeWhenLoaded) changed();
-    else listeners.forEach((listener) => listener());
+    notify();
+    return dirty;
   };
 
   const stashFor = (el: HTMLElement) => {
@@ -156,51 +134,24 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
     if (touched) changed();
   };
 
-  const flushNow = () => {
-    touchConnected();
-    if (loaded && writer.pending) writer.flush();
-  };
-  const onPageHide = () => {
-    flushNow();
-    if (journaled && loaded) writeJournal(session, journalKey, snapshot(), now(), report);
-    markTab(session, tab.id, false);
-  };
-  const onPageShow = (event: PageTransitionEvent) => {
-    if (event.persisted) markTab(session, tab.id, true);
-  };
-  const onVisibility = () => {
-    if (document.visibilityState === "hidden") flushNow();
-  };
-
   const stopListening = listen(window, apply, report);
-  window.addEventListener("pagehide", onPageHide);
-  window.addEventListener("pageshow", onPageShow);
-  window.addEventListener(PAGE_LOADING_STOP, touchConnected);
-  document.addEventListener("visibilitychange", onVisibility);
-  const keepAlive = setInterval(touchConnected, Math.max(250, opts.ttlMs / 4));
-
-  const journal = journaled ? takeJournal(session, journalKey) : undefined;
-  // The journal is newer than what IndexedDB holds: it wins, and IndexedDB is brought up to date.
-  if (journal !== undefined) writeWhenLoaded = true;
-  const raw = journal ?? attempt(report, () => storage.getItem(key));
-  const ready =
-    raw instanceof Promise
-      ? raw.then(merge).catch((error: unknown) => report("stored", "could not read stored stashes", error))
-      : Promise.resolve(merge(raw));
-  void ready.then(() => attempt(report, () => sweepStaleSnapshots(storage, key, now(), opts.ttlMs)));
-
-  const info = ([view, entry]: [string, Entry]): StashEntryInfo => ({
-    view,
-    kind: entry.kind,
-    bytes: entrySize(entry),
-    savedAt: entry.savedAt,
-    seenAt: entry.seenAt,
-    expiresAt: entry.seenAt + opts.ttlMs,
-    path: entry.path,
-    main: entry.main,
-    restored: state.stored.has(view),
-    storage: storageName,
-  });
+  const stopWatching = watchPage(
+    {
+      hidden() {
+        touchConnected();
+        persistence.flush();
+      },
+      unload() {
+        touchConnected();
+        persistence.unload();
+        markTab(session, tabId, false);
+      },
+      restored: () => markTab(session, tabId, true),
+      alive: touchConnected,
+    },
+    Math.max(250, opts.ttlMs / 4),
+  );
+  const ready = persistence.load(merge);
 
   return {
     params: paramsFn,
@@ -210,21 +161,17 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
       state.owners.clear();
       state.stored.clear();
       changed();
-      if (loaded) writer.flush();
+      persistence.flushAll();
     },
-    entries: () => mirror.list().map(info),
+    entries: () => mirror.list().map(([view, entry]) => entryInfo(view, entry, opts.ttlMs, state.stored.has(view), storageName)),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     dispose() {
       stopListening();
-      clearInterval(keepAlive);
-      window.removeEventListener("pagehide", onPageHide);
-      window.removeEventListener("pageshow", onPageShow);
-      window.removeEventListener(PAGE_LOADING_STOP, touchConnected);
-      document.removeEventListener("visibilitychange", onVisibility);
-      if (loaded && writer.pending) writer.flush();
+      stopWatching();
+      persistence.flush();
       listeners.clear();
     },
   };

@@ -1,7 +1,7 @@
 // IndexedDB is shared by every tab of an origin, so a tab keys its snapshot by an id kept in its
 // own sessionStorage. A duplicated tab copies sessionStorage, id included: the copy must notice
 // and take a new id, or two live tabs would read and overwrite each other's stashes.
-import { TAB_KEY } from "./constants";
+import { JOURNAL_PREFIX, SNAPSHOT_PREFIX, TAB_KEY } from "./constants";
 import { z } from "./zod";
 
 const tabSchema = z.object({ id: z.string(), live: z.boolean() });
@@ -29,8 +29,19 @@ export function claimTab(storage: Storage | undefined, wasDiscarded: boolean) {
   const previous = storage && readTab(storage);
   const reuse = previous !== undefined && (!previous.live || wasDiscarded);
   const id = reuse ? previous.id : newTabId();
+  if (previous && !reuse) forgetCopies(storage, previous.id);
   markTab(storage, id, true);
-  return { id, duplicateOf: previous && !reuse ? previous.id : undefined };
+  return id;
+}
+
+/** A duplicate's sessionStorage holds copies of the original's snapshot and journal: not ours. */
+function forgetCopies(storage: Storage | undefined, originalId: string): void {
+  try {
+    storage?.removeItem(SNAPSHOT_PREFIX + originalId);
+    storage?.removeItem(JOURNAL_PREFIX + originalId);
+  } catch {
+    // Nothing to clean where sessionStorage is off limits.
+  }
 }
 
 export function markTab(storage: Storage | undefined, id: string, live: boolean): void {
