@@ -24,8 +24,7 @@ export const PARAM_KEY = "liveStash";
 /** Marks a stash replayed after a full page reload; the server accepts it only where the view opts in. */
 export const RESTORED_KEY = "restored";
 
-const text = () => z.string();
-const view = z.optional(text());
+const view = z.optional(z.string());
 
 /**
  * Payloads as the server pushes them; unknown keys are dropped. `view` is ours: the official server
@@ -33,17 +32,17 @@ const view = z.optional(text());
  */
 export const payloadSchemas = {
   [EVENTS.initBrowserMemory]: z.object({ view }),
-  [EVENTS.stashState]: z.object({ assigns: text(), view }),
-  [EVENTS.initEts]: z.object({ node: text(), stashId: text(), view }),
-  [EVENTS.initRedis]: z.object({ stashId: text(), view }),
-  [EVENTS.initMnesia]: z.object({ stashId: text(), view }),
+  [EVENTS.stashState]: z.object({ assigns: z.string(), view }),
+  [EVENTS.initEts]: z.object({ node: z.string(), stashId: z.string(), view }),
+  [EVENTS.initRedis]: z.object({ stashId: z.string(), view }),
+  [EVENTS.initMnesia]: z.object({ stashId: z.string(), view }),
 } as const;
 
 /** What one view's entry hands back in its join params, one of the official shapes. */
 export const stashParamsSchema = z.union([
-  z.object({ stashedState: text() }),
-  z.object({ node: text(), stashId: text() }),
-  z.object({ stashId: text() }),
+  z.object({ stashedState: z.string() }),
+  z.object({ node: z.string(), stashId: z.string() }),
+  z.object({ stashId: z.string() }),
 ]);
 export type StashParams = z.infer<typeof stashParamsSchema>;
 
