@@ -4,7 +4,8 @@
 import { JOURNAL_PREFIX, SNAPSHOT_PREFIX } from "./constants";
 import type { Report } from "./errors";
 import { takeJournal, writeJournal } from "./journal";
-import { attempt, createWriter } from "./persist";
+import { attempt } from "./attempt";
+import { createWriter } from "./writer";
 import type { Snapshot } from "./record";
 import type { StashStorage } from "./storage/types";
 import { sweepStaleSnapshots } from "./sweep";

@@ -8,7 +8,7 @@ import { entrySchema, entrySize, snapshotSchema, type Entry, type Snapshot } fro
 export const isExpired = (entry: Entry, now: number, ttlMs: number): boolean =>
   now - entry.seenAt > ttlMs;
 
-/** The newest entries that fit in `maxBytes`; the rest stay in memory only. */
+/** The newest entries that fit in `maxBytes` (one too big skips, it does not stop the others). */
 export function buildSnapshot(
   entries: Array<[string, Entry]>,
   now: number,
@@ -19,11 +19,12 @@ export function buildSnapshot(
   let bytes = 0;
   let any = false;
   for (const [id, entry] of [...entries].sort(([, a], [, b]) => b.savedAt - a.savedAt)) {
-    bytes += entrySize(entry);
-    if (bytes > maxBytes) {
+    const size = entrySize(entry);
+    if (bytes + size > maxBytes) {
       report("budget", `stashes over ${maxBytes} bytes are kept in memory only`);
-      break;
+      continue;
     }
+    bytes += size;
     kept[id] = entry;
     any = true;
   }
