@@ -3,6 +3,7 @@ defmodule LiveStash.BrowserMemoryTest do
 
   alias LiveStash.Adapters.BrowserMemory
   alias LiveStash.Test.{Client, Define, Endpoint, View, ViewServer}
+  import LiveStash.Test.Flow
 
   @init "live-stash:init-browser-memory"
   @stash "live-stash:stash-state"
@@ -43,23 +44,6 @@ defmodule LiveStash.BrowserMemoryTest do
       security_mode: :sign,
       recover_after_reload: true,
       stored_keys: [:count]
-  end
-
-  defp start!(view, params, opts \\ []) do
-    {:ok, pid} = ViewServer.start(view, [params: params] ++ opts)
-    pid
-  end
-
-  defp stashed_view(view, count, opts \\ []) do
-    pid = start!(view, Client.fresh_params(), opts)
-    :ok = ViewServer.update(pid, {View, :put_count, [count]})
-    pid
-  end
-
-  defp reconnect(pid, view, opts \\ []) do
-    params = Client.join_params(ViewServer.events(pid), opts)
-    ViewServer.stop(pid)
-    start!(view, params, Keyword.take(opts, [:session, :id]))
   end
 
   defp last_token(pid), do: List.last(ViewServer.payloads(pid, @stash)).assigns

@@ -5,6 +5,7 @@ defmodule LiveStash.ETSTest do
 
   alias LiveStash.Adapters.ETS.Table
   alias LiveStash.Test.{Client, Define, View, ViewServer}
+  import LiveStash.Test.Flow
 
   @init_ets "live-stash:init-ets"
 
@@ -22,23 +23,6 @@ defmodule LiveStash.ETSTest do
 
   defmodule Reloadable do
     use LiveStash.Test.View, stored_keys: [:count], recover_after_reload: true
-  end
-
-  defp start!(view, params, opts \\ []) do
-    {:ok, pid} = ViewServer.start(view, [params: params] ++ opts)
-    pid
-  end
-
-  defp stashed_view(view, count, opts \\ []) do
-    pid = start!(view, Client.fresh_params(), opts)
-    :ok = ViewServer.update(pid, {View, :put_count, [count]})
-    pid
-  end
-
-  defp reconnect(pid, view, opts \\ []) do
-    params = Client.join_params(ViewServer.events(pid), opts)
-    ViewServer.stop(pid)
-    start!(view, params, Keyword.take(opts, [:session]))
   end
 
   test "a fresh mount is :new and announces a stash id and node hint with the view id" do

@@ -1,0 +1,28 @@
+defmodule LiveStash.Test.Flow do
+  @moduledoc """
+  The page life a stash test walks through: mount a view, change it, drop the socket and
+  mount it again with the join params the browser client would send.
+  """
+
+  alias LiveStash.Test.{Client, View, ViewServer}
+
+  @doc "Mounts `view` in its own process with the given connect params."
+  def start!(view, params, opts \\ []) do
+    {:ok, pid} = ViewServer.start(view, [params: params] ++ opts)
+    pid
+  end
+
+  @doc "A freshly mounted view whose count was set, and so stashed."
+  def stashed_view(view, count, opts \\ []) do
+    pid = start!(view, Client.fresh_params(), opts)
+    :ok = ViewServer.update(pid, {View, :put_count, [count]})
+    pid
+  end
+
+  @doc "Drops `pid` and mounts `view` again, as the client rejoins after a lost socket."
+  def reconnect(pid, view, opts \\ []) do
+    params = Client.join_params(ViewServer.events(pid), opts)
+    ViewServer.stop(pid)
+    start!(view, params, Keyword.take(opts, [:session, :id]))
+  end
+end
