@@ -2,6 +2,7 @@
 // in the page around the same window event LiveView dispatches for a push_event. Baseline:
 // JSON.parse of the websocket frame that carries that push, which the LiveView client pays
 // anyway before live-stash sees anything.
+import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
 import type { Harness } from "./harness";
 import { median, percentile } from "./stats";
 import type { Row } from "./table";
@@ -22,7 +23,7 @@ export async function pushCost(h: Harness, pushes: number): Promise<Row[]> {
     const page = await h.open(`/counter/browser?storage=${storage}`);
     for (const size of SIZES) {
       const s = await page.evaluate(
-        async ({ size, pushes }): Promise<Samples> => {
+        async ({ size, pushes, event, prefix }): Promise<Samples> => {
           const view = document.querySelector("[data-phx-main]")!.id;
           const filler = "A".repeat(size - 32);
           const handle: number[] = [];
@@ -33,12 +34,12 @@ export async function pushCost(h: Harness, pushes: number): Promise<Row[]> {
             // Distinct tokens, so nothing is cached between pushes.
             const token = `SFMyNTY.${filler}${String(i).padStart(24, "0")}`;
             const detail = { assigns: token, view };
-            const frame = JSON.stringify([null, null, `lv:${view}`, "diff", { e: [["live-stash:stash-state", detail]] }]);
+            const frame = JSON.stringify([null, null, `lv:${view}`, "diff", { e: [[event, detail]] }]);
             const p0 = performance.now();
             JSON.parse(frame);
             const p1 = performance.now();
             const t0 = performance.now();
-            window.dispatchEvent(new CustomEvent("phx:live-stash:stash-state", { detail }));
+            window.dispatchEvent(new CustomEvent(prefix + event, { detail }));
             const t1 = performance.now();
             // pagehide writes what is pending at once: the write a 50 ms debounce would make.
             window.dispatchEvent(new Event("pagehide"));
@@ -53,7 +54,7 @@ export async function pushCost(h: Harness, pushes: number): Promise<Row[]> {
           }
           return { handle, flush, parse, isolated: crossOriginIsolated };
         },
-        { size, pushes },
+        { size, pushes, event: EVENTS.stashState, prefix: WINDOW_EVENT_PREFIX },
       );
       const kb = `${size / 1024} KB`;
       const baseline = { label: "JSON.parse of the frame, median", value: median(s.parse) };

@@ -2,6 +2,8 @@
 // 100 with a pause longer than the write debounce, so storage is written 100 times.
 // Baseline: the same number of window events nobody stashes, dispatched the same way.
 import type { CDPSession, Page } from "@playwright/test";
+import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
+import { readStoredEntries } from "../src/testing";
 import type { Harness } from "./harness";
 import { STORAGES } from "./push-cost";
 import type { Row } from "./table";
@@ -12,12 +14,8 @@ async function heap(cdp: CDPSession): Promise<number> {
   return usedSize;
 }
 
-interface After {
-  entries: number;
-  storedBytes: number | undefined;
-}
-
-function pushes(page: Page, n: number, event: string, views: number): Promise<After> {
+/** Dispatches `n` pushes of `event` as LiveView would; resolves with live-stash's entry count. */
+function pushes(page: Page, n: number, event: string, views: number): Promise<number> {
   return page.evaluate(
     async ({ n, event, views }) => {
       const main = document.querySelector("[data-phx-main]")!.id;
@@ -28,24 +26,7 @@ function pushes(page: Page, n: number, event: string, views: number): Promise<Af
         if (i % 100 === 99) await new Promise((r) => setTimeout(r, 60));
       }
       await new Promise((r) => setTimeout(r, 200));
-      const tab = JSON.parse(sessionStorage.getItem("live-stash:tab") ?? "{}") as { id?: string };
-      const key = `live-stash:snapshot:${tab.id}`;
-      let stored: unknown = sessionStorage.getItem(key);
-      if (stored === null) {
-        stored = await new Promise<unknown>((resolve) => {
-          const open = indexedDB.open("live-stash");
-          open.onerror = () => resolve(undefined);
-          open.onsuccess = () => {
-            const db = open.result;
-            if (!db.objectStoreNames.contains("snapshots")) return resolve(undefined);
-            const get = db.transaction("snapshots").objectStore("snapshots").get(key);
-            get.onsuccess = () => resolve(get.result);
-            get.onerror = () => resolve(undefined);
-          };
-        });
-      }
-      const storedBytes = stored === undefined || stored === null ? undefined : typeof stored === "string" ? stored.length : JSON.stringify(stored).length;
-      return { entries: window.liveStash.entries().length, storedBytes };
+      return window.liveStash.entries().length;
     },
     { n, event, views },
   );
@@ -58,17 +39,18 @@ export async function soak(h: Harness, n: number): Promise<Row[]> {
     const page = await h.open(`/counter/browser?storage=${storage}`);
     const cdp = await page.context().newCDPSession(page);
     const h0 = await heap(cdp);
-    await pushes(page, n, "phx:bench-noop", views);
+    await pushes(page, n, WINDOW_EVENT_PREFIX + "bench-noop", views);
     const h1 = await heap(cdp);
-    const after = await pushes(page, n, "phx:live-stash:stash-state", views);
+    const entries = await pushes(page, n, WINDOW_EVENT_PREFIX + EVENTS.stashState, views);
     const h2 = await heap(cdp);
+    const stored = JSON.stringify(await readStoredEntries(page)).length;
     const group = `after ${n.toLocaleString("en-US")} pushes (${storage}${views > 1 ? `, ${views.toLocaleString("en-US")} view ids` : ", one view"})`;
     const inMemory = await page.evaluate(() => window.liveStash.entries().reduce((s, e) => s + e.bytes, 0));
-    rows.push({ group, metric: "entries", value: after.entries, unit: "count", note: views > 1 ? "capped by maxEntries (default 32)" : "" });
+    rows.push({ group, metric: "entries", value: entries, unit: "count", note: views > 1 ? "capped by maxEntries (default 32)" : "" });
     rows.push({
       group,
-      metric: storage === "memory" ? "bytes held (entries' params)" : "bytes in storage (snapshot)",
-      value: storage === "memory" ? inMemory : (after.storedBytes ?? 0),
+      metric: storage === "memory" ? "bytes held (entries' params)" : "bytes in storage (stored entries)",
+      value: storage === "memory" ? inMemory : stored,
       unit: "B",
     });
     rows.push({ group, metric: "JS heap growth (after GC)", value: h2 - h1, unit: "B", baseline: { label: "same pushes, no listener", value: h1 - h0 }, note: `heap before ${(h0 / 1048576).toFixed(1)} MB` });

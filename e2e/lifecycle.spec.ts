@@ -1,5 +1,6 @@
 // What must NOT come back: fresh navigations, reset stashes, expired and outdated stashes;
 // and what must keep living: a view's stash while the view is alive.
+import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
 import { reconnect } from "../src/testing";
 import { startServer } from "./server/index";
 import { Counter, open, pageUrl } from "./support/counter";
@@ -63,11 +64,11 @@ for (const mode of MODES) {
 for (const mode of ["browser", "browser-encrypt"] as const) {
   test(`${mode}: "Add Zero" sends no new stash event`, async ({ page, server }) => {
     await open(page, server, `/counter/${mode}`);
-    await page.evaluate(() => {
+    await page.evaluate((type) => {
       const w = window as unknown as { stashEvents: number };
       w.stashEvents = 0;
-      window.addEventListener("phx:live-stash:stash-state", () => w.stashEvents++);
-    });
+      window.addEventListener(type, () => w.stashEvents++);
+    }, WINDOW_EVENT_PREFIX + EVENTS.stashState);
     const counter = new Counter(page);
     await counter.increment(1);
     await counter.button("Add Zero").click();

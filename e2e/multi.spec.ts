@@ -1,5 +1,6 @@
 // More than one stashed view: two nested LiveViews on one page, and two views linked by
 // live navigation (which reuses the main container's DOM id for the new view).
+import { PARAM_KEY } from "../src/protocol";
 import { reconnect, waitForConnected, readStoredEntries } from "../src/testing";
 import { Counter, open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
@@ -53,7 +54,7 @@ test("live navigation between two stashed views never hands one view's stash to 
 
   // On the wire: every join of B carried no token or B's own, never A's; and vice versa.
   const byPath = (path: string) => server.joins.filter((j) => new URL((j.url ?? j.redirect)!).pathname === path);
-  const tokenViews = (path: string) => byPath(path).map((j) => signedTokenView((j.params["liveStash"] as { stashedState?: string }).stashedState));
+  const tokenViews = (path: string) => byPath(path).map((j) => signedTokenView((j.params[PARAM_KEY] as { stashedState?: string }).stashedState));
   expect(byPath("/nav/b").length).toBeGreaterThanOrEqual(2);
   expect(tokenViews("/nav/b").every((v) => v === undefined || v === "NavBLive")).toBe(true);
   expect(tokenViews("/nav/b")).toContain("NavBLive");

@@ -1,5 +1,6 @@
 // Full page reloads: off by default; with recoverAfterReload on both sides the value
 // survives a reload, and still never a fresh navigation.
+import { PARAM_KEY } from "../src/protocol";
 import { reconnect } from "../src/testing";
 import { Counter, open, waitForPersisted } from "./support/counter";
 import { expect, test } from "./support/fixtures";
@@ -20,7 +21,7 @@ test("client opted in, view not: the server refuses the replay", async ({ page, 
   await page.reload();
   await expect(counter.status).toHaveText("new");
   await expect(counter.value).toHaveText("0");
-  const replay = server.joins.at(-1)!.params["liveStash"] as Record<string, unknown>;
+  const replay = server.joins.at(-1)!.params[PARAM_KEY] as Record<string, unknown>;
   expect(replay["restored"]).toBe(true);
 });
 

@@ -1,5 +1,6 @@
 // What a hostile or limited network sees: no stash in any URL, Bandit's request-line limit,
 // a 1 MB stash over the socket, and a strict CSP page.
+import { PARAM_KEY } from "../src/protocol";
 import { reconnect, waitForConnected } from "../src/testing";
 import { ONE_MB } from "./server/views/counter";
 import { Counter, open } from "./support/counter";
@@ -20,7 +21,7 @@ test("no stash token or id appears in any HTTP or websocket URL", async ({ page,
   expect(server.issued.size).toBeGreaterThan(5);
   for (const url of [...requestedUrls, ...server.requests]) {
     for (const secret of server.issued) expect(url).not.toContain(secret);
-    expect(url).not.toContain("liveStash");
+    expect(url).not.toContain(PARAM_KEY);
   }
 });
 

@@ -2,6 +2,7 @@
 // and guards every test runs under: no unexpected console error or page error, and no
 // stash token, stash id or `liveStash` key in any HTTP or websocket URL.
 import { test as base, expect, type ConsoleMessage } from "@playwright/test";
+import { PARAM_KEY } from "../../src/protocol";
 import { startServer, type ServerOptions, type TestServer } from "../server/index";
 
 export interface Guards {
@@ -12,7 +13,7 @@ export interface Guards {
 /** What Chromium itself logs while a socket cannot reach the server: expected when we cut it. */
 export const NETWORK_NOISE = /^WebSocket connection to .* failed|^Failed to load resource: net::ERR_/;
 
-const LEAK_MARKERS = ["liveStash", "stashedState", "stashId", "SFMyNTY.", "QTI1NkdDTQ."];
+const LEAK_MARKERS = [PARAM_KEY, "stashedState", "stashId", "SFMyNTY.", "QTI1NkdDTQ."];
 
 interface Fixtures extends Guards {
   serverOptions: ServerOptions;

@@ -29,15 +29,15 @@ export async function putIndexedDb(page: Page, key: string, value: unknown): Pro
 
 /** Every live-stash write to sessionStorage and IndexedDB throws QuotaExceededError from now on. */
 export async function makeStorageThrow(page: Page): Promise<void> {
-  await page.addInitScript(() => {
+  await page.addInitScript((prefix: string) => {
     const quota = () => new DOMException("The quota has been exceeded.", "QuotaExceededError");
     const setItem = Storage.prototype.setItem;
     Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
-      if (key.startsWith("live-stash:snapshot:")) throw quota();
+      if (key.startsWith(prefix)) throw quota();
       return setItem.call(this, key, value);
     };
     IDBObjectStore.prototype.put = function () {
       throw quota();
     };
-  });
+  }, SNAPSHOT_PREFIX);
 }
