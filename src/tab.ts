@@ -6,7 +6,7 @@ import { z } from "./zod";
 
 const tabSchema = z.object({ id: z.string(), live: z.boolean() });
 
-export function newTabId(): string {
+function newTabId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
