@@ -1,0 +1,107 @@
+defmodule LiveStash.Adapters.Mnesia.Replica do
+  @moduledoc """
+  Starts Mnesia if the app has not, and keeps a `ram_copies` copy of the stash table
+  on this node, joined with every connected node that runs this adapter.
+
+  A node started without a schema gets Mnesia's in-memory one; a node that is not
+  distributed (`nonode@nohost`) simply has a single-node table.
+
+  Joining happens at start (with `Node.list/0`) and on every `:nodeup`, so a node that
+  joins later, or whose cluster is formed after the app booted (as libcluster does),
+  gets its copy. When two nodes each created the table before meeting, Mnesia refuses
+  to merge them; the node with the greater name then keeps its rows aside, drops its
+  table, joins the other's and writes its rows back. Joins run under a cluster-wide
+  lock so that only one such hand-over happens at a time.
+  """
+
+  use GenServer
+
+  require Logger
+
+  alias LiveStash.Adapters.Mnesia.Table
+
+  @wait_ms 30_000
+
+  def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
+
+  @impl true
+  def init(_opts) do
+    :ok = :mnesia.start()
+    :ok = :net_kernel.monitor_nodes(true)
+    join(Node.list())
+    {:ok, %{}}
+  end
+
+  @impl true
+  def handle_info({:nodeup, node}, state) do
+    join([node])
+    {:noreply, state}
+  end
+
+  def handle_info(_other, state), do: {:noreply, state}
+
+  defp join(nodes) do
+    peers = Enum.filter(nodes, &runs_replica?/1)
+    locked(fn -> peers |> merge() |> ensure_table() end)
+  end
+
+  # Only nodes where this adapter runs: never merge into an unrelated Mnesia cluster.
+  defp runs_replica?(node) do
+    is_pid(:erpc.call(node, Process, :whereis, [__MODULE__], 5_000))
+  catch
+    _kind, _reason -> false
+  end
+
+  defp locked(fun) do
+    if Node.alive?(),
+      do: :global.trans({__MODULE__, self()}, fun, [node() | Node.list()]),
+      else: fun.()
+  end
+
+  defp merge([]), do: []
+
+  defp merge(peers) do
+    case :mnesia.change_config(:extra_db_nodes, peers) do
+      {:ok, _} -> []
+      {:error, reason} -> hand_over(peers, reason)
+    end
+  end
+
+  # Both sides made their own table before meeting. Only the greater node yields, so
+  # the two never both drop theirs; the rows it held come back once it has joined.
+  defp hand_over(peers, reason) do
+    if node() > Enum.min(peers) do
+      Logger.info("LiveStash.Mnesia hands its table over to #{inspect(peers)}: #{tag(reason)}")
+      rows = :mnesia.dirty_select(Table.name(), [{:_, [], [:"$_"]}])
+      {:atomic, :ok} = :mnesia.delete_table(Table.name())
+      {:ok, _} = :mnesia.change_config(:extra_db_nodes, peers)
+      rows
+    else
+      []
+    end
+  end
+
+  defp tag(reason) when is_tuple(reason), do: inspect(elem(reason, 0))
+  defp tag(reason), do: inspect(reason)
+
+  defp ensure_table(rows) do
+    case :mnesia.create_table(Table.name(),
+           attributes: Table.attributes(),
+           ram_copies: [node()]
+         ) do
+      {:atomic, :ok} -> :ok
+      {:aborted, {:already_exists, _}} -> add_copy()
+    end
+
+    :ok = :mnesia.wait_for_tables([Table.name()], @wait_ms)
+    {:atomic, :ok} = :mnesia.transaction(fn -> Enum.each(rows, &:mnesia.write/1) end)
+    :ok
+  end
+
+  defp add_copy do
+    case :mnesia.add_table_copy(Table.name(), node(), :ram_copies) do
+      {:atomic, :ok} -> :ok
+      {:aborted, {:already_exists, _, _}} -> :ok
+    end
+  end
+end
