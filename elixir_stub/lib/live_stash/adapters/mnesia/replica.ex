@@ -41,15 +41,19 @@ defmodule LiveStash.Adapters.Mnesia.Replica do
   def handle_info(_other, state), do: {:noreply, state}
 
   defp join(nodes) do
-    peers = Enum.filter(nodes, &runs_replica?/1)
+    peers = running_replica(nodes)
     locked(fn -> peers |> merge() |> ensure_table() end)
   end
 
   # Only nodes where this adapter runs: never merge into an unrelated Mnesia cluster.
-  defp runs_replica?(node) do
-    is_pid(:erpc.call(node, Process, :whereis, [__MODULE__], 5_000))
-  catch
-    _kind, _reason -> false
+  defp running_replica(nodes) do
+    nodes
+    |> :erpc.multicall(Process, :whereis, [__MODULE__], 5_000)
+    |> Enum.zip(nodes)
+    |> Enum.flat_map(fn
+      {{:ok, pid}, node} when is_pid(pid) -> [node]
+      _ -> []
+    end)
   end
 
   defp locked(fun) do
@@ -93,9 +97,22 @@ defmodule LiveStash.Adapters.Mnesia.Replica do
       {:aborted, {:already_exists, _}} -> add_copy()
     end
 
-    :ok = :mnesia.wait_for_tables([Table.name()], @wait_ms)
-    {:atomic, :ok} = :mnesia.transaction(fn -> Enum.each(rows, &:mnesia.write/1) end)
+    with {:timeout, _} <- :mnesia.wait_for_tables([Table.name()], @wait_ms) do
+      # The copy keeps loading in the background; until then stashes may fail (logged).
+      Logger.warning("LiveStash.Mnesia: the stash table is still loading on #{node()}")
+    end
+
+    {:atomic, :ok} = :mnesia.transaction(fn -> Enum.each(rows, &write_back/1) end)
     :ok
+  end
+
+  # A view may have moved between the two nodes before they met; keep the row written
+  # last, which (rows of one view share their TTL) is the one that expires last.
+  defp write_back({table, key, _value, expires_at, _ttl} = row) do
+    case :mnesia.read(table, key, :write) do
+      [{^table, ^key, _, theirs, _}] when theirs >= expires_at -> :ok
+      _ -> :mnesia.write(row)
+    end
   end
 
   defp add_copy do
