@@ -91,8 +91,8 @@ defmodule LiveStash.ContractTest do
 
     assert [[name, init]] = ViewServer.events(pid)
     assert name == event("init_mnesia")
-    assert same_shape?(wire(init), payload("init_mnesia"))
-    assert init.view == payload("init_mnesia")["view"]
+    assert same_shape?(wire(init), payload("init_mnesia_with_view"))
+    assert init.view == payload("init_mnesia_with_view")["view"]
   end
 
   test "every contract connect-param shape is read as intended" do
