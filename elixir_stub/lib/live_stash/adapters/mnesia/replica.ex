@@ -28,22 +28,20 @@ defmodule LiveStash.Adapters.Mnesia.Replica do
   def init(_opts) do
     :ok = :mnesia.start()
     :ok = :net_kernel.monitor_nodes(true)
-    join(Node.list())
+    join(running_replica(Node.list()))
     {:ok, %{}}
   end
 
   @impl true
   def handle_info({:nodeup, node}, state) do
-    join([node])
+    # A node whose replica is not up yet joins us itself when it starts.
+    with [_ | _] = peers <- running_replica([node]), do: join(peers)
     {:noreply, state}
   end
 
   def handle_info(_other, state), do: {:noreply, state}
 
-  defp join(nodes) do
-    peers = running_replica(nodes)
-    locked(fn -> peers |> merge() |> ensure_table() end)
-  end
+  defp join(peers), do: locked(fn -> peers |> merge() |> ensure_table() end)
 
   # Only nodes where this adapter runs: never merge into an unrelated Mnesia cluster.
   defp running_replica(nodes) do
