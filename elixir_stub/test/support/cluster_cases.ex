@@ -30,9 +30,10 @@ defmodule LiveStash.Test.ClusterCases do
            def stored_count(node, stash_id), do: ...
          end
 
-     A store that needs a server (Redis) starts it in its own `setup_all`, which runs
-     before the peers here are started (put its address in `peer_env` via a module
-     attribute or read it from the app env).
+     A store that needs a server (Redis) starts it in a `setup_all` placed before
+     `use LiveStash.Test.ClusterCases` (setup_all callbacks run in order) and returns
+     `%{peer_env: [redis: url]}`: that runtime env is merged over `peer_env` when the
+     peers start. Peers also copy this node's `:live_stash` app env.
   """
 
   defmacro __using__(opts) do
@@ -45,12 +46,13 @@ defmodule LiveStash.Test.ClusterCases do
       @writer_gone Keyword.fetch!(opts, :writer_gone)
       @moves? Keyword.fetch!(opts, :moves?)
 
-      setup_all do
-        {pa, a} = Peers.start!([], @peer_env)
-        {pb, b} = Peers.start!([a], @peer_env)
-        {pc, c} = Peers.start!([a, b], @peer_env)
+      setup_all context do
+        env = Keyword.merge(@peer_env, Map.get(context, :peer_env, []))
+        {pa, a} = Peers.start!([], env)
+        {pb, b} = Peers.start!([a], env)
+        {pc, c} = Peers.start!([a, b], env)
         on_exit(fn -> Enum.each([pa, pb, pc], &Peers.stop/1) end)
-        %{a: a, b: b, c: c}
+        %{a: a, b: b, c: c, peer_env: env}
       end
 
       test "ping-pong between two nodes always recovers the newest", %{a: a, b: b} do
@@ -84,8 +86,9 @@ defmodule LiveStash.Test.ClusterCases do
         assert {:recovered, 2, _} = visit(@view, a, params, nil)
       end
 
-      test "when the last writer's node is gone, never an older state", %{a: a, b: b, c: c} do
-        {peer, d} = Peers.start!([a, b, c], @peer_env)
+      test "when the last writer's node is gone, never an older state", ctx do
+        %{a: a, b: b, c: c, peer_env: env} = ctx
+        {peer, d} = Peers.start!([a, b, c], env)
         params = first_stash(@view, a, 1)
         assert {:recovered, 1, params} = visit(@view, d, params, 5)
         Peers.stop(peer)
