@@ -23,6 +23,16 @@ defmodule LiveStash.MnesiaJoinTest do
     assert :peer.call(peer, :mnesia, :table_info, [Table, :ram_copies]) == [node]
   end
 
+  test "with Mnesia stopped, a stash fails without crashing the view and recovery is :error" do
+    {peer, node} = Peers.start_isolated!(nil)
+    on_exit(fn -> Peers.stop(peer) end)
+    {:new, 0, params} = visit(peer, node, Client.fresh_params(), 4)
+
+    :stopped = :peer.call(peer, :mnesia, :stop, [])
+    assert {:error, 0, _} = visit(peer, node, params, 5)
+    assert {:new, 0, _} = visit(peer, node, Client.fresh_params(), 6)
+  end
+
   test "two nodes that made their own tables merge them when they meet, keeping both rows" do
     {px, x} = Peers.start_isolated!(:"live_stash_x_#{System.unique_integer([:positive])}")
     {py, y} = Peers.start_isolated!(:"live_stash_y_#{System.unique_integer([:positive])}")
