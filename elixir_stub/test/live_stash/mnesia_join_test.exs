@@ -34,8 +34,8 @@ defmodule LiveStash.MnesiaJoinTest do
   end
 
   test "two nodes that made their own tables merge them when they meet, keeping both rows" do
-    {px, x} = Peers.start_isolated!(:"live_stash_x_#{System.unique_integer([:positive])}")
-    {py, y} = Peers.start_isolated!(:"live_stash_y_#{System.unique_integer([:positive])}")
+    {px, x} = Peers.start_isolated!(Peers.unique_name("live_stash_x", ""))
+    {py, y} = Peers.start_isolated!(Peers.unique_name("live_stash_y", ""))
     on_exit(fn -> Enum.each([px, py], &Peers.stop/1) end)
 
     {:new, 0, on_x} = visit(px, x, Client.fresh_params(), 1)

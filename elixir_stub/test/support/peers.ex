@@ -11,18 +11,33 @@ defmodule LiveStash.Test.Peers do
     unless Node.alive?() do
       # `epmd -daemon` is a no-op when epmd already runs.
       {_, 0} = System.cmd("epmd", ["-daemon"])
-      name = :"live_stash_test_#{System.unique_integer([:positive])}@127.0.0.1"
-
-      case Node.start(name, :longnames) do
-        {:ok, _} ->
-          :ok
-
-        {:error, reason} ->
-          raise "cannot start distribution (is epmd available?): #{inspect(reason)}"
-      end
+      start_distribution(5)
     end
 
     :ok
+  end
+
+  # A freshly forked epmd may not listen yet: retry a few times before failing.
+  defp start_distribution(tries) do
+    case Node.start(unique_name("live_stash_test"), :longnames) do
+      {:ok, _} ->
+        :ok
+
+      {:error, _} when tries > 1 ->
+        Process.sleep(200)
+        start_distribution(tries - 1)
+
+      {:error, reason} ->
+        raise "cannot start distribution (is epmd available?): #{inspect(reason)}"
+    end
+  end
+
+  @doc """
+  A node name no other test run on this machine uses at the same time (they share
+  epmd), so it carries this OS process's id.
+  """
+  def unique_name(prefix, host \\ "@127.0.0.1") do
+    :"#{prefix}_#{System.pid()}_#{System.unique_integer([:positive])}#{host}"
   end
 
   @doc """
@@ -35,7 +50,7 @@ defmodule LiveStash.Test.Peers do
     # not start_link: a test's setup process exits early, and would take the peer along
     {:ok, peer, node} =
       :peer.start(%{
-        name: :"live_stash_peer_#{System.unique_integer([:positive])}",
+        name: unique_name("live_stash_peer", ""),
         host: ~c"127.0.0.1",
         longnames: true,
         args: [~c"-setcookie", Atom.to_charlist(Node.get_cookie())]
