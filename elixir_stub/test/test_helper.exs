@@ -2,7 +2,7 @@
 # the node name when it starts, and must not see it change when cluster tests begin.
 level = Logger.level()
 Logger.configure(level: :warning)
-:ok = Application.stop(:live_stash)
+_ = Application.stop(:live_stash)
 :stopped = :mnesia.stop()
 LiveStash.Test.Peers.ensure_distributed!()
 {:ok, _} = Application.ensure_all_started(:live_stash)
