@@ -154,6 +154,20 @@ defmodule LiveStash.MnesiaTest do
     end
   end
 
+  test "a bad mnesia_cleanup_interval is a clear error" do
+    old = Application.fetch_env!(:live_stash, :mnesia_cleanup_interval)
+    # the running sweeper reads the same setting; keep it out of the way meanwhile
+    :ok = :sys.suspend(Sweeper)
+    Application.put_env(:live_stash, :mnesia_cleanup_interval, "soon")
+
+    try do
+      assert_raise ArgumentError, ~r/mnesia_cleanup_interval.*"soon"/, fn -> Sweeper.init([]) end
+    after
+      Application.put_env(:live_stash, :mnesia_cleanup_interval, old)
+      :sys.resume(Sweeper)
+    end
+  end
+
   defp wait_until(fun, tries \\ 50) do
     cond do
       fun.() -> :ok

@@ -26,7 +26,7 @@ defmodule LiveStash.Adapters.Mnesia.Replica do
 
   @impl true
   def init(_opts) do
-    :ok = :mnesia.start()
+    start_mnesia!()
     :ok = :net_kernel.monitor_nodes(true)
     join(running_replica(Node.list()))
     {:ok, %{}}
@@ -42,6 +42,14 @@ defmodule LiveStash.Adapters.Mnesia.Replica do
   def handle_info(_other, state), do: {:noreply, state}
 
   defp join(peers), do: locked(fn -> peers |> merge() |> ensure_table() end)
+
+  defp start_mnesia! do
+    with {:error, reason} <- :mnesia.start() do
+      raise "LiveStash.Adapters.Mnesia could not start Mnesia: #{inspect(reason)}. " <>
+              "In a release, add :mnesia to your app's extra_applications " <>
+              "(`extra_applications: [:logger, :mnesia]`)."
+    end
+  end
 
   # Only nodes where this adapter runs: never merge into an unrelated Mnesia cluster.
   defp running_replica(nodes) do

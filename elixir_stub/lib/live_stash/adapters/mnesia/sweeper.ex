@@ -38,8 +38,19 @@ defmodule LiveStash.Adapters.Mnesia.Sweeper do
   end
 
   defp schedule(state) do
-    interval = Application.get_env(:live_stash, :mnesia_cleanup_interval, @default_interval_ms)
-    Process.send_after(self(), :sweep, interval)
+    Process.send_after(self(), :sweep, interval!())
     state
+  end
+
+  defp interval! do
+    case Application.get_env(:live_stash, :mnesia_cleanup_interval, @default_interval_ms) do
+      ms when is_integer(ms) and ms > 0 ->
+        ms
+
+      other ->
+        raise ArgumentError,
+              "config :live_stash, mnesia_cleanup_interval: must be a positive number of " <>
+                "milliseconds, e.g. 60_000, got: #{inspect(other)}"
+    end
   end
 end
