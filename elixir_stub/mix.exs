@@ -11,6 +11,10 @@ defmodule LiveStash.MixProject do
       elixirc_paths: elixirc_paths(Mix.env()),
       start_permanent: Mix.env() == :prod,
       deps: deps(),
+      # Mnesia ships with OTP and is started by LiveStash.Adapters.Mnesia only when that
+      # adapter is active, so ETS-only apps do not boot it (a release that uses the
+      # adapter lists :mnesia in its own extra_applications; see the README).
+      xref: [exclude: [:mnesia]],
       description: "Keep chosen Phoenix LiveView assigns across dropped sockets and reloads.",
       package: [licenses: ["Apache-2.0"], files: ~w(lib assets mix.exs README.md)]
     ]

@@ -3,6 +3,11 @@ import Config
 if config_env() == :test do
   # Short sweeps so the suite can watch expired rows disappear without waiting a minute.
   config :live_stash,
-    adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.BrowserMemory],
-    ets_sweep_interval: 200
+    adapters: [
+      LiveStash.Adapters.ETS,
+      LiveStash.Adapters.BrowserMemory,
+      LiveStash.Adapters.Mnesia
+    ],
+    ets_sweep_interval: 200,
+    mnesia_cleanup_interval: 200
 end

@@ -21,4 +21,9 @@ defmodule LiveStash.Adapter do
 
   @doc "Extends the stash's lifetime while the LiveView is alive."
   @callback keep_alive(Socket.t(), State.t()) :: Socket.t()
+
+  @doc "What the adapter needs supervised; started by the app only when it is active."
+  @callback child_specs() :: [Supervisor.child_spec() | module() | {module(), term()}]
+
+  @optional_callbacks child_specs: 0
 end

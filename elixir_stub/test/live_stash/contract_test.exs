@@ -24,6 +24,23 @@ defmodule LiveStash.ContractTest do
     use LiveStash.Test.View, stored_keys: [:count], recover_after_reload: true
   end
 
+  defmodule MnesiaServer do
+    use LiveStash.Test.View,
+      adapter: LiveStash.Adapters.Mnesia,
+      stored_keys: [:count],
+      recover_after_reload: true
+  end
+
+  # The view that plays each flow, by the join params it ends in. The Redis adapter is
+  # built on another branch; at merge, its view goes here and the exception below goes.
+  @flow_views %{
+    "browser" => Browser,
+    "ets" => Server,
+    "mnesia" => MnesiaServer,
+    "none" => Browser
+  }
+  @pending_flows ["redis"]
+
   defp event(key), do: Map.fetch!(@contract["events"], key)
   defp payload(key), do: Map.fetch!(@contract["payloads"], key)
   defp join(key), do: Map.fetch!(@contract["connect_params"], key)
@@ -40,6 +57,7 @@ defmodule LiveStash.ContractTest do
     assert Events.init_browser_memory() == event("init_browser_memory")
     assert Events.stash_state() == event("stash_state")
     assert Events.init_ets() == event("init_ets")
+    assert Events.init_mnesia() == event("init_mnesia")
     assert Events.param_key() == @contract["connect_param_key"]
   end
 
@@ -67,6 +85,16 @@ defmodule LiveStash.ContractTest do
     assert init.view == payload("init_ets_with_view")["view"]
   end
 
+  test "Mnesia mode pushes exactly the contract's payload shape" do
+    {:ok, pid} =
+      ViewServer.start(MnesiaServer, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+
+    assert [[name, init]] = ViewServer.events(pid)
+    assert name == event("init_mnesia")
+    assert same_shape?(wire(init), payload("init_mnesia_with_view"))
+    assert init.view == payload("init_mnesia_with_view")["view"]
+  end
+
   test "every contract connect-param shape is read as intended" do
     with_mounts = &Map.put(&1, "_mounts", 1)
 
@@ -89,6 +117,9 @@ defmodule LiveStash.ContractTest do
 
     assert %ConnectParams{stash: {:server, nil, "r7Q2m9LcX4bN1tZe"}} =
              ConnectParams.parse(join("redis"))
+
+    assert %ConnectParams{stash: {:server, nil, "m5T8w1KdY3cV6pQa"}} =
+             ConnectParams.parse(join("mnesia"))
   end
 
   test "the contract's example params (foreign tokens and ids) are refused without crashing" do
@@ -97,6 +128,7 @@ defmodule LiveStash.ContractTest do
           {"browser_restored", Browser, :error},
           {"ets", Server, :not_found},
           {"ets_restored", Server, :not_found},
+          {"mnesia", MnesiaServer, :not_found},
           {"none", Browser, :not_found}
         ] do
       params = Map.put(join(key), "_mounts", 1)
@@ -108,22 +140,27 @@ defmodule LiveStash.ContractTest do
   end
 
   test "each flow: what the server pushes, handed back as the contract says, recovers" do
-    for %{"then_join_params" => join_key} = flow <- @contract["flows"],
-        join_key in ["browser", "ets", "none"] do
-      view = if join_key == "ets", do: Server, else: Browser
-      {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())
-      :ok = ViewServer.update(pid, {View, :put_count, [5]})
-      if join_key == "none", do: :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
-
-      params = Client.join_params(ViewServer.events(pid))
-      expected = join(join_key)["liveStash"]
-
-      assert Enum.sort(Map.keys(params["liveStash"])) == Enum.sort(Map.keys(expected)),
-             flow["about"]
-
-      {:ok, pid} = ViewServer.start(view, params: params)
-      expected_status = if join_key == "none", do: :not_found, else: :recovered
-      assert ViewServer.assigns(pid).recover_status == expected_status, flow["about"]
+    for %{"then_join_params" => join_key} = flow <- @contract["flows"] do
+      case Map.fetch(@flow_views, join_key) do
+        {:ok, view} -> play(flow, view)
+        :error -> assert join_key in @pending_flows, "no view plays: #{flow["about"]}"
+      end
     end
+  end
+
+  defp play(%{"then_join_params" => join_key} = flow, view) do
+    {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())
+    :ok = ViewServer.update(pid, {View, :put_count, [5]})
+    if join_key == "none", do: :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+
+    params = Client.join_params(ViewServer.events(pid))
+    expected = join(join_key)["liveStash"]
+
+    assert Enum.sort(Map.keys(params["liveStash"])) == Enum.sort(Map.keys(expected)),
+           flow["about"]
+
+    {:ok, pid} = ViewServer.start(view, params: params)
+    expected_status = if join_key == "none", do: :not_found, else: :recovered
+    assert ViewServer.assigns(pid).recover_status == expected_status, flow["about"]
   end
 end

@@ -13,6 +13,9 @@ defmodule LiveStash.Adapters.ETS do
   alias LiveStash.Adapters.ETS.{Cluster, NodeHint, Table}
 
   @impl true
+  def child_specs, do: [Table]
+
+  @impl true
   def mount(socket, %State{} = state) do
     id =
       case state do

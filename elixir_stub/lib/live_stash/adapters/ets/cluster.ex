@@ -1,41 +1,64 @@
 defmodule LiveStash.Adapters.ETS.Cluster do
   @moduledoc """
-  Finds a row that may live on another node: here first, then on the hinted node,
-  then on every other connected node (a hint can be missing or stale after a deploy).
+  Finds the newest row of a stash that may live on another node, and moves it here.
+
+  Why the hint comes first: only the view's own process writes its stash, and the
+  hint names the node that process last ran on, so the hinted node holds the newest
+  row. Looking here first (as we once did) returned an older row left behind by an
+  earlier recovery.
+
+  Why move, not copy: the row is taken (`:ets.take/2`, atomic on its owner) from the
+  hinted node and rewritten here by the recovery, so no older copy is left anywhere
+  for a later reconnect to find.
+
+  Why `:not_found` when the hinted node is gone: whatever other nodes hold can only be
+  older, and handing back an older state as if it were current is worse than none.
+
+  Only a missing or unreadable hint searches every node; it then takes every copy and
+  keeps the one with the latest write stamp (see `LiveStash.Adapters.ETS.Table`).
+
+  Cost: a view that never moves reads its local table only; a moved view makes one
+  remote call.
   """
 
-  alias LiveStash.Adapters.ETS.Table
+  alias LiveStash.Adapters.ETS.{NodeHint, Table}
 
   @timeout 2_000
 
-  @spec lookup(binary(), node() | nil) :: {:ok, term()} | :not_found
-  def lookup(key, hint) do
-    with :not_found <- Table.lookup(key),
-         :not_found <- remote(hint, key) do
-      anywhere(Node.list() -- [hint], key)
-    end
-  end
+  @spec lookup(binary(), NodeHint.t()) :: {:ok, term()} | :not_found
+  def lookup(key, :here), do: Table.lookup(key)
+  def lookup(key, {:remote, node}), do: take_from(node, key)
+  def lookup(_key, :gone), do: :not_found
+  def lookup(key, :unknown), do: newest_anywhere(key)
 
-  defp remote(nil, _key), do: :not_found
-
-  defp remote(node, key) do
-    case :erpc.call(node, Table, :lookup, [key], @timeout) do
-      {:ok, _} = found -> found
+  defp take_from(node, key) do
+    case :erpc.call(node, Table, :take, [key], @timeout) do
+      {:ok, value, _stamp} -> {:ok, value}
       _ -> :not_found
     end
   catch
-    # A node that went away or runs without LiveStash simply has nothing for us.
+    # A node that went away or runs without LiveStash has nothing we can trust.
     _kind, _reason -> :not_found
   end
 
-  defp anywhere([], _key), do: :not_found
+  defp newest_anywhere(key) do
+    remote =
+      Node.list()
+      |> :erpc.multicall(Table, :take, [key], @timeout)
+      |> Enum.flat_map(fn
+        {:ok, {:ok, value, stamp}} -> [{stamp, value}]
+        _ -> []
+      end)
 
-  defp anywhere(nodes, key) do
-    nodes
-    |> :erpc.multicall(Table, :lookup, [key], @timeout)
-    |> Enum.find_value(:not_found, fn
-      {:ok, {:ok, _} = found} -> found
-      _ -> nil
-    end)
+    local =
+      case Table.take(key) do
+        {:ok, value, stamp} -> [{stamp, value}]
+        :not_found -> []
+      end
+
+    case Enum.max_by(local ++ remote, &elem(&1, 0), fn -> nil end) do
+      {_stamp, value} -> {:ok, value}
+      nil -> :not_found
+    end
   end
 end

@@ -4,6 +4,10 @@ defmodule LiveStash.Adapters.ETS.Table do
 
   The table is public so LiveView processes read and write without a round trip
   through this process; it only has to outlive them.
+
+  Each row carries a write stamp (wall-clock microseconds). Only a reconnect without a
+  usable node hint looks at it, to keep the newest of several copies (possible only
+  after a partition); expiry uses this node's monotonic clock, as rows never leave it.
   """
 
   use GenServer
@@ -16,15 +20,27 @@ defmodule LiveStash.Adapters.ETS.Table do
   @doc "Stores `value` under `key` for `ttl_ms`."
   @spec put(binary(), term(), pos_integer()) :: :ok
   def put(key, value, ttl_ms) do
-    true = :ets.insert(@table, {key, value, now() + ttl_ms, ttl_ms})
+    true = :ets.insert(@table, {key, value, now() + ttl_ms, ttl_ms, System.os_time(:microsecond)})
     :ok
+  end
+
+  @doc "Removes the row under `key` and returns its live value and write stamp."
+  @spec take(binary()) :: {:ok, term(), integer()} | :not_found
+  def take(key) do
+    case :ets.take(@table, key) do
+      [{^key, value, expires_at, _ttl, stamp}] ->
+        if expires_at > now(), do: {:ok, value, stamp}, else: :not_found
+
+      [] ->
+        :not_found
+    end
   end
 
   @doc "Returns the live value under `key`; expired rows count as missing."
   @spec lookup(binary()) :: {:ok, term()} | :not_found
   def lookup(key) do
     case :ets.lookup(@table, key) do
-      [{^key, value, expires_at, _ttl}] ->
+      [{^key, value, expires_at, _ttl, _stamp}] ->
         if expires_at > now(), do: {:ok, value}, else: :not_found
 
       [] ->
@@ -36,7 +52,7 @@ defmodule LiveStash.Adapters.ETS.Table do
   @spec touch(binary()) :: boolean()
   def touch(key) do
     case :ets.lookup(@table, key) do
-      [{^key, _value, expires_at, ttl_ms}] ->
+      [{^key, _value, expires_at, ttl_ms, _stamp}] ->
         expires_at > now() and :ets.update_element(@table, key, {3, now() + ttl_ms})
 
       [] ->
@@ -54,7 +70,7 @@ defmodule LiveStash.Adapters.ETS.Table do
   @spec sweep() :: non_neg_integer()
   def sweep do
     now = now()
-    :ets.select_delete(@table, [{{:_, :_, :"$1", :_}, [{:"=<", :"$1", now}], [true]}])
+    :ets.select_delete(@table, [{{:_, :_, :"$1", :_, :_}, [{:"=<", :"$1", now}], [true]}])
   end
 
   @impl true

@@ -1,0 +1,88 @@
+defmodule LiveStash.Adapters.Mnesia.Table do
+  @moduledoc """
+  The stash rows in a `ram_copies` Mnesia table that every node running the adapter
+  holds a copy of (see `LiveStash.Adapters.Mnesia.Replica`).
+
+  Why transactions for every write: a transaction commits on every replica before it
+  returns, so once a view's stash returned, any node that survives holds that newest
+  row, and a reconnect anywhere reads it from its local copy. Locks also keep the sweep
+  from deleting a row that a keep-alive is refreshing at the same moment.
+
+  Expiry is wall-clock time (rows travel between nodes, monotonic clocks do not), so a
+  node whose clock is skewed sees rows expire that much earlier or later.
+  """
+
+  @table __MODULE__
+
+  @doc false
+  def name, do: @table
+
+  @doc false
+  def attributes, do: [:key, :value, :expires_at, :ttl_ms]
+
+  @doc "Stores `value` under `key` for `ttl_ms`, on every replica."
+  @spec put(binary(), term(), pos_integer()) :: :ok | {:error, term()}
+  def put(key, value, ttl_ms) do
+    transact(fn -> :mnesia.write({@table, key, value, now() + ttl_ms, ttl_ms}) end)
+  end
+
+  @doc "Reads the local copy; an expired row counts as missing even before the sweep."
+  @spec lookup(binary()) :: {:ok, term()} | :not_found
+  def lookup(key) do
+    case :mnesia.dirty_read(@table, key) do
+      [{@table, ^key, value, expires_at, _ttl}] ->
+        if expires_at > now(), do: {:ok, value}, else: :not_found
+
+      [] ->
+        :not_found
+    end
+  end
+
+  @doc "Pushes a live row's expiry to its ttl from now; `:not_found` when there is none."
+  @spec touch(binary()) :: :ok | :not_found | {:error, term()}
+  def touch(key) do
+    transact(fn ->
+      case :mnesia.read(@table, key, :write) do
+        [{@table, ^key, value, expires_at, ttl_ms}] ->
+          if expires_at > now(),
+            do: :mnesia.write({@table, key, value, now() + ttl_ms, ttl_ms}),
+            else: :not_found
+
+        [] ->
+          :not_found
+      end
+    end)
+  end
+
+  @spec delete(binary()) :: :ok | {:error, term()}
+  def delete(key), do: transact(fn -> :mnesia.delete({@table, key}) end)
+
+  @doc "Deletes every expired row in one transaction; returns how many went."
+  @spec sweep() :: {:ok, non_neg_integer()} | {:error, term()}
+  def sweep do
+    expired = [{{@table, :"$1", :_, :"$2", :_}, [{:"=<", :"$2", now()}], [:"$1"]}]
+
+    case :mnesia.transaction(fn ->
+           keys = :mnesia.select(@table, expired, :write)
+           Enum.each(keys, &:mnesia.delete({@table, &1}))
+           length(keys)
+         end) do
+      {:atomic, count} -> {:ok, count}
+      {:aborted, reason} -> {:error, reason}
+    end
+  end
+
+  @doc "Rows in the local copy, expired or not."
+  @spec size() :: non_neg_integer()
+  def size, do: :mnesia.table_info(@table, :size)
+
+  defp transact(fun) do
+    case :mnesia.transaction(fun) do
+      {:atomic, :ok} -> :ok
+      {:atomic, :not_found} -> :not_found
+      {:aborted, reason} -> {:error, reason}
+    end
+  end
+
+  defp now, do: System.system_time(:millisecond)
+end
