@@ -21,4 +21,9 @@ defmodule LiveStash.Adapter do
 
   @doc "Extends the stash's lifetime while the LiveView is alive."
   @callback keep_alive(Socket.t(), State.t()) :: Socket.t()
+
+  @doc "Processes the adapter needs (a connection, a table owner), started only when it is active."
+  @callback children() :: [Supervisor.child_spec() | module() | {module(), term()}]
+
+  @optional_callbacks children: 0
 end
