@@ -1,7 +1,7 @@
 defmodule LiveStash.Test.Client do
   @moduledoc """
   What the browser client does with the pushed events, per the contract's flows: the
-  latest stash-state / init-ets payload is handed back as that view's `liveStash` join
+  latest stash-state / init-ets / init-redis payload is handed back as that view's `liveStash` join
   param, and init-browser-memory clears it.
   """
 
@@ -16,6 +16,9 @@ defmodule LiveStash.Test.Client do
 
         [name, %{node: node, stashId: id}], _acc when name == "live-stash:init-ets" ->
           %{"node" => node, "stashId" => id}
+
+        [name, %{stashId: id}], _acc when name == "live-stash:init-redis" ->
+          %{"stashId" => id}
 
         [name, _payload], _acc when name == "live-stash:init-browser-memory" ->
           %{}

@@ -48,7 +48,10 @@ defmodule LiveStash.Adapters.Redis.Redix do
 
   @doc false
   def reply({:ok, value}), do: {:ok, value}
-  def reply({:error, %{__struct__: Redix.Error, message: message}}), do: {:error, {:redis, message}}
+
+  def reply({:error, %{__struct__: Redix.Error, message: message}}),
+    do: {:error, {:redis, message}}
+
   def reply({:error, %{__struct__: Redix.ConnectionError, reason: reason}}), do: {:error, reason}
   def reply({:error, reason}), do: {:error, reason}
 
