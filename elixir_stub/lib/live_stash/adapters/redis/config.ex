@@ -11,7 +11,6 @@ defmodule LiveStash.Adapters.Redis.Config do
   @default_timeout 500
   @known [:host, :port, :database, :username, :password, :ssl, :timeout]
 
-  @enforce_keys [:host, :port]
   defstruct host: "localhost",
             port: 6379,
             database: 0,
