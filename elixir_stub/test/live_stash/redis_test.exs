@@ -215,6 +215,35 @@ defmodule LiveStash.RedisTest do
       assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(pid)
     end
 
+    test "a Redis that hangs: stash and recover give up within the timeout, no crash",
+         %{redis: redis} do
+      pid = stashed_view(@counter, 1)
+      params = Client.join_params(ViewServer.events(pid))
+      RedisServer.pause!(redis)
+
+      try do
+        log =
+          capture_log(fn ->
+            :ok = ViewServer.update(pid, {View, :put_count, [2]})
+            {micros, other} = :timer.tc(fn -> start!(@counter, params) end)
+            assert ViewServer.assigns(other).recover_status == :error
+            # A stated bound of the adapter (the configured 500 ms per call), not a benchmark.
+            assert micros < 1_000_000, "recover took #{div(micros, 1000)} ms with Redis hung"
+          end)
+
+        assert Process.alive?(pid)
+        assert length(Regex.scan(~r/LiveStash could not stash/, log)) == 1
+      after
+        RedisServer.resume!(redis)
+      end
+
+      wait_connected!()
+      :ok = ViewServer.update(pid, {View, :put_count, [3]})
+
+      assert %{recover_status: :recovered, count: 3} =
+               ViewServer.assigns(reconnect(pid, @counter))
+    end
+
     test "a Redis that is not there at all still mounts, stashes and recovers without crashing" do
       # The connection process itself is gone (e.g. restarting under its supervisor).
       :ok = Supervisor.terminate_child(LiveStash.Supervisor, LiveStash.Adapters.Redis.Connection)

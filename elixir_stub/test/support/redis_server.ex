@@ -24,6 +24,12 @@ defmodule LiveStash.Test.RedisServer do
   @doc "`kill -9` of the server process, as a crash would; returns once it is gone."
   def kill!(server), do: GenServer.call(server, :kill, @ready_ms)
 
+  @doc "Freezes the server (SIGSTOP): connections stay open but nothing answers."
+  def pause!(server), do: GenServer.call(server, {:signal, "-STOP"})
+
+  @doc "Thaws a paused server (SIGCONT)."
+  def resume!(server), do: GenServer.call(server, {:signal, "-CONT"})
+
   @doc "Starts the server again on the same port (empty: persistence is off)."
   def restart!(server), do: GenServer.call(server, :restart, @ready_ms)
 
@@ -66,6 +72,11 @@ defmodule LiveStash.Test.RedisServer do
     {_, 0} = System.cmd("kill", ["-9", state.os_pid])
     wait_until(fn -> not ping?(state.port) end, "redis-server to die")
     {:reply, :ok, close(state)}
+  end
+
+  def handle_call({:signal, signal}, _from, state) do
+    {_, 0} = System.cmd("kill", [signal, state.os_pid])
+    {:reply, :ok, state}
   end
 
   def handle_call(:restart, _from, state), do: {:reply, :ok, spawn_server(close(state))}
