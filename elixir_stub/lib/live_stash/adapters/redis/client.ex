@@ -21,17 +21,28 @@ defmodule LiveStash.Adapters.Redis.Client do
 
   @name LiveStash.Adapters.Redis.Connection
 
+  # Which library and timeout the connection was started with, where every LiveView
+  # reads them without a lookup on the code path; refreshed whenever the supervisor
+  # (re)builds the child spec.
+  @setup {__MODULE__, :setup}
+
   @doc "The supervised connection, named so LiveView processes call it directly."
   @spec child_spec(term()) :: Supervisor.child_spec()
   def child_spec(_arg) do
     config = Config.fetch!()
-    :persistent_term.put({__MODULE__, :timeout}, config.timeout)
-    %{id: @name, start: {impl(), :start_link, [config, @name]}}
+    impl = impl()
+    :persistent_term.put(@setup, {impl, config.timeout})
+    %{id: @name, start: {impl, :start_link, [config, @name]}}
   end
 
   @doc "Runs `args` on the shared connection within the configured timeout."
   @spec command([binary()]) :: {:ok, reply()} | {:error, term()}
-  def command(args), do: impl().command(@name, args, timeout())
+  def command(args) do
+    case :persistent_term.get(@setup, nil) do
+      {impl, timeout} -> impl.command(@name, args, timeout)
+      nil -> {:error, :not_started}
+    end
+  end
 
   @doc "Runs `args` in a throwaway process: for work a LiveView must not wait on."
   @spec command_async([binary()]) :: :ok
@@ -49,10 +60,6 @@ defmodule LiveStash.Adapters.Redis.Client do
       true -> raise ArgumentError, missing_client()
     end
   end
-
-  # Kept where every LiveView reads it without parsing the config again; refreshed
-  # whenever the supervisor (re)builds the connection's child spec.
-  defp timeout, do: :persistent_term.get({__MODULE__, :timeout}, 500)
 
   defp missing_client do
     "LiveStash.Adapters.Redis needs a Redis client library. Add `{:redix, \"~> 1.1\"}` " <>
