@@ -11,6 +11,7 @@ import { startHarness } from "./harness";
 import { largeStash } from "./large";
 import { pushCost } from "./push-cost";
 import { reconnectTime } from "./reconnect";
+import { serverAdapters } from "./server-adapters";
 import { bundleSizes } from "./sizes";
 import { soak } from "./soak";
 import { printTable, writeResults, type Row } from "./table";
@@ -41,6 +42,7 @@ const step = async (name: string, run: () => Promise<Row[]>) => {
 
 try {
   await step("bundle sizes", () => bundleSizes(tmp));
+  await step("server adapters (stash / recover, ETS vs Redis)", async () => serverAdapters(quick));
   const pageDir = join(tmp, "page");
   // The bare e2e page: no demo panel or inspector re-rendering on each push.
   await buildDemoPage(pageDir, E2E_ENTRY);

@@ -14,7 +14,9 @@ defmodule LiveStash.MixProject do
       # Mnesia ships with OTP and is started by LiveStash.Adapters.Mnesia only when that
       # adapter is active, so ETS-only apps do not boot it (a release that uses the
       # adapter lists :mnesia in its own extra_applications; see the README).
-      xref: [exclude: [:mnesia]],
+      # Redis clients are optional: neither is a dependency in :test (no hex in CI), and
+      # Debian ships eredis under another application name (redis_client).
+      xref: [exclude: [:mnesia, Redix, :eredis]],
       description: "Keep chosen Phoenix LiveView assigns across dropped sockets and reloads.",
       package: [licenses: ["Apache-2.0"], files: ~w(lib assets mix.exs README.md)]
     ]
@@ -36,7 +38,13 @@ defmodule LiveStash.MixProject do
     if Mix.env() == :test do
       []
     else
-      [{:phoenix_live_view, "~> 1.0"}, {:phoenix, "~> 1.7"}]
+      [
+        {:phoenix_live_view, "~> 1.0"},
+        {:phoenix, "~> 1.7"},
+        # LiveStash.Adapters.Redis uses Redix when the app has it, else eredis.
+        {:redix, "~> 1.1", optional: true},
+        {:eredis, "~> 1.2", optional: true}
+      ]
     end
   end
 end

@@ -14,6 +14,9 @@ defmodule LiveStash.Events do
   @doc "Tells the client which server stash id (and node) to hand back on reconnect."
   def init_ets, do: "live-stash:init-ets"
 
+  @doc "Tells the client which Redis stash id to hand back on reconnect."
+  def init_redis, do: "live-stash:init-redis"
+
   @doc "Tells the client which Mnesia stash id to hand back on reconnect."
   def init_mnesia, do: "live-stash:init-mnesia"
 

@@ -1,7 +1,7 @@
 defmodule LiveStash.Test.Client do
   @moduledoc """
   What the browser client does with the pushed events, per the contract's flows: the
-  latest stash-state / init-ets / init-mnesia payload is handed back as that view's `liveStash` join
+  latest stash-state / init-ets / init-redis / init-mnesia payload is handed back as that view's `liveStash` join
   param, and init-browser-memory clears it.
   """
 
@@ -17,7 +17,8 @@ defmodule LiveStash.Test.Client do
         [name, %{node: node, stashId: id}], _acc when name == "live-stash:init-ets" ->
           %{"node" => node, "stashId" => id}
 
-        [name, %{stashId: id}], _acc when name == "live-stash:init-mnesia" ->
+        [name, %{stashId: id}], _acc
+        when name in ["live-stash:init-redis", "live-stash:init-mnesia"] ->
           %{"stashId" => id}
 
         [name, _payload], _acc when name == "live-stash:init-browser-memory" ->

@@ -1,0 +1,60 @@
+// Server-side rows: LiveStash.stash/1 and recover_state/1 latency per adapter and stash size,
+// measured by one Elixir run (elixir_stub/bench/adapters.exs, which starts its own
+// redis-server) so every adapter shares the machine state. ETS, the default, is the baseline.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { median, percentile } from "./stats";
+import type { Row } from "./table";
+
+const STUB = fileURLToPath(new URL("../elixir_stub/", import.meta.url));
+const BASELINE = "ETS";
+
+interface Series {
+  readonly adapter: string;
+  readonly op: "stash" | "recover";
+  readonly bytes: number;
+  readonly us: readonly number[];
+}
+
+function isSeries(value: unknown): value is Series {
+  const s = value as Partial<Series> | null;
+  return typeof s?.adapter === "string" && (s.op === "stash" || s.op === "recover") && typeof s.bytes === "number" && Array.isArray(s.us) && s.us.every((n) => typeof n === "number");
+}
+
+function run(scale: number): Series[] {
+  const out = execFileSync("mix", ["run", "--no-deps-check", "bench/adapters.exs", scale.toFixed(2)], {
+    cwd: STUB,
+    env: { ...process.env, MIX_ENV: "test" },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = out.split("\n").find((l) => l.startsWith("BENCH_JSON "));
+  if (!line) throw new Error(`bench/adapters.exs printed no BENCH_JSON line:\n${out.slice(-2000)}`);
+  const parsed: unknown = JSON.parse(line.slice("BENCH_JSON ".length));
+  if (!Array.isArray(parsed) || !parsed.every(isSeries)) throw new Error("bench/adapters.exs: unexpected JSON shape");
+  return parsed;
+}
+
+const size = (bytes: number) => (bytes >= 1 << 20 ? `${bytes >> 20} MB` : `${bytes >> 10} KB`);
+const ms = (us: number) => us / 1000;
+
+export function serverAdapters(quick: boolean): Row[] {
+  const series = run(quick ? 0.2 : 1);
+  const baseline = (s: Series) => series.find((b) => b.adapter === BASELINE && b.op === s.op && b.bytes === s.bytes);
+  return series.flatMap((s) => {
+    const base = s.adapter === BASELINE ? undefined : baseline(s);
+    return (
+      [
+        ["median", median],
+        ["p99", (xs: readonly number[]) => percentile(xs, 99)],
+      ] as const
+    ).map(([stat, f]): Row => ({
+      group: "server adapters",
+      metric: `${s.adapter} ${s.op} ${size(s.bytes)} ${stat}`,
+      value: ms(f(s.us)),
+      unit: "ms",
+      ...(base ? { baseline: { label: `${BASELINE} ${stat}`, value: ms(f(base.us)) } } : {}),
+      note: `${s.us.length} samples`,
+    }));
+  });
+}

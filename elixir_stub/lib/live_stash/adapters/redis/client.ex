@@ -1,0 +1,69 @@
+defmodule LiveStash.Adapters.Redis.Client do
+  @moduledoc """
+  The one Redis connection LiveStash uses, over whichever client library the app has:
+  Redix when it is a dependency (the official library's choice), else eredis (Debian's
+  `erlang-redis-client`, hex `eredis`). Both speak RESP for us; this module only maps
+  our few commands onto them and their replies onto one shape.
+
+  Every call is bounded by the configured `:timeout` and returns `{:error, reason}`
+  instead of raising or exiting, so a Redis that is down never takes a LiveView along.
+  """
+
+  alias LiveStash.Adapters.Redis.Config
+
+  @type reply :: nil | binary() | integer() | [reply()]
+
+  @doc "Starts the connection; it must not fail while Redis is down, only reconnect."
+  @callback start_link(Config.t(), name :: atom()) :: GenServer.on_start()
+
+  @doc "Runs one command; `nil` for a missing value, `{:error, _}` for any failure."
+  @callback command(name :: atom(), [binary()], timeout()) :: {:ok, reply()} | {:error, term()}
+
+  @name LiveStash.Adapters.Redis.Connection
+
+  # Which library and timeout the connection was started with, where every LiveView
+  # reads them without a lookup on the code path; refreshed whenever the supervisor
+  # (re)builds the child spec.
+  @setup {__MODULE__, :setup}
+
+  @doc "The supervised connection, named so LiveView processes call it directly."
+  @spec child_spec(term()) :: Supervisor.child_spec()
+  def child_spec(_arg) do
+    config = Config.fetch!()
+    impl = impl()
+    :persistent_term.put(@setup, {impl, config.timeout})
+    %{id: @name, start: {impl, :start_link, [config, @name]}}
+  end
+
+  @doc "Runs `args` on the shared connection within the configured timeout."
+  @spec command([binary()]) :: {:ok, reply()} | {:error, term()}
+  def command(args) do
+    case :persistent_term.get(@setup, nil) do
+      {impl, timeout} -> impl.command(@name, args, timeout)
+      nil -> {:error, :not_started}
+    end
+  end
+
+  @doc "Runs `args` in a throwaway process: for work a LiveView must not wait on."
+  @spec command_async([binary()]) :: :ok
+  def command_async(args) do
+    {:ok, _pid} = Task.start(fn -> command(args) end)
+    :ok
+  end
+
+  @doc "The implementation in use: Redix when the app has it, otherwise eredis."
+  @spec impl() :: module()
+  def impl do
+    cond do
+      Code.ensure_loaded?(Redix) -> LiveStash.Adapters.Redis.Redix
+      Code.ensure_loaded?(:eredis) -> LiveStash.Adapters.Redis.Eredis
+      true -> raise ArgumentError, missing_client()
+    end
+  end
+
+  defp missing_client do
+    "LiveStash.Adapters.Redis needs a Redis client library. Add `{:redix, \"~> 1.1\"}` " <>
+      "to your deps, or install eredis (`{:eredis, \"~> 1.2\"}`, or Debian's " <>
+      "erlang-redis-client package)."
+  end
+end

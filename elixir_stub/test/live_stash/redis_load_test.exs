@@ -1,0 +1,94 @@
+defmodule LiveStash.RedisLoadTest do
+  @moduledoc """
+  10,000 stashes over 1,000 views on a real redis-server: each of 1,000 views lives ten
+  page lives (a fresh mount, so a new id each time) and stashes in each. Every stash must
+  recover within the TTL, and once the TTL has passed Redis must hold nothing. Prints
+  the figures; the timings are information, not assertions.
+  """
+  use ExUnit.Case, async: false
+
+  import LiveStash.Test.RedisCase
+
+  alias LiveStash.Test.{Client, Define, RedisServer, View, ViewServer}
+
+  @view LiveStash.RedisLoadTest.Counter
+  @views 1_000
+  @lives 10
+  @ttl_s 45
+
+  setup_all do
+    context = start_redis!()
+    Define.view!(@view, adapter: LiveStash.Adapters.Redis, stored_keys: [:count], ttl: @ttl_s)
+    context
+  end
+
+  @tag timeout: 180_000
+  test "10,000 stashes over 1,000 views: all recoverable, then all expired", %{redis: redis} do
+    started = now()
+    stashed = Enum.flat_map(1..@lives, fn life -> Enum.to_list(each_view(life, &stash/1)) end)
+    written_ms = now() - started
+
+    assert length(stashed) == @views * @lives
+    assert RedisServer.dbsize(redis) == @views * @lives
+
+    recovered =
+      Enum.flat_map(
+        Enum.chunk_every(stashed, @views),
+        &Enum.to_list(each(&1, fn x -> recover(x) end))
+      )
+
+    recovered_ms = now() - started - written_ms
+    bad = Enum.reject(recovered, &match?({:recovered, same, same, _age}, &1))
+    oldest = recovered |> Enum.map(&elem(&1, 3)) |> Enum.max()
+
+    assert bad == [],
+           "#{length(bad)} of #{length(recovered)} not recovered, e.g. #{inspect(Enum.take(bad, 3))}"
+
+    # Recovery rewrites each stash, so the last expires a TTL after the last recovery.
+    zero_at = wait_empty(redis, now() + (@ttl_s + 15) * 1000)
+    assert RedisServer.dbsize(redis) == 0
+
+    IO.puts("""
+
+    Redis load: #{@views * @lives} stashes over #{@views} views (TTL #{@ttl_s} s)
+      stashed in   #{written_ms} ms (#{rate(@views * @lives, written_ms)}/s, each a mount + SET)
+      recovered in #{recovered_ms} ms (#{rate(length(recovered), recovered_ms)}/s, each a mount + GET + SET)
+      oldest stash at recovery: #{oldest} ms old
+      DBSIZE #{@views * @lives} after the writes, 0 after #{zero_at - started} ms from the start
+    """)
+  end
+
+  defp each_view(life, fun), do: each(Enum.map(1..@views, &(life * 100_000 + &1)), fun)
+
+  defp each(items, fun) do
+    items
+    |> Task.async_stream(fun, max_concurrency: 64, ordered: false, timeout: 30_000)
+    |> Stream.map(fn {:ok, result} -> result end)
+  end
+
+  defp stash(count) do
+    {:ok, pid} = ViewServer.start(@view, params: Client.fresh_params())
+    :ok = ViewServer.update(pid, {View, :put_count, [count]})
+    params = Client.join_params(ViewServer.events(pid))
+    ViewServer.stop(pid)
+    {count, params, now()}
+  end
+
+  defp recover({count, params, written_at}) do
+    {:ok, pid} = ViewServer.start(@view, params: params)
+    %{recover_status: status, count: got} = ViewServer.assigns(pid)
+    ViewServer.stop(pid)
+    {status, count, got, now() - written_at}
+  end
+
+  defp wait_empty(redis, deadline) do
+    cond do
+      RedisServer.dbsize(redis) == 0 -> now()
+      now() > deadline -> now()
+      true -> Process.sleep(250) && wait_empty(redis, deadline)
+    end
+  end
+
+  defp rate(n, ms), do: round(n * 1000 / max(ms, 1))
+  defp now, do: System.monotonic_time(:millisecond)
+end

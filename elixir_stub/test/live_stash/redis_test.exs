@@ -1,0 +1,280 @@
+defmodule LiveStash.RedisTest do
+  @moduledoc "The Redis adapter against a real redis-server the suite starts itself."
+  use ExUnit.Case, async: false
+
+  import ExUnit.CaptureLog
+  import LiveStash.Test.Flow
+  import LiveStash.Test.RedisCase
+
+  alias LiveStash.Adapters.Redis
+  alias LiveStash.Test.{Client, Define, RedisServer, View, ViewServer}
+
+  @init_redis "live-stash:init-redis"
+  @adapter [adapter: Redis]
+
+  @counter LiveStash.RedisTest.Counter
+  @short LiveStash.RedisTest.Short
+  @bound LiveStash.RedisTest.Bound
+  @other LiveStash.RedisTest.Other
+  @deployed LiveStash.RedisTest.Deployed
+
+  setup_all do
+    context = start_redis!()
+    Define.view!(@counter, @adapter ++ [stored_keys: [:count]])
+    Define.view!(@short, @adapter ++ [stored_keys: [:count], ttl: 1])
+    Define.view!(@bound, @adapter ++ [stored_keys: [:count], session_key: "user_token"])
+    Define.view!(@other, @adapter ++ [stored_keys: [:count]])
+    context
+  end
+
+  defp stash_id(pid),
+    do: ViewServer.payloads(pid, @init_redis) |> List.last() |> Map.fetch!(:stashId)
+
+  defp key(pid, secret \\ "live_stash"), do: Redis.key(secret, stash_id(pid))
+  defp exists?(redis, key), do: RedisServer.command!(redis, ["EXISTS", key]) == "1"
+
+  test "a fresh mount is :new and announces a stash id with the view id, and no node" do
+    pid = start!(@counter, Client.fresh_params(), id: "phx-main")
+    assert ViewServer.assigns(pid).recover_status == :new
+    assert [%{stashId: id, view: "phx-main"} = payload] = ViewServer.payloads(pid, @init_redis)
+    assert Map.keys(payload) |> Enum.sort() == [:stashId, :view]
+    assert byte_size(id) >= 16
+  end
+
+  test "a stash is one namespaced key that does not reveal the id, with the view's TTL", %{
+    redis: redis
+  } do
+    pid = stashed_view(@counter, 3)
+    key = key(pid)
+    assert "live_stash:" <> hash = key
+    refute hash =~ stash_id(pid)
+    assert exists?(redis, key)
+
+    ttl = redis |> RedisServer.command!(["PTTL", key]) |> String.to_integer()
+    assert ttl > 0 and ttl <= 300_000
+  end
+
+  test "a reconnect recovers the stashed assigns and keeps the stash id" do
+    pid = stashed_view(@counter, 7)
+    id = stash_id(pid)
+
+    pid = reconnect(pid, @counter)
+    assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(pid)
+    assert stash_id(pid) == id
+
+    :ok = ViewServer.update(pid, {View, :put_count, [8]})
+    pid = reconnect(pid, @counter)
+    assert %{recover_status: :recovered, count: 8} = ViewServer.assigns(pid)
+  end
+
+  test "a reconnect with nothing stashed is :not_found" do
+    pid = reconnect(start!(@counter, Client.fresh_params()), @counter)
+    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
+  end
+
+  test "a fresh mount rotates the id and does not recover, even when handed an old id" do
+    pid = stashed_view(@counter, 5)
+    id = stash_id(pid)
+
+    pid = reconnect(pid, @counter, mounts: 0)
+    assert %{recover_status: :new, count: 0} = ViewServer.assigns(pid)
+    assert stash_id(pid) != id
+  end
+
+  test "an unknown or tampered id is :not_found; garbage params do not crash" do
+    pid = stashed_view(@counter, 4)
+    id = stash_id(pid)
+
+    tampered =
+      String.replace_suffix(id, String.last(id), if(String.last(id) == "A", do: "B", else: "A"))
+
+    for entry <- [
+          %{"stashId" => "unknown-id-0123456789"},
+          %{"stashId" => tampered},
+          %{"stashId" => 42},
+          "nonsense",
+          nil
+        ] do
+      other = start!(@counter, %{"_mounts" => 1, "liveStash" => entry})
+      assert %{recover_status: status, count: 0} = ViewServer.assigns(other)
+      assert status == :not_found, inspect(entry)
+    end
+
+    # the real stash is untouched by those attempts
+    assert %{recover_status: :recovered, count: 4} = ViewServer.assigns(reconnect(pid, @counter))
+  end
+
+  test "a value in the key that is not a stash is :error, not a crash", %{redis: redis} do
+    pid = stashed_view(@counter, 2)
+    RedisServer.command!(redis, ["SET", key(pid), "not a record"])
+    pid = reconnect(pid, @counter)
+    assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+  end
+
+  test "a version mismatch is :error, deletes the stale key and rotates the id", %{redis: redis} do
+    Define.view!(@deployed, @adapter ++ [stored_keys: [:count], version: 1])
+    pid = stashed_view(@deployed, 3)
+    {params, old_key} = {Client.join_params(ViewServer.events(pid)), key(pid)}
+    ViewServer.stop(pid)
+
+    Define.view!(@deployed, @adapter ++ [stored_keys: [:count], version: 2])
+    pid = start!(@deployed, params)
+    assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+    assert eventually(fn -> not exists?(redis, old_key) end)
+    assert key(pid) != old_key
+  end
+
+  test "a stash written by another LiveView module is :error" do
+    pid = stashed_view(@counter, 3)
+    pid = reconnect(pid, @other)
+    assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+  end
+
+  test "session binding: another session cannot recover the stash" do
+    pid = stashed_view(@bound, 11, session: %{"user_token" => "alice"})
+    params = Client.join_params(ViewServer.events(pid))
+
+    other = start!(@bound, params, session: %{"user_token" => "mallory"})
+    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(other)
+
+    same = start!(@bound, params, session: %{"user_token" => "alice"})
+    assert %{recover_status: :recovered, count: 11} = ViewServer.assigns(same)
+  end
+
+  test "reset_stash deletes the key and the reconnect finds nothing", %{redis: redis} do
+    pid = stashed_view(@counter, 9)
+    key = key(pid)
+    assert exists?(redis, key)
+
+    :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+    assert eventually(fn -> not exists?(redis, key) end)
+
+    pid = reconnect(pid, @counter)
+    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
+  end
+
+  describe "TTL" do
+    test "an abandoned stash expires in Redis", %{redis: redis} do
+      pid = stashed_view(@short, 1)
+      key = key(pid)
+      params = Client.join_params(ViewServer.events(pid))
+      ViewServer.stop(pid)
+      Process.sleep(1_500)
+
+      refute exists?(redis, key)
+      assert %{recover_status: :not_found} = ViewServer.assigns(start!(@short, params))
+    end
+
+    test "the keep-alive keeps a live view's stash past its TTL", %{redis: redis} do
+      pid = stashed_view(@short, 8)
+      key = key(pid)
+      Process.sleep(2_200)
+
+      assert exists?(redis, key)
+      pid = reconnect(pid, @short)
+      assert %{recover_status: :recovered, count: 8} = ViewServer.assigns(pid)
+    end
+  end
+
+  describe "Redis down" do
+    test "kill -9 mid-session: one warning, no crash, a status within 1 s; then it works again",
+         %{redis: redis} do
+      pid = stashed_view(@counter, 1)
+
+      log =
+        capture_log(fn ->
+          RedisServer.kill!(redis)
+          :ok = ViewServer.update(pid, {View, :put_count, [2]})
+        end)
+
+      assert Process.alive?(pid)
+      assert length(Regex.scan(~r/LiveStash could not stash/, log)) == 1
+      assert ViewServer.assigns(pid).count == 2
+
+      params = Client.join_params(ViewServer.events(pid))
+      ViewServer.stop(pid)
+
+      capture_log(fn ->
+        {micros, pid} = :timer.tc(fn -> start!(@counter, params) end)
+        assert ViewServer.assigns(pid).recover_status in [:error, :not_found]
+        # A stated bound of the adapter (every call is bounded), not a benchmark.
+        assert micros < 1_000_000, "recover took #{div(micros, 1000)} ms with Redis down"
+        send(self(), {:view, pid})
+      end)
+
+      assert_received {:view, pid}
+      assert Process.alive?(pid)
+
+      capture_log(fn ->
+        RedisServer.restart!(redis)
+        wait_connected!()
+      end)
+
+      :ok = ViewServer.update(pid, {View, :put_count, [3]})
+      pid = reconnect(pid, @counter)
+      assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(pid)
+    end
+
+    test "a Redis that hangs: stash and recover give up within the timeout, no crash",
+         %{redis: redis} do
+      pid = stashed_view(@counter, 1)
+      params = Client.join_params(ViewServer.events(pid))
+      RedisServer.pause!(redis)
+
+      try do
+        log =
+          capture_log(fn ->
+            :ok = ViewServer.update(pid, {View, :put_count, [2]})
+            {micros, other} = :timer.tc(fn -> start!(@counter, params) end)
+            assert ViewServer.assigns(other).recover_status == :error
+            # A stated bound of the adapter (the configured 500 ms per call), not a benchmark.
+            assert micros < 1_000_000, "recover took #{div(micros, 1000)} ms with Redis hung"
+          end)
+
+        assert Process.alive?(pid)
+        assert length(Regex.scan(~r/LiveStash could not stash/, log)) == 1
+      after
+        RedisServer.resume!(redis)
+      end
+
+      wait_connected!()
+      :ok = ViewServer.update(pid, {View, :put_count, [3]})
+
+      assert %{recover_status: :recovered, count: 3} =
+               ViewServer.assigns(reconnect(pid, @counter))
+    end
+
+    test "a Redis that is not there at all still mounts, stashes and recovers without crashing" do
+      # The connection process itself is gone (e.g. restarting under its supervisor).
+      :ok = Supervisor.terminate_child(LiveStash.Supervisor, LiveStash.Adapters.Redis.Connection)
+
+      try do
+        log =
+          capture_log(fn ->
+            pid = stashed_view(@counter, 6)
+            assert Process.alive?(pid)
+            pid = reconnect(pid, @counter)
+            assert ViewServer.assigns(pid).recover_status == :error
+          end)
+
+        assert log =~ "LiveStash could not stash"
+      after
+        {:ok, _} =
+          Supervisor.restart_child(LiveStash.Supervisor, LiveStash.Adapters.Redis.Connection)
+
+        wait_connected!()
+      end
+    end
+  end
+
+  test "the Redis connection is started only when the adapter is active" do
+    assert [LiveStash.Adapters.ETS.Table, Redis.Client] =
+             LiveStash.Application.adapter_children([LiveStash.Adapters.ETS, Redis])
+
+    assert [LiveStash.Adapters.ETS.Table] =
+             LiveStash.Application.adapter_children([
+               LiveStash.Adapters.ETS,
+               LiveStash.Adapters.BrowserMemory
+             ])
+  end
+end

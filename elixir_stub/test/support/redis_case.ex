@@ -1,0 +1,40 @@
+defmodule LiveStash.Test.RedisCase do
+  @moduledoc """
+  Set-up shared by the Redis suites: a real redis-server for the module and the app
+  restarted with the Redis adapter active. Views that use the adapter are defined at
+  runtime (`LiveStash.Test.Define`), since `use LiveStash` refuses an adapter that is
+  not active when the module compiles.
+  """
+
+  import ExUnit.Callbacks
+
+  alias LiveStash.Adapters.Redis.Client
+  alias LiveStash.Test.RedisServer
+
+  @doc "For `setup_all`: starts the server, activates the adapter; returns `%{redis: pid}`."
+  def start_redis!(extra_env \\ []) do
+    redis = start_supervised!(RedisServer)
+    restore = RedisServer.activate!(redis, extra_env)
+    on_exit(restore)
+    wait_connected!()
+    %{redis: redis}
+  end
+
+  @doc "Waits (loosely) until the app's connection answers, e.g. after a restart."
+  def wait_connected!(tries \\ 250) do
+    case Client.command(["PING"]) do
+      {:ok, "PONG"} -> :ok
+      _ when tries > 0 -> Process.sleep(20) && wait_connected!(tries - 1)
+      other -> raise "the Redis connection did not come up: #{inspect(other)}"
+    end
+  end
+
+  @doc "Polls `fun` until it is truthy, for effects done in the background."
+  def eventually(fun, tries \\ 250) do
+    cond do
+      fun.() -> true
+      tries > 0 -> Process.sleep(20) && eventually(fun, tries - 1)
+      true -> false
+    end
+  end
+end
