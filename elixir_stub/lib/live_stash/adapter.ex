@@ -21,4 +21,12 @@ defmodule LiveStash.Adapter do
 
   @doc "Extends the stash's lifetime while the LiveView is alive."
   @callback keep_alive(Socket.t(), State.t()) :: Socket.t()
+
+  @doc """
+  Optional: renews what was just recovered without writing it again (a browser token
+  gets a lease). Adapters without it are rewritten at once after a recovery.
+  """
+  @callback renew(Socket.t(), State.t()) :: {Socket.t(), State.t()}
+
+  @optional_callbacks renew: 2
 end

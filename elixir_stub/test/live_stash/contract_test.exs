@@ -40,6 +40,7 @@ defmodule LiveStash.ContractTest do
     assert Events.init_browser_memory() == event("init_browser_memory")
     assert Events.stash_state() == event("stash_state")
     assert Events.init_ets() == event("init_ets")
+    assert Events.lease() == event("lease")
     assert Events.param_key() == @contract["connect_param_key"]
   end
 
@@ -55,6 +56,20 @@ defmodule LiveStash.ContractTest do
     assert wire(init) == payload("init_browser_memory_with_view")
     assert same_shape?(wire(stash), payload("stash_state_with_view"))
     assert stash.view == payload("stash_state_with_view")["view"]
+  end
+
+  test "a keep-alive beat in browser mode pushes exactly the contract's lease shape" do
+    {:ok, pid} =
+      ViewServer.start(Browser, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+
+    :ok = ViewServer.update(pid, {View, :put_count, [1]})
+    beat(pid)
+
+    assert [name, lease] = List.last(ViewServer.events(pid))
+    assert name == event("lease")
+    assert same_shape?(wire(lease), payload("lease_with_view"))
+    assert lease.view == payload("lease_with_view")["view"]
+    assert is_integer(lease.ttl)
   end
 
   test "ETS mode pushes exactly the contract's payload shape" do
@@ -80,6 +95,11 @@ defmodule LiveStash.ContractTest do
     assert %ConnectParams{stash: {:browser, ^token}, restored?: true} =
              ConnectParams.parse(join("browser_restored"))
 
+    lease = join("browser_leased")["liveStash"]["lease"]
+
+    assert %ConnectParams{stash: {:browser, ^token}, lease: ^lease} =
+             ConnectParams.parse(with_mounts.(join("browser_leased")))
+
     ets = join("ets")["liveStash"]
     {hint, id} = {ets["node"], ets["stashId"]}
     assert %ConnectParams{stash: {:server, ^hint, ^id}} = ConnectParams.parse(join("ets"))
@@ -95,6 +115,7 @@ defmodule LiveStash.ContractTest do
     for {key, view, status} <- [
           {"browser", Browser, :error},
           {"browser_restored", Browser, :error},
+          {"browser_leased", Browser, :error},
           {"ets", Server, :not_found},
           {"ets_restored", Server, :not_found},
           {"none", Browser, :not_found}
@@ -109,11 +130,14 @@ defmodule LiveStash.ContractTest do
 
   test "each flow: what the server pushes, handed back as the contract says, recovers" do
     for %{"then_join_params" => join_key} = flow <- @contract["flows"],
-        join_key in ["browser", "ets", "none"] do
+        join_key in ["browser", "browser_leased", "ets", "none"] do
       view = if join_key == "ets", do: Server, else: Browser
       {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())
-      :ok = ViewServer.update(pid, {View, :put_count, [5]})
-      if join_key == "none", do: :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+
+      # The server does what makes it push each of the flow's events, in order.
+      flow["push"]
+      |> Enum.with_index(1)
+      |> Enum.each(fn {[event, _payload], n} -> act(pid, event, n) end)
 
       params = Client.join_params(ViewServer.events(pid))
       expected = join(join_key)["liveStash"]
@@ -125,5 +149,20 @@ defmodule LiveStash.ContractTest do
       expected_status = if join_key == "none", do: :not_found, else: :recovered
       assert ViewServer.assigns(pid).recover_status == expected_status, flow["about"]
     end
+  end
+
+  defp act(pid, "stash_state", n), do: :ok = ViewServer.update(pid, {View, :put_count, [n]})
+  defp act(pid, "lease", _n), do: beat(pid)
+
+  defp act(pid, "init_browser_memory", _n),
+    do: :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+
+  # Pushed by every ETS mount; the stash gives the row it points at something to hold.
+  defp act(pid, "init_ets", n), do: act(pid, "stash_state", n)
+
+  # One keep-alive beat, as the timer would run it.
+  defp beat(pid) do
+    send(pid, {LiveStash.KeepAlive, ViewServer.socket(pid).private.live_stash.keep_alive_ref})
+    ViewServer.events(pid)
   end
 end
