@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { mountInspector } from "../src/inspector";
 import { EVENTS } from "../src/protocol";
-import { joinStash, push, stash, TOKEN, view } from "./helpers";
+import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
 
 describe("leases", () => {
   it("hand the latest lease back with the token, and a new token drops it", () => {
@@ -47,5 +47,22 @@ describe("leases", () => {
     vi.advanceTimersByTime(9_000);
     expect(lease()).toBe("expired");
     vi.useRealTimers();
+  });
+
+  it("are stored with their token, so a reload replays both", () => {
+    const old = view("phx-old", { main: true });
+    const before = stash({ recoverAfterReload: true });
+    joinStash(before, old);
+    push(EVENTS.stashState, { assigns: TOKEN });
+    push(EVENTS.lease, { lease: "lease-1", ttl: 300 });
+    window.dispatchEvent(new Event("pagehide"));
+    before.dispose();
+    document.body.innerHTML = "";
+
+    navigationType("reload");
+    const main = view("phx-new", { main: true });
+    const after = stash({ recoverAfterReload: true });
+    expect(joinStash(after, main)).toEqual({ stashedState: TOKEN, lease: "lease-1", restored: true });
+    expect(after.entries()[0]?.leaseExpiresAt).toBeTypeOf("number");
   });
 });
