@@ -5,16 +5,13 @@ import type { Page } from "@playwright/test";
 export interface Frames {
   /** Every frame received so far, oldest first, as text. */
   readonly received: string[];
-  readonly sent: string[];
 }
 
 /** Starts recording before the page opens its socket; later sockets (reconnects) are recorded too. */
 export function recordFrames(page: Page): Frames {
-  const frames: Frames = { received: [], sent: [] };
-  const text = (payload: string | Buffer) => (typeof payload === "string" ? payload : payload.toString("utf8"));
+  const frames: Frames = { received: [] };
   page.on("websocket", (ws) => {
-    ws.on("framereceived", ({ payload }) => frames.received.push(text(payload)));
-    ws.on("framesent", ({ payload }) => frames.sent.push(text(payload)));
+    ws.on("framereceived", ({ payload }) => frames.received.push(typeof payload === "string" ? payload : payload.toString("utf8")));
   });
   return frames;
 }
