@@ -20,7 +20,8 @@ export default defineConfig(({ mode }) =>
           emptyOutDir: false,
           minify: true,
           lib: { entry: resolve(root, "src/index.ts"), formats: ["es"], fileName: () => "live-stash.js" },
-          rolldownOptions: { output: { codeSplitting: false, minify: true } },
+          // No comments: the bundle is final, and its /* @__PURE__ */ marks only cost bytes.
+          rolldownOptions: { output: { codeSplitting: false, minify: true, comments: false } },
         },
       }
     : {

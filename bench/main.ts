@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDemoPage, E2E_ENTRY } from "../demo/build";
 import { startHarness } from "./harness";
+import { e2eKeepAlive, shimKeepAlive } from "./keep-alive";
 import { largeStash } from "./large";
 import { pushCost } from "./push-cost";
 import { reconnectTime } from "./reconnect";
@@ -43,6 +44,7 @@ const step = async (name: string, run: () => Promise<Row[]>) => {
 try {
   await step("bundle sizes", () => bundleSizes(tmp));
   await step("server adapters (stash / recover, ETS vs Redis)", async () => serverAdapters(quick));
+  await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
   const pageDir = join(tmp, "page");
   // The bare e2e page: no demo panel or inspector re-rendering on each push.
   await buildDemoPage(pageDir, E2E_ENTRY);
@@ -52,6 +54,7 @@ try {
     await step(`reconnect time (${N.reconnects} rounds × 2)`, () => reconnectTime(h, N.reconnects));
     await step("1 MB stash", () => largeStash(h, N.large));
     await step(`${N.soak} pushes`, () => soak(h, N.soak));
+    await step("keep-alive, e2e server (3 sizes × 2 TTLs × leases on/off)", () => e2eKeepAlive(h, pageDir));
   } finally {
     chromium = h.chromiumVersion;
     await h.close();

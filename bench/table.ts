@@ -32,7 +32,7 @@ export function printTable(rows: readonly Row[]): string {
       r.metric,
       fmt(r.value, r.unit),
       r.baseline ? `${fmt(r.baseline.value, r.unit)} (${r.baseline.label})` : "",
-      q === undefined ? "" : `${q.toFixed(2)}×`,
+      q === undefined ? "" : `${q < 0.01 ? q.toPrecision(2) : q.toFixed(2)}×`,
       r.note ?? "",
     ];
   });

@@ -1,9 +1,10 @@
 // Server pushes arrive as window events. Each is validated, then turned into an update of one
-// view's entry: a new stash, or `null` to clear it.
+// view's entry: a new stash, a lease for the browser token it holds, or `null` to clear it.
 import type { Report } from "./errors";
 import { EVENTS, payloadSchemas, WINDOW_EVENT_PREFIX, type StashEventName, type StashKind, type StashParams } from "./protocol";
 
-export type Update = { kind: StashKind; params: StashParams } | null;
+export type Lease = { lease: string; ttl: number | undefined };
+export type Update = { kind: StashKind; params: StashParams } | Lease | null;
 export type ApplyUpdate = (view: string | undefined, update: Update) => void;
 
 type Payload<K extends StashEventName> = ReturnType<(typeof payloadSchemas)[K]["parse"]>;
@@ -14,6 +15,7 @@ const toUpdate: { [K in StashEventName]: (payload: Payload<K>) => Update } = {
   [EVENTS.initEts]: ({ node, stashId }) => ({ kind: "ets", params: { node, stashId } }),
   [EVENTS.initRedis]: ({ stashId }) => ({ kind: "redis", params: { stashId } }),
   [EVENTS.initMnesia]: ({ stashId }) => ({ kind: "mnesia", params: { stashId } }),
+  [EVENTS.lease]: ({ lease, ttl }) => ({ lease, ttl }),
 };
 
 function handle<K extends StashEventName>(name: K, detail: unknown, apply: ApplyUpdate, report: Report) {

@@ -9,6 +9,8 @@ export interface StashEntryInfo {
   savedAt: number;
   seenAt: number;
   expiresAt: number;
+  /** When the server's lease on this browser token runs out (our server only). */
+  leaseExpiresAt: number | undefined;
   path: string;
   main: boolean;
   /** Came from storage on this page load and has not been replaced or joined since. */
@@ -17,6 +19,6 @@ export interface StashEntryInfo {
 }
 
 export function entryInfo(view: string, entry: Entry, ttlMs: number, restored: boolean, storage: string): StashEntryInfo {
-  const { kind, savedAt, seenAt, path, main } = entry;
-  return { view, kind, bytes: entrySize(entry), savedAt, seenAt, expiresAt: seenAt + ttlMs, path, main, restored, storage };
+  const { kind, savedAt, seenAt, path, main, leaseUntil } = entry;
+  return { view, kind, bytes: entrySize(entry), savedAt, seenAt, expiresAt: seenAt + ttlMs, leaseExpiresAt: leaseUntil, path, main, restored, storage };
 }

@@ -12,7 +12,7 @@ export interface InspectorOptions {
   title?: string;
 }
 
-const COLUMNS = ["View", "Mode", "Bytes", "Age", "Expires in", "Storage", "Restored"] as const;
+const COLUMNS = ["View", "Mode", "Bytes", "Age", "Expires in", "Lease", "Storage", "Restored"] as const;
 
 /** "42 s", "3 min 5 s", "2 h 10 min": enough precision for a human watching a TTL. */
 export function formatDuration(ms: number): string {
@@ -27,6 +27,8 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }
+
+const until = (at: number, now: number): string => (at <= now ? "expired" : formatDuration(at - now));
 
 function cell(row: HTMLTableRowElement, text: string, name: string): void {
   const td = row.insertCell();
@@ -43,7 +45,9 @@ function renderRow(body: HTMLTableSectionElement, entry: StashEntryInfo, now: nu
   cell(row, entry.kind, "mode");
   cell(row, formatBytes(entry.bytes), "bytes");
   cell(row, formatDuration(now - entry.savedAt), "age");
-  cell(row, entry.expiresAt <= now ? "expired" : formatDuration(entry.expiresAt - now), "expires");
+  cell(row, until(entry.expiresAt, now), "expires");
+  // Only our server leases a browser token; elsewhere there is nothing to show.
+  cell(row, entry.leaseExpiresAt === undefined ? "—" : until(entry.leaseExpiresAt, now), "lease");
   cell(row, entry.storage, "storage");
   cell(row, entry.restored ? "yes" : "no", "restored");
 }

@@ -9,6 +9,7 @@ import { resolveOptions, type LiveStashOptions } from "./options";
 import { watchPage } from "./page-events";
 import { createPersistence } from "./persistence";
 import { PARAM_KEY } from "./protocol";
+import type { Entry } from "./record";
 import { buildSnapshot, isExpired, readSnapshot } from "./snapshot";
 import { openStorage, tabStorage } from "./storage/open";
 import { claimTab, markTab } from "./tab";
@@ -68,19 +69,28 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
     notify();
   };
 
+  /** The entry a push leaves: a new stash, the held token with a fresh lease, or none (`null`). */
+  const nextEntry = (held: Entry | undefined, update: Update, main: () => boolean): Entry | null | undefined => {
+    const at = now();
+    if (update === null) return null;
+    if (!("lease" in update)) return { ...update, savedAt: at, seenAt: at, path: location.pathname, main: main() };
+    // A lease extends the token this view holds; with no token it means nothing.
+    if (!held || !("stashedState" in held.params)) return undefined;
+    const leaseUntil = update.ttl === undefined ? undefined : at + update.ttl * 1000;
+    return { ...held, params: { ...held.params, lease: update.lease }, seenAt: at, leaseUntil };
+  };
+
   const apply = (view: string | undefined, update: Update) => {
     const id = view || document.querySelector(MAIN_VIEW_SELECTOR)?.id;
     if (!id) return report("payload", "a push without `view` arrived, but the page has no main LiveView");
     const el = document.getElementById(id);
+    const entry = nextEntry(mirror.get(id), update, () => view === undefined || el?.matches(MAIN_VIEW_SELECTOR) === true);
+    if (entry === undefined) return;
     if (el) state.owners.set(id, ownerOf(el));
     else state.owners.delete(id);
     state.stored.delete(id);
-    if (update === null) mirror.delete(id);
-    else {
-      const at = now();
-      const main = view === undefined || el?.matches(MAIN_VIEW_SELECTOR) === true;
-      mirror.set(id, { ...update, savedAt: at, seenAt: at, path: location.pathname, main });
-    }
+    if (entry === null) mirror.delete(id);
+    else mirror.set(id, entry);
     changed();
   };
 

@@ -11,6 +11,8 @@ export const EVENTS = {
   initEts: "live-stash:init-ets",
   initRedis: "live-stash:init-redis",
   initMnesia: "live-stash:init-mnesia",
+  /** Our server's keep-alive for a browser token the client already holds; the official server never sends it. */
+  lease: "live-stash:lease",
 } as const;
 
 export type StashEventName = (typeof EVENTS)[keyof typeof EVENTS];
@@ -36,11 +38,16 @@ export const payloadSchemas = {
   [EVENTS.initEts]: z.object({ node: z.string(), stashId: z.string(), view }),
   [EVENTS.initRedis]: z.object({ stashId: z.string(), view }),
   [EVENTS.initMnesia]: z.object({ stashId: z.string(), view }),
+  /** `ttl`: seconds the lease is good for, shown by the inspector. */
+  [EVENTS.lease]: z.object({ lease: z.string(), ttl: z.optional(z.number()), view }),
 } as const;
 
-/** What one view's entry hands back in its join params, one of the official shapes. */
+/**
+ * What one view's entry hands back in its join params, one of the official shapes. `lease` rides next
+ * to the token it extends; the official server ignores it.
+ */
 export const stashParamsSchema = z.union([
-  z.object({ stashedState: z.string() }),
+  z.object({ stashedState: z.string(), lease: z.optional(z.string()) }),
   z.object({ node: z.string(), stashId: z.string() }),
   z.object({ stashId: z.string() }),
 ]);

@@ -15,6 +15,8 @@ export const entrySchema = z.object({
   path: z.string(),
   /** Saved by the page's main view, whose DOM id changes on every full page load. */
   main: z.boolean(),
+  /** When the server's lease on a browser token runs out, if it sent one with its ttl. */
+  leaseUntil: z.optional(z.number()),
 });
 export type Entry = z.infer<typeof entrySchema>;
 

@@ -151,6 +151,11 @@ export class Connection {
     return true;
   }
 
+  keepAliveNow(): number {
+    for (const { proc } of this.channels.values()) proc.keepAlive();
+    return this.channels.size;
+  }
+
   topics(): string[] {
     return [...this.channels.keys()];
   }

@@ -23,6 +23,8 @@ export interface ServerOptions {
   readonly secret?: string;
   /** false: payloads omit `view`, the official LiveStash server's shape. */
   readonly includeView?: boolean;
+  /** false: browser tokens are re-sent at every keep-alive beat and after recovery, as before leases. */
+  readonly leases?: boolean;
   readonly buildDir?: string;
   readonly nodeName?: string;
   /** Replace the view registry (the demo adds its own views): key → view, path → key. */
@@ -45,6 +47,8 @@ export interface TestServer {
   crashView(domId?: string): number;
   /** Drop every websocket without a close frame, as a network cut or node death does. */
   dropConnections(): void;
+  /** Runs every live view's keep-alive beat now, as its ttl/4 timer would; returns how many ran. */
+  keepAliveNow(): number;
   stats(): { bumps: number; rows: number; connections: number };
   close(): Promise<void>;
 }
@@ -65,6 +69,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     ttlSeconds: opts.ttlSeconds,
     version: opts.version,
     includeView: opts.includeView ?? true,
+    leases: opts.leases ?? true,
     nodeName: opts.nodeName ?? "live_stash_e2e@127.0.0.1",
   });
   const joins: JoinRecord[] = [];
@@ -106,6 +111,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     },
     dropConnections() {
       for (const c of connections) c.terminate();
+    },
+    keepAliveNow() {
+      let n = 0;
+      for (const c of connections) n += c.keepAliveNow();
+      return n;
     },
     stats: () => ({
       bumps: env.stores.ets.bumps + env.stores.redis.bumps + env.stores.mnesia.bumps,

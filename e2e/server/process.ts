@@ -64,7 +64,7 @@ export class LiveViewProcess {
     return diff;
   }
 
-  private keepAlive(): void {
+  keepAlive(): void {
     this.stash?.keepAlive();
     const events = this.takeEvents();
     if (events.length > 0) this.hooks.pushDiff({ e: events });

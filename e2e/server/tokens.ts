@@ -63,7 +63,8 @@ function open(mode: SecurityMode, secret: string, salt: string, token: string): 
   }
 }
 
-export function verifyToken(mode: SecurityMode, secret: string, salt: string, token: unknown, now: number): VerifyResult {
+/** `maxAgeSeconds` overrides the age stored in the token, as Phoenix.Token.verify's `:max_age` does. */
+export function verifyToken(mode: SecurityMode, secret: string, salt: string, token: unknown, now: number, maxAgeSeconds?: number): VerifyResult {
   if (typeof token !== "string" || token.length === 0) return { ok: false, reason: "invalid" };
   const plain = open(mode, secret, salt, token);
   if (!plain) return { ok: false, reason: "invalid" };
@@ -74,6 +75,6 @@ export function verifyToken(mode: SecurityMode, secret: string, salt: string, to
     return { ok: false, reason: "invalid" };
   }
   if (typeof env.t !== "number" || typeof env.m !== "number") return { ok: false, reason: "invalid" };
-  if (now - env.t > env.m * 1000) return { ok: false, reason: "expired" };
+  if (now - env.t > (maxAgeSeconds ?? env.m) * 1000) return { ok: false, reason: "expired" };
   return { ok: true, data: env.d };
 }

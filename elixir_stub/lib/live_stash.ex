@@ -147,9 +147,7 @@ defmodule LiveStash do
           Phoenix.Component.assign(acc, k, v)
         end)
 
-      # Rewrite at once: it restarts the TTL and moves a row found on another node here.
-      state = %State{state | fingerprint: nil}
-      {:recovered, stash(State.put(socket, state))}
+      {:recovered, renew(State.put(socket, state), state)}
     else
       :not_found ->
         {socket, state} = options.adapter.drop(socket, state)
@@ -158,6 +156,17 @@ defmodule LiveStash do
       {:error, _reason} ->
         {socket, state} = options.adapter.drop(socket, state)
         {:error, State.put(socket, state)}
+    end
+  end
+
+  # Rewrite at once: it restarts the TTL and moves a row found on another node here.
+  # An adapter that can renew in place (a browser lease) does so instead.
+  defp renew(socket, %State{options: %{adapter: adapter}} = state) do
+    if function_exported?(adapter, :renew, 2) do
+      {socket, state} = adapter.renew(socket, state)
+      State.put(socket, state)
+    else
+      stash(State.put(socket, %State{state | fingerprint: nil}))
     end
   end
 

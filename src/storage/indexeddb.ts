@@ -1,13 +1,13 @@
 import { IDB_DATABASE, IDB_STORE } from "../constants";
 import type { StashStorage } from "./types";
 
-type IdbKeyval = typeof import("idb-keyval");
+type IdbKeyval = typeof import("./idb");
 
 /**
  * IndexedDB through idb-keyval, imported on first use so pages that never pick this backend never
  * load it. The database is shared by every tab of the origin: keys carry the tab id.
  */
-export function indexedDbStorage(load: () => Promise<IdbKeyval> = () => import("idb-keyval")): StashStorage {
+export function indexedDbStorage(load: () => Promise<IdbKeyval> = () => import("./idb")): StashStorage {
   let api: Promise<[IdbKeyval, ReturnType<IdbKeyval["createStore"]>]> | undefined;
   const open = () =>
     (api ??= load().then((idb) => [idb, idb.createStore(IDB_DATABASE, IDB_STORE)] as const));

@@ -14,12 +14,14 @@ export interface StashEnv {
   /** The official server omits `view` from its payloads; ours adds the LiveView DOM id. */
   readonly includeView: boolean;
   readonly nodeName: string;
+  /** false: browser tokens are re-sent at every beat and after recovery, as before leases (the bench's baseline). */
+  readonly leases: boolean;
   readonly stores: Record<Exclude<Adapter, "browser">, StashStore>;
   /** Every token, stash id and node hint handed out, so tests can look for them in URLs. */
   readonly issued: Set<string>;
 }
 
-export function createStashEnv(init: Pick<StashEnv, "clock" | "secret" | "ttlSeconds" | "version" | "includeView" | "nodeName">): StashEnv {
+export function createStashEnv(init: Pick<StashEnv, "clock" | "secret" | "ttlSeconds" | "version" | "includeView" | "nodeName" | "leases">): StashEnv {
   return {
     ...init,
     stores: { ets: new StashStore(init.clock), redis: new StashStore(init.clock), mnesia: new StashStore(init.clock) },

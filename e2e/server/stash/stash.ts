@@ -2,7 +2,8 @@
 // while the view lives. Mirrors the Elixir shim's statuses and events.
 import { createHash, randomBytes } from "node:crypto";
 import { EVENTS, PARAM_KEY, RESTORED_KEY } from "../../../src/protocol";
-import { issueToken, verifyToken } from "../tokens";
+import { issueToken, verifyToken, type VerifyResult } from "../tokens";
+import { bound, digest, outlivesToken, signLease, verifyLease, type LeaseKey } from "./lease";
 import type { StashEnv } from "./env";
 import type { StashOptions } from "./options";
 
@@ -26,6 +27,8 @@ export class ViewStash {
   private fingerprint: string | undefined;
   private lastStashed: Record<string, unknown> | undefined;
   private stashId: string | undefined;
+  /** The browser token this view's client holds: its digest and when it was signed. */
+  private held: { digest: string; issuedAt: number } | undefined;
 
   constructor(
     private readonly env: StashEnv,
@@ -47,6 +50,10 @@ export class ViewStash {
     return this.opts.secret ?? "live_stash";
   }
 
+  private get leaseKey(): LeaseKey {
+    return { secret: this.env.secret, salt: this.salt, ttl: this.ttl };
+  }
+
   /** Reads the join params. A first mount (`_mounts` 0) is `new` unless it is a reload replay the view opted into. */
   recover(connectParams: Record<string, unknown>): Recovery {
     const given = connectParams[PARAM_KEY];
@@ -61,12 +68,42 @@ export class ViewStash {
   private recoverToken(given: Record<string, unknown>): Recovery {
     const token = given["stashedState"];
     if (token === undefined) return this.fresh("not_found");
-    const result = verifyToken(this.opts.securityMode ?? "sign", this.env.secret, this.salt, token, this.env.clock.now());
+    const result = this.openToken(token, given["lease"]);
     if (!result.ok) return this.fresh(result.reason === "expired" ? "not_found" : "error");
     const data = result.data;
     if (!isRecord(data) || data["w"] !== this.viewName || !isRecord(data["a"])) return this.fresh("error");
     if ((data["v"] ?? undefined) !== this.version) return this.fresh("error");
-    return this.recovered(this.pick(data["a"]));
+    const recovery = this.recovered(this.pick(data["a"]));
+    this.renew(token as string, given["lease"]);
+    return recovery;
+  }
+
+  /** The official rule first: a token alone lives the ttl from its signing. Past that, only with a lease for it. */
+  private openToken(token: unknown, lease: unknown): VerifyResult {
+    const [mode, now] = [this.opts.securityMode ?? "sign", this.env.clock.now()];
+    const alone = verifyToken(mode, this.env.secret, this.salt, token, now, this.ttl);
+    if (alone.ok || alone.reason !== "expired" || !this.env.leases) return alone;
+    const leased = verifyLease(this.leaseKey, lease, digest(token as string), now);
+    if (!leased.ok) return { ok: false, reason: leased.reason === "invalid" ? "invalid" : "expired" };
+    return verifyToken(mode, this.env.secret, this.salt, token, now, bound(this.ttl));
+  }
+
+  /**
+   * The client already holds the token it recovered with: it gets a lease, not the stash again.
+   * Without a valid lease the token was accepted alone, so it was signed within the ttl; assuming
+   * the earliest such time re-issues it early, never late. (Before leases, the shim rewrote it.)
+   */
+  private renew(token: string, lease: unknown): void {
+    if (!this.env.leases) return this.write(this.lastStashed!);
+    const now = this.env.clock.now();
+    const leased = verifyLease(this.leaseKey, lease, digest(token), now);
+    this.held = { digest: digest(token), issuedAt: leased.ok ? leased.issuedAt : now - this.ttl * 1000 };
+    this.pushLease();
+  }
+
+  private pushLease(): void {
+    const { digest: held, issuedAt } = this.held!;
+    this.emit(EVENTS.lease, { lease: signLease(this.leaseKey, held, issuedAt, this.env.clock.now()), ttl: this.ttl });
   }
 
   private recoverRow(given: Record<string, unknown>): Recovery {
@@ -95,6 +132,7 @@ export class ViewStash {
   private fresh(status: RecoverStatus): Recovery {
     this.fingerprint = undefined;
     this.lastStashed = undefined;
+    this.held = undefined;
     if (this.opts.adapter === "browser") {
       this.emit(EVENTS.initBrowserMemory, {});
     } else {
@@ -117,26 +155,32 @@ export class ViewStash {
   reset(): void {
     this.fingerprint = undefined;
     this.lastStashed = undefined;
+    this.held = undefined;
     if (this.opts.adapter === "browser") this.emit(EVENTS.initBrowserMemory, {});
     else if (this.stashId) this.env.stores[this.opts.adapter as "ets"].delete(this.stashId);
   }
 
   /**
    * Called every ttl/4 while the view lives: server rows get their expiry pushed back, and a
-   * browser token is re-issued so `max_age` also counts from the view's last sign of life.
+   * browser token gets a fresh lease, so the ttl also counts from the view's last sign of life.
+   * The token itself is re-issued only near its absolute bound.
    */
   keepAlive(): void {
     if (this.opts.adapter !== "browser") {
       if (this.stashId) this.env.stores[this.opts.adapter as "ets"].bump(this.stashId, this.ttl);
     } else if (this.lastStashed) {
-      this.write(this.lastStashed);
+      const stale = !this.held || outlivesToken(this.held.issuedAt, this.ttl, this.env.clock.now());
+      if (!this.env.leases || stale) this.write(this.lastStashed);
+      else this.pushLease();
     }
   }
 
   private write(assigns: Record<string, unknown>): void {
     if (this.opts.adapter === "browser") {
-      const data = { v: this.version ?? null, a: assigns, w: this.viewName };
-      const token = issueToken(this.opts.securityMode ?? "sign", this.env.secret, this.salt, data, this.env.clock.now(), this.ttl);
+      const [data, now] = [{ v: this.version ?? null, a: assigns, w: this.viewName }, this.env.clock.now()];
+      const maxAge = this.env.leases ? bound(this.ttl) : this.ttl;
+      const token = issueToken(this.opts.securityMode ?? "sign", this.env.secret, this.salt, data, now, maxAge);
+      this.held = { digest: digest(token), issuedAt: now };
       this.env.issued.add(token);
       this.emit(EVENTS.stashState, { assigns: token });
       return;

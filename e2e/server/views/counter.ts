@@ -44,12 +44,13 @@ export function counterView(spec: CounterSpec): ViewDef {
       status: status ?? "dead",
     }),
     render: (a) => [escapeHtml(spec.title), escapeHtml(a["count"]), escapeHtml(a["status"]), String((a["blob"] as string).length), links],
-    handleEvent(event, _value, a, act) {
+    handleEvent(event, value, a, act) {
       const count = a["count"] as number;
       let next = a;
       if (event === "increment") next = { ...a, count: count + 1 };
       else if (event === "decrement") next = { ...a, count: count - 1 };
-      else if (event === "grow") next = { ...a, blob: "x".repeat(ONE_MB) };
+      // `phx-value-bytes` picks another size (the bench sets it); 1 MB by default.
+      else if (event === "grow") next = { ...a, blob: "x".repeat(Number(value["bytes"]) || ONE_MB) };
       else if (event === "reset_stash") {
         act.resetStash();
         return { ...a, status: "reset" };

@@ -25,5 +25,11 @@ defmodule LiveStash.Adapter do
   @doc "What the adapter needs supervised; started by the app only when it is active."
   @callback child_specs() :: [Supervisor.child_spec() | module() | {module(), term()}]
 
-  @optional_callbacks child_specs: 0
+  @doc """
+  Optional: renews what was just recovered without writing it again (a browser token
+  gets a lease). Adapters without it are rewritten at once after a recovery.
+  """
+  @callback renew(Socket.t(), State.t()) :: {Socket.t(), State.t()}
+
+  @optional_callbacks child_specs: 0, renew: 2
 end

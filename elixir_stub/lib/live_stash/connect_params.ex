@@ -6,13 +6,18 @@ defmodule LiveStash.ConnectParams do
   stashed" instead of crashing the mount.
   """
 
-  defstruct reconnected?: false, restored?: false, stash: nil
+  defstruct reconnected?: false, restored?: false, stash: nil, lease: nil
 
   @type stash ::
           nil
           | {:browser, token :: binary()}
           | {:server, node_hint :: binary() | nil, stash_id :: binary()}
-  @type t :: %__MODULE__{reconnected?: boolean(), restored?: boolean(), stash: stash()}
+  @type t :: %__MODULE__{
+          reconnected?: boolean(),
+          restored?: boolean(),
+          stash: stash(),
+          lease: binary() | nil
+        }
 
   # Bounds what we are willing to look at; our own ids and hints are far shorter.
   @max_id 256
@@ -24,7 +29,8 @@ defmodule LiveStash.ConnectParams do
     %__MODULE__{
       reconnected?: reconnected?(Map.get(params, "_mounts")),
       restored?: is_map(entry) and Map.get(entry, "restored") == true,
-      stash: stash(entry)
+      stash: stash(entry),
+      lease: lease(entry)
     }
   end
 
@@ -45,4 +51,14 @@ defmodule LiveStash.ConnectParams do
   end
 
   defp stash(_), do: nil
+
+  # Only meaningful next to a browser token; a lease is far shorter than this bound.
+  defp lease(%{"stashedState" => _} = entry) do
+    case Map.get(entry, LiveStash.Events.lease_key()) do
+      lease when is_binary(lease) and lease != "" and byte_size(lease) <= @max_id -> lease
+      _ -> nil
+    end
+  end
+
+  defp lease(_), do: nil
 end

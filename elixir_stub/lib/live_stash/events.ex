@@ -11,6 +11,13 @@ defmodule LiveStash.Events do
   @doc "Carries a new browser token for this view."
   def stash_state, do: "live-stash:stash-state"
 
+  @doc """
+  Carries a fresh lease for the browser token the view already holds
+  (`%{lease: lease, ttl: seconds}`);
+  the client hands it back next to that token. The official client ignores it.
+  """
+  def lease, do: "live-stash:lease"
+
   @doc "Tells the client which server stash id (and node) to hand back on reconnect."
   def init_ets, do: "live-stash:init-ets"
 
@@ -22,4 +29,7 @@ defmodule LiveStash.Events do
 
   @doc "Name of the connect param the client fills in."
   def param_key, do: "liveStash"
+
+  @doc "Key of the lease inside a browser stash's connect param, next to `stashedState`."
+  def lease_key, do: "lease"
 end

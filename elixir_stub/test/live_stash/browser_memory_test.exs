@@ -214,16 +214,17 @@ defmodule LiveStash.BrowserMemoryTest do
       assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
     end
 
-    test "the token is re-issued while the LiveView lives, so an idle view still recovers" do
+    test "the token is leased while the LiveView lives, so an idle view still recovers" do
       pid = stashed_view(Short, 8)
       first = Client.join_params(ViewServer.events(pid))
       Process.sleep(1_600)
 
-      assert length(ViewServer.payloads(pid, @stash)) >= 3
+      assert length(ViewServer.payloads(pid, "live-stash:lease")) >= 3
+      assert length(ViewServer.payloads(pid, @stash)) == 1
       pid = reconnect(pid, Short)
       assert %{recover_status: :recovered, count: 8} = ViewServer.assigns(pid)
 
-      # while the first token, never refreshed, has expired
+      # while the first token, without its lease, has expired
       stale = start!(Short, first)
       assert %{recover_status: :not_found} = ViewServer.assigns(stale)
     end
@@ -231,7 +232,7 @@ defmodule LiveStash.BrowserMemoryTest do
     test "nothing is re-issued before anything was stashed" do
       pid = start!(Short, Client.fresh_params())
       Process.sleep(600)
-      assert ViewServer.payloads(pid, @stash) == []
+      assert ViewServer.events(pid) == [[@init, %{view: ViewServer.socket(pid).id}]]
     end
   end
 

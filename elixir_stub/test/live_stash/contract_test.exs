@@ -31,10 +31,10 @@ defmodule LiveStash.ContractTest do
       recover_after_reload: true
   end
 
-  # The view that plays each flow, by the join params it ends in. The Redis adapter is
-  # built on another branch; at merge, its view goes here and the exception below goes.
+  # The view that plays each flow, by the join params it ends in.
   @flow_views %{
     "browser" => Browser,
+    "browser_leased" => Browser,
     "ets" => Server,
     "mnesia" => MnesiaServer,
     "none" => Browser
@@ -60,6 +60,7 @@ defmodule LiveStash.ContractTest do
     assert Events.init_ets() == event("init_ets")
     assert Events.init_mnesia() == event("init_mnesia")
     assert Events.init_redis() == event("init_redis")
+    assert Events.lease() == event("lease")
     assert Events.param_key() == @contract["connect_param_key"]
   end
 
@@ -75,6 +76,20 @@ defmodule LiveStash.ContractTest do
     assert wire(init) == payload("init_browser_memory_with_view")
     assert same_shape?(wire(stash), payload("stash_state_with_view"))
     assert stash.view == payload("stash_state_with_view")["view"]
+  end
+
+  test "a keep-alive beat in browser mode pushes exactly the contract's lease shape" do
+    {:ok, pid} =
+      ViewServer.start(Browser, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+
+    :ok = ViewServer.update(pid, {View, :put_count, [1]})
+    beat(pid)
+
+    assert [name, lease] = List.last(ViewServer.events(pid))
+    assert name == event("lease")
+    assert same_shape?(wire(lease), payload("lease_with_view"))
+    assert lease.view == payload("lease_with_view")["view"]
+    assert is_integer(lease.ttl)
   end
 
   test "ETS mode pushes exactly the contract's payload shape" do
@@ -110,6 +125,11 @@ defmodule LiveStash.ContractTest do
     assert %ConnectParams{stash: {:browser, ^token}, restored?: true} =
              ConnectParams.parse(join("browser_restored"))
 
+    lease = join("browser_leased")["liveStash"]["lease"]
+
+    assert %ConnectParams{stash: {:browser, ^token}, lease: ^lease} =
+             ConnectParams.parse(with_mounts.(join("browser_leased")))
+
     ets = join("ets")["liveStash"]
     {hint, id} = {ets["node"], ets["stashId"]}
     assert %ConnectParams{stash: {:server, ^hint, ^id}} = ConnectParams.parse(join("ets"))
@@ -128,6 +148,7 @@ defmodule LiveStash.ContractTest do
     for {key, view, status} <- [
           {"browser", Browser, :error},
           {"browser_restored", Browser, :error},
+          {"browser_leased", Browser, :error},
           {"ets", Server, :not_found},
           {"ets_restored", Server, :not_found},
           {"mnesia", MnesiaServer, :not_found},
@@ -155,8 +176,11 @@ defmodule LiveStash.ContractTest do
 
   defp play(%{"then_join_params" => join_key} = flow, view) do
     {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())
-    :ok = ViewServer.update(pid, {View, :put_count, [5]})
-    if join_key == "none", do: :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+
+    # The server does what makes it push each of the flow's events, in order.
+    flow["push"]
+    |> Enum.with_index(1)
+    |> Enum.each(fn {[event, _payload], n} -> act(pid, event, n) end)
 
     params = Client.join_params(ViewServer.events(pid))
     expected = join(join_key)["liveStash"]
@@ -167,6 +191,22 @@ defmodule LiveStash.ContractTest do
     {:ok, pid} = ViewServer.start(view, params: params)
     expected_status = if join_key == "none", do: :not_found, else: :recovered
     assert ViewServer.assigns(pid).recover_status == expected_status, flow["about"]
+  end
+
+  defp act(pid, "stash_state", n), do: :ok = ViewServer.update(pid, {View, :put_count, [n]})
+  defp act(pid, "lease", _n), do: beat(pid)
+
+  defp act(pid, "init_browser_memory", _n),
+    do: :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+
+  # Pushed by every server-side mount; the stash gives the row it points at something to hold.
+  defp act(pid, server_init, n) when server_init in ["init_ets", "init_mnesia", "init_redis"],
+    do: act(pid, "stash_state", n)
+
+  # One keep-alive beat, as the timer would run it.
+  defp beat(pid) do
+    send(pid, {LiveStash.KeepAlive, ViewServer.socket(pid).private.live_stash.keep_alive_ref})
+    ViewServer.events(pid)
   end
 end
 

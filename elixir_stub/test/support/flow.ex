@@ -21,7 +21,8 @@ defmodule LiveStash.Test.Flow do
 
   @doc "Drops `pid` and mounts `view` again, as the client rejoins after a lost socket."
   def reconnect(pid, view, opts \\ []) do
-    params = Client.join_params(ViewServer.events(pid), opts)
+    held = ViewServer.params(pid)
+    params = Client.join_params(ViewServer.events(pid), [held: held] ++ opts)
     ViewServer.stop(pid)
     start!(view, params, Keyword.take(opts, [:session, :id]))
   end

@@ -21,6 +21,9 @@ defmodule LiveStash.Test.ViewServer do
 
   def socket(pid), do: GenServer.call(pid, :socket)
   def events(pid), do: GenServer.call(pid, :events)
+
+  @doc "The connect params the view was mounted with (what the browser held then)."
+  def params(pid), do: GenServer.call(pid, :params)
   def assigns(pid), do: socket(pid).assigns
   def stop(pid), do: GenServer.stop(pid)
 
@@ -53,7 +56,7 @@ defmodule LiveStash.Test.ViewServer do
 
     {:ok, socket} = view.mount(%{}, session, socket)
     socket = %{socket | private: Map.delete(socket.private, :connect_params)}
-    {:ok, render(%{socket: socket, events: []}, true)}
+    {:ok, render(%{socket: socket, events: [], params: params}, true)}
   end
 
   @impl true
@@ -64,6 +67,7 @@ defmodule LiveStash.Test.ViewServer do
 
   def handle_call(:socket, _from, state), do: {:reply, state.socket, state}
   def handle_call(:events, _from, state), do: {:reply, state.events, state}
+  def handle_call(:params, _from, state), do: {:reply, state.params, state}
 
   @impl true
   def handle_info(msg, state) do

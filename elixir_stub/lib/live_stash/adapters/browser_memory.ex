@@ -1,15 +1,25 @@
 defmodule LiveStash.Adapters.BrowserMemory do
   @moduledoc """
   Keeps the stash in the browser as a `Phoenix.Token`, signed or (with
-  `security_mode: :encrypt`) encrypted, valid for `:ttl` seconds.
+  `security_mode: :encrypt`) encrypted.
 
-  The server keeps nothing, so this survives server restarts and deploys; the price is
-  that the token travels with every reconnect.
+  The server keeps nothing, so this survives server restarts and deploys. What keeps a
+  live view's stash alive is a lease (`LiveStash.Lease`): a small signed note, bound to
+  the token's digest and valid for `:ttl` seconds, pushed every ttl/4. The token is sent
+  once per change, not once per beat, so idle traffic does not grow with the stash.
+
+  Recovery accepts the token alone within `:ttl` of its signing, as the official
+  library does (its client ignores leases); an older token needs a valid lease for it,
+  and no token outlives `LiveStash.Lease.bound/1`.
   """
 
   @behaviour LiveStash.Adapter
 
-  alias LiveStash.{Events, Push, Record, State}
+  alias LiveStash.{Events, Fingerprint, Lease, Push, Record, State}
+
+  # Which token this view's browser holds: {digest, issued_at}. Kept apart from the
+  # State struct because `put/3` and `keep_alive/2` may only hand back a socket.
+  @held :live_stash_browser_token
 
   @impl true
   def mount(socket, %State{fresh?: true} = state) do
@@ -21,7 +31,9 @@ defmodule LiveStash.Adapters.BrowserMemory do
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
+    issued_at = System.system_time(:second)
     token = token(socket, state, Record.encode(record))
+    socket = hold(socket, Lease.digest(token), issued_at)
     {:ok, Push.event(socket, Events.stash_state(), %{assigns: token})}
   end
 
@@ -38,27 +50,98 @@ defmodule LiveStash.Adapters.BrowserMemory do
 
   def fetch(_socket, _state), do: :not_found
 
+  @doc """
+  After a recovery the browser already holds the token: it gets a fresh lease for it
+  instead of the whole stash again.
+  """
   @impl true
-  def drop(socket, state), do: {Push.event(socket, Events.init_browser_memory(), %{}), state}
+  def renew(socket, %State{incoming: %{stash: {:browser, token}}} = state) do
+    digest = Lease.digest(token)
+    issued_at = lease_issued_at(socket, state, digest)
+    assigns = Map.take(socket.assigns, state.options.stored_keys)
+    socket = socket |> hold(digest, issued_at) |> push_lease(state, digest, issued_at)
+    {socket, %State{state | fingerprint: Fingerprint.of(assigns), last_assigns: assigns}}
+  end
+
+  @impl true
+  def drop(socket, state) do
+    socket = Phoenix.LiveView.put_private(socket, @held, nil)
+    {Push.event(socket, Events.init_browser_memory(), %{}), state}
+  end
 
   @impl true
   def keep_alive(socket, %State{last_assigns: nil}), do: socket
 
-  def keep_alive(socket, %State{last_assigns: assigns} = state) do
+  def keep_alive(socket, %State{options: %{ttl: ttl}} = state) do
+    case socket.private[@held] do
+      {digest, issued_at} ->
+        if Lease.outlives_token?(issued_at, ttl),
+          do: reissue(socket, state),
+          else: push_lease(socket, state, digest, issued_at)
+
+      nil ->
+        reissue(socket, state)
+    end
+  end
+
+  # Rare: only when the token nears its absolute bound.
+  defp reissue(socket, %State{last_assigns: assigns} = state) do
     record = Record.new(assigns, socket.view, state.options.version)
     {:ok, socket} = put(socket, state, record)
     socket
   end
 
+  defp push_lease(socket, %State{options: %{ttl: ttl}, secret: salt}, digest, issued_at) do
+    lease = Lease.sign(socket.endpoint, salt, digest, issued_at, ttl)
+    Push.event(socket, Events.lease(), %{lease: lease, ttl: ttl})
+  end
+
+  defp hold(socket, digest, issued_at),
+    do: Phoenix.LiveView.put_private(socket, @held, {digest, issued_at})
+
+  # The lease knows when the token was signed; without one the token was accepted alone,
+  # so it was signed within the ttl: assuming the earliest such time re-issues early, never late.
+  defp lease_issued_at(socket, %State{options: %{ttl: ttl}} = state, digest) do
+    case Lease.verify(socket.endpoint, state.secret, incoming_lease(state), digest, ttl) do
+      {:ok, issued_at} -> issued_at
+      {:error, _} -> System.system_time(:second) - ceil(ttl)
+    end
+  end
+
+  defp incoming_lease(%State{incoming: %{lease: lease}}), do: lease
+  defp incoming_lease(_state), do: nil
+
   defp token(socket, %State{options: %{security_mode: :encrypt, ttl: ttl}, secret: salt}, data),
-    do: Phoenix.Token.encrypt(socket.endpoint, salt, data, max_age: ttl)
+    do: Phoenix.Token.encrypt(socket.endpoint, salt, data, max_age: Lease.bound(ttl))
 
   defp token(socket, %State{options: %{ttl: ttl}, secret: salt}, data),
-    do: Phoenix.Token.sign(socket.endpoint, salt, data, max_age: ttl)
+    do: Phoenix.Token.sign(socket.endpoint, salt, data, max_age: Lease.bound(ttl))
 
-  defp open(socket, %State{options: %{security_mode: :encrypt, ttl: ttl}, secret: salt}, token),
-    do: Phoenix.Token.decrypt(socket.endpoint, salt, token, max_age: ttl)
+  # The official rule first: a token alone lives ttl seconds. Past that, only with a lease.
+  defp open(socket, %State{options: %{ttl: ttl}} = state, token) do
+    case open(socket, state, token, ttl) do
+      {:error, :expired} -> open_leased(socket, state, token)
+      other -> other
+    end
+  end
 
-  defp open(socket, %State{options: %{ttl: ttl}, secret: salt}, token),
-    do: Phoenix.Token.verify(socket.endpoint, salt, token, max_age: ttl)
+  defp open_leased(socket, %State{options: %{ttl: ttl}} = state, token) do
+    case Lease.verify(
+           socket.endpoint,
+           state.secret,
+           incoming_lease(state),
+           Lease.digest(token),
+           ttl
+         ) do
+      {:ok, _issued_at} -> open(socket, state, token, Lease.bound(ttl))
+      {:error, :missing} -> {:error, :expired}
+      {:error, reason} -> {:error, reason}
+    end
+  end
+
+  defp open(socket, %State{options: %{security_mode: :encrypt}, secret: salt}, token, max_age),
+    do: Phoenix.Token.decrypt(socket.endpoint, salt, token, max_age: max_age)
+
+  defp open(socket, %State{secret: salt}, token, max_age),
+    do: Phoenix.Token.verify(socket.endpoint, salt, token, max_age: max_age)
 end

@@ -1,0 +1,127 @@
+// BrowserMemory keep-alive traffic: bytes pushed per view per minute while idle, and bytes at one
+// recovering reconnect, for stashes of 1 KB, 64 KB and 1 MB at TTL 300 s and 8 s. Measured for
+// the shim (a `mix run` script over the ExUnit doubles) and for the e2e server in Chromium (bytes
+// on the wire from Playwright's websocket frame events). The baseline is the pre-lease behaviour,
+// run in the same process: the whole token re-pushed at every beat and after every recovery.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Page } from "@playwright/test";
+import { startServer } from "../e2e/server/index";
+import { bound } from "../e2e/server/stash/lease";
+import { reconnect, waitForConnected } from "../src/testing";
+import type { Harness } from "./harness";
+import type { Row } from "./table";
+
+const ELIXIR = fileURLToPath(new URL("../elixir_stub/", import.meta.url));
+const SIZES = [
+  ["1 KB", 1024],
+  ["64 KB", 65_536],
+  ["1 MB", 1_048_576],
+] as const;
+const TTLS = [300, 8] as const;
+const BASELINE = "pre-lease: token every beat";
+
+const METRIC = {
+  idle: "idle, bytes per view per minute",
+  recovery: "one recovering reconnect, bytes pushed",
+} as const;
+
+function row(group: string, kind: keyof typeof METRIC, stash: string, ttl: number, value: number, legacy: number, note = ""): Row {
+  const times = value > 0 ? `${Math.round(legacy / value).toLocaleString("en-US")}× fewer bytes` : "";
+  return {
+    group,
+    metric: `${METRIC[kind]}: ${stash} stash, TTL ${ttl} s`,
+    value,
+    unit: "B",
+    baseline: { label: kind === "idle" ? BASELINE : "pre-lease: token again", value: legacy },
+    note: [times, note].filter(Boolean).join("; "),
+  };
+}
+
+/** The shim, through its Phoenix doubles. Fails (no skip) when mix or elixir is missing. */
+export function shimKeepAlive(): Row[] {
+  const out = execFileSync("mix", ["run", "--no-deps-check", "bench/keep_alive.exs"], {
+    cwd: ELIXIR,
+    env: { ...process.env, MIX_ENV: "test" },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const group = "keep-alive, shim (ExUnit doubles)";
+  const rows: Row[] = [];
+  const beats = new Map<string, string>();
+  for (const line of out.split("\n")) {
+    const [tag, stash, ttl, metric, value, legacy] = line.split("\t");
+    if (tag !== "row" || !stash || !ttl || !metric) continue;
+    if (metric === "beat") beats.set(`${stash}/${ttl}`, `${value} B a beat (was ${Number(legacy).toLocaleString("en-US")})`);
+    else rows.push(row(group, metric as keyof typeof METRIC, stash, Number(ttl), Number(value), Number(legacy)));
+  }
+  for (const r of rows) {
+    const key = r.metric.replace(/^.*: (.*) stash, TTL (\d+) s$/, "$1/$2");
+    if (r.metric.startsWith(METRIC.idle) && beats.has(key)) Object.assign(r, { note: `${r.note}; ${beats.get(key)}; incl. a daily token re-issue, amortised` });
+  }
+  if (rows.length !== SIZES.length * TTLS.length * 2) throw new Error(`bench/keep_alive.exs printed ${rows.length} rows:\n${out}`);
+  return rows;
+}
+
+/** Every frame the page receives, as bytes. */
+function countFrames(page: Page): number[] {
+  const sizes: number[] = [];
+  page.on("websocket", (ws) => ws.on("framereceived", ({ payload }) => sizes.push(typeof payload === "string" ? Buffer.byteLength(payload) : payload.length)));
+  return sizes;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+interface Measured {
+  beat: number;
+  recovery: number;
+}
+
+async function measure(h: Harness, pageDir: string, ttl: number, leases: boolean, bytes: number): Promise<Measured> {
+  const server = await startServer({ ttlSeconds: ttl, leases, buildDir: pageDir });
+  const page = await h.browser.newPage();
+  try {
+    const frames = countFrames(page);
+    await page.goto(`${server.url}/counter/browser?storage=memory`);
+    await waitForConnected(page);
+    await page.locator("[aria-label=Grow]").evaluate((el, n) => el.setAttribute("phx-value-bytes", String(n)), bytes);
+    await page.locator("[aria-label=Grow]").click();
+    await page.locator(".blob-size").filter({ hasText: new RegExp(`^${bytes}$`) }).waitFor();
+
+    let before = frames.length;
+    server.keepAliveNow();
+    await until(() => frames.length > before);
+    const beat = sum(frames.slice(before));
+
+    before = frames.length;
+    await reconnect(page);
+    await page.locator(".stash-status").filter({ hasText: /^recovered$/ }).waitFor();
+    return { beat, recovery: sum(frames.slice(before)) };
+  } finally {
+    await page.close();
+    await server.close();
+  }
+}
+
+/** The e2e server in Chromium: one real beat and one real reconnect per cell, counted on the wire. */
+export async function e2eKeepAlive(h: Harness, pageDir: string): Promise<Row[]> {
+  const group = "keep-alive, e2e server (Chromium, on the wire)";
+  const rows: Row[] = [];
+  for (const ttl of TTLS) {
+    const beatsPerMinute = 60 / (ttl / 4);
+    for (const [label, bytes] of SIZES) {
+      const leased = await measure(h, pageDir, ttl, true, bytes);
+      const legacy = await measure(h, pageDir, ttl, false, bytes);
+      const beats = `${leased.beat} B a beat (was ${legacy.beat.toLocaleString("en-US")}), ${beatsPerMinute} beats a minute; incl. a daily token re-issue, amortised`;
+      // The token is re-issued once in (bound - 1.25 ttl) seconds; a re-issue costs what a legacy beat does.
+      const reissue = (legacy.beat * 60) / (bound(ttl) - 1.25 * ttl);
+      rows.push(row(group, "idle", label, ttl, Math.round(leased.beat * beatsPerMinute + reissue), Math.round(legacy.beat * beatsPerMinute), beats));
+      rows.push(row(group, "recovery", label, ttl, leased.recovery, legacy.recovery, "all frames of the rejoin, join reply included"));
+    }
+  }
+  return rows;
+}

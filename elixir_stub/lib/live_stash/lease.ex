@@ -1,0 +1,67 @@
+defmodule LiveStash.Lease do
+  @moduledoc """
+  Keeps a browser token alive without sending it again.
+
+  A lease is a `Phoenix.Token` signed with its own salt over `{digest, issued_at}`: a
+  digest of the one token it extends, and when that token was signed. It is valid for
+  the ttl, so it is useless without its token and a stale one is worth nothing. Its own
+  salt keeps a lease from ever passing for a stash token, and the other way round.
+
+  The token itself carries a longer, absolute bound (`bound/1`); the view re-issues it
+  shortly before that bound, so a view kept open for days still recovers.
+  """
+
+  # A day, or four ttls when the ttl is longer than that.
+  @min_bound 86_400
+
+  @doc "Seconds a stash token is good for when leased."
+  @spec bound(number()) :: number()
+  def bound(ttl), do: max(@min_bound, 4 * ttl)
+
+  @doc """
+  Names a token: 128 bits of its SHA-256 are plenty, because the token named must carry
+  the server's own signature as well. Keeps the lease, and so each beat, small.
+  """
+  @spec digest(binary()) :: binary()
+  def digest(token), do: binary_part(:crypto.hash(:sha256, token), 0, 16)
+
+  @doc "Signs a lease for the token with `digest`, valid for `ttl` seconds."
+  @spec sign(term(), binary(), binary(), integer(), number()) :: binary()
+  def sign(endpoint, salt, digest, issued_at, ttl),
+    do: Phoenix.Token.sign(endpoint, salt(salt), {digest, issued_at}, max_age: ttl)
+
+  @doc """
+  Checks `lease` against the token with `digest`; returns when that token was signed.
+  A lease for another token is `:invalid`, as a forged one is.
+  """
+  @spec verify(term(), binary(), binary() | nil, binary(), number()) ::
+          {:ok, integer()} | {:error, :missing | :expired | :invalid}
+  def verify(_endpoint, _salt, nil, _digest, _ttl), do: {:error, :missing}
+
+  def verify(endpoint, salt, lease, digest, ttl) when is_binary(lease) do
+    case Phoenix.Token.verify(endpoint, salt(salt), lease, max_age: ttl) do
+      {:ok, {held, issued_at}} when is_binary(held) and is_integer(issued_at) ->
+        if byte_size(held) == byte_size(digest) and :crypto.hash_equals(held, digest),
+          do: {:ok, issued_at},
+          else: {:error, :invalid}
+
+      {:ok, _other} ->
+        {:error, :invalid}
+
+      {:error, reason} ->
+        {:error, reason}
+    end
+  end
+
+  def verify(_endpoint, _salt, _lease, _digest, _ttl), do: {:error, :invalid}
+
+  @doc """
+  Whether a lease issued now (plus one more beat of margin) would outlive a token signed
+  at `issued_at`: then the token must be re-issued instead.
+  """
+  @spec outlives_token?(integer(), number()) :: boolean()
+  def outlives_token?(issued_at, ttl),
+    do: System.system_time(:second) + 1.25 * ttl >= issued_at + bound(ttl)
+
+  defp salt(salt), do: salt <> "/lease"
+end
