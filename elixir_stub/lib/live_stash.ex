@@ -21,7 +21,8 @@ defmodule LiveStash do
   See the README for options, statuses and adapters.
   """
 
-  alias LiveStash.{ConnectParams, KeepAlive, Options, Record, Secret, State}
+  alias LiveStash.{Component, ConnectParams, KeepAlive, Options, Record, Secret, State}
+  alias LiveStash.Component.Host
 
   require Logger
 
@@ -37,6 +38,10 @@ defmodule LiveStash do
       LiveStash.Options.validate!(opts)
       require Phoenix.LiveView
       Phoenix.LiveView.on_mount({LiveStash, opts})
+
+      # Lets a LiveStash.Component check, even on the dead render, that its parent is set up.
+      @doc false
+      def __live_stash__, do: true
     end
   end
 
@@ -68,6 +73,7 @@ defmodule LiveStash do
 
     {socket, state} = options.adapter.mount(socket, state)
     {socket, state} = KeepAlive.attach(socket, state)
+    socket = Host.attach(socket, state)
 
     socket =
       if options.auto_stash,
@@ -83,6 +89,10 @@ defmodule LiveStash do
   """
   @spec stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def stash(socket) do
+    if Component.socket?(socket), do: Component.stash(socket), else: stash_view(socket)
+  end
+
+  defp stash_view(socket) do
     state = State.fetch!(socket, :stash)
 
     if state.connected? do
@@ -98,11 +108,15 @@ defmodule LiveStash do
   end
 
   defp write(socket, state, assigns, fingerprint) do
-    record = Record.new(assigns, socket.view, state.options.version)
+    record = Record.new(assigns, socket.view, state.options.version, Host.components(socket))
 
     case state.options.adapter.put(socket, state, record) do
       {:ok, socket} ->
-        State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
+        socket =
+          State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
+
+        :ok = Host.written(socket)
+        socket
 
       {:error, reason} ->
         Logger.warning("LiveStash could not stash #{inspect(socket.view)}: #{inspect(reason)}")
@@ -123,6 +137,12 @@ defmodule LiveStash do
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
+    if Component.socket?(socket),
+      do: Component.recover_state(socket),
+      else: recover_view(socket)
+  end
+
+  defp recover_view(socket) do
     state = State.fetch!(socket, :recover_state)
 
     if state.connected? and not state.fresh? do
@@ -142,6 +162,8 @@ defmodule LiveStash do
 
     with {:ok, record} <- fetched,
          {:ok, record} <- Record.check(record, socket.view, options.version) do
+      :ok = Host.recovered(socket, record.components)
+
       socket =
         Enum.reduce(record.assigns, socket, fn {k, v}, acc ->
           Phoenix.Component.assign(acc, k, v)
@@ -149,16 +171,20 @@ defmodule LiveStash do
 
       # Rewrite at once: it restarts the TTL and moves a row found on another node here.
       state = %State{state | fingerprint: nil}
-      {:recovered, stash(State.put(socket, state))}
-    else
-      :not_found ->
-        {socket, state} = options.adapter.drop(socket, state)
-        {:not_found, State.put(socket, state)}
+      socket = stash(State.put(socket, state))
 
-      {:error, _reason} ->
-        {socket, state} = options.adapter.drop(socket, state)
-        {:error, State.put(socket, state)}
+      # Only components were stashed: nothing to recover for the view itself.
+      if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
+    else
+      :not_found -> drop(socket, state, :not_found)
+      {:error, _reason} -> drop(socket, state, :error)
     end
+  end
+
+  defp drop(socket, state, status) do
+    :ok = Host.failed(socket, status)
+    {socket, state} = state.options.adapter.drop(socket, state)
+    {status, State.put(socket, state)}
   end
 
   @doc """
@@ -166,9 +192,14 @@ defmodule LiveStash do
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
+    if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
+  end
+
+  defp reset_view(socket) do
     state = State.fetch!(socket, :reset_stash)
 
     if state.connected? do
+      :ok = Host.reset(socket)
       {socket, state} = state.options.adapter.drop(socket, state)
       State.put(socket, %State{state | fingerprint: nil, last_assigns: nil})
     else

@@ -45,7 +45,8 @@ defmodule LiveStash.Adapters.BrowserMemory do
   def keep_alive(socket, %State{last_assigns: nil}), do: socket
 
   def keep_alive(socket, %State{last_assigns: assigns} = state) do
-    record = Record.new(assigns, socket.view, state.options.version)
+    components = LiveStash.Component.Host.components(socket)
+    record = Record.new(assigns, socket.view, state.options.version, components)
     {:ok, socket} = put(socket, state, record)
     socket
   end
