@@ -45,7 +45,7 @@ export function todoItem(name: string): ComponentDef {
 
 const STATICS = [
   '<section class="todo"><h1>',
-  '</h1><p>Stash: <span class="stash-status">',
+  '</h1><p>List stash (item ids): <span class="stash-status">',
   '</span></p><button phx-click="add" aria-label="Add item">Add item</button> ' +
     '<button phx-click="reverse" aria-label="Reverse">Reverse</button> ' +
     '<button phx-click="restore" phx-value-id="a" aria-label="Restore a">Restore a</button> ' +
