@@ -38,10 +38,6 @@ defmodule LiveStash do
       LiveStash.Options.validate!(opts)
       require Phoenix.LiveView
       Phoenix.LiveView.on_mount({LiveStash, opts})
-
-      # Lets a LiveStash.Component check, even on the dead render, that its parent is set up.
-      @doc false
-      def __live_stash__, do: true
     end
   end
 

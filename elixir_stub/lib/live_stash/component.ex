@@ -254,7 +254,7 @@ defmodule LiveStash.Component do
 
   defp auto_stash(socket), do: socket
 
-  # First update of an instance: the parent must be a LiveStash view.
+  # First update of an instance: a connected parent must be a LiveStash view.
   defp prepare(%{private: %{@private => _}} = socket, _module, _assigns), do: socket
 
   defp prepare(socket, module, assigns) do
@@ -276,11 +276,10 @@ defmodule LiveStash.Component do
     Phoenix.LiveView.put_private(socket, @private, info)
   end
 
-  defp parent_ready?(%{view: view} = socket) do
-    Registry.fetch(socket) != nil or
-      (is_atom(view) and Code.ensure_loaded?(view) and
-         function_exported?(view, :__live_stash__, 0))
-  end
+  # The registry is opened by the parent's connected on_mount. The dead render has nothing
+  # to recover or write, so it is not checked there.
+  defp parent_ready?(socket),
+    do: not Phoenix.LiveView.connected?(socket) or Registry.fetch(socket) != nil
 
   defp put_status(socket, info, status),
     do: Phoenix.LiveView.put_private(socket, @private, %{info | status: status})

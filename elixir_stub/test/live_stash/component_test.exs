@@ -267,6 +267,11 @@ defmodule LiveStash.ComponentTest do
     assert message =~ "add `use LiveStash, stored_keys: [...]` to LiveStash.Test.NoStashView"
   end
 
+  test "the dead render of such a parent does not raise: there is nothing to recover yet" do
+    pid = start!(LiveStash.Test.NoStashView, nil)
+    assert %{recover_status: :new} = item(pid, "a")
+  end
+
   test "a component without `use LiveStash.Component` gets a clear error" do
     Process.flag(:trap_exit, true)
 
