@@ -202,6 +202,26 @@ defmodule LiveStash.ComponentTest do
     assert %{recover_status: :recovered, draft: "to keep"} = item(pid, "b")
   end
 
+  test "the browser keep-alive re-issues a token holding the components, even if the parent never stashed" do
+    pid = fresh(Browser)
+    type(pid, "a", "kept alive")
+    count = length(ViewServer.payloads(pid, @stash))
+
+    :ok =
+      ViewServer.update(pid, fn socket ->
+        LiveStash.Adapters.BrowserMemory.keep_alive(socket, socket.private.live_stash)
+      end)
+
+    assert length(ViewServer.payloads(pid, @stash)) == count + 1
+    # Only the re-issued token is handed back.
+    events = ViewServer.events(pid) |> Enum.reject(&match?([@stash, _], &1))
+    fresh_token = List.last(ViewServer.payloads(pid, @stash))
+    params = Client.join_params(events ++ [[@stash, fresh_token]])
+    ViewServer.stop(pid)
+    pid = start!(Browser, params, id: "phx-todo")
+    assert %{recover_status: :recovered, draft: "kept alive"} = item(pid, "a")
+  end
+
   test "an unchanged component state is not written again" do
     pid = fresh(Browser)
     type(pid, "a", "same")

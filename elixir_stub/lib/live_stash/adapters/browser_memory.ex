@@ -42,13 +42,18 @@ defmodule LiveStash.Adapters.BrowserMemory do
   def drop(socket, state), do: {Push.event(socket, Events.init_browser_memory(), %{}), state}
 
   @impl true
-  def keep_alive(socket, %State{last_assigns: nil}), do: socket
-
-  def keep_alive(socket, %State{last_assigns: assigns} = state) do
+  def keep_alive(socket, %State{} = state) do
+    # Components stash through their parent: a parent that never stashed may still carry them.
     components = LiveStash.Component.Host.components(socket)
-    record = Record.new(assigns, socket.view, state.options.version, components)
-    {:ok, socket} = put(socket, state, record)
-    socket
+
+    if is_nil(state.last_assigns) and components == %{} do
+      socket
+    else
+      assigns = state.last_assigns || %{}
+      record = Record.new(assigns, socket.view, state.options.version, components)
+      {:ok, socket} = put(socket, state, record)
+      socket
+    end
   end
 
   defp token(socket, %State{options: %{security_mode: :encrypt, ttl: ttl}, secret: salt}, data),
