@@ -176,7 +176,9 @@ defmodule LiveStash.Component do
 
     with true <- Phoenix.LiveView.connected?(socket),
          %Registry{} = registry <- Registry.fetch(socket) do
+      # A stash before any recovery claims the key: this instance's state wins.
       registry = %{registry | claimed: MapSet.put(registry.claimed, info.key)}
+      socket = if info.status, do: socket, else: put_status(socket, info, :new)
       assigns = Map.take(socket.assigns, info.options.stored_keys)
       fingerprint = Fingerprint.of(assigns)
 
