@@ -114,6 +114,36 @@ defmodule LiveStash.ComponentTest do
     assert %{draft: "typing on", title: "sent"} = item(pid, "a")
   end
 
+  defmodule Lazy do
+    use LiveStash.Test.ComponentView,
+      adapter: LiveStash.Adapters.BrowserMemory,
+      security_mode: :sign,
+      stored_keys: [:items],
+      initial_items: []
+  end
+
+  test "a component rendered after the first render (loaded later) still recovers" do
+    pid = fresh(Lazy)
+    :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
+    type(pid, "a", "lazy")
+
+    pid = reconnect(pid, Lazy)
+    assert item(pid, "a") == nil
+    :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
+    assert %{recover_status: :recovered, draft: "lazy"} = item(pid, "a")
+  end
+
+  test "a component not on the page by the parent's first stash after a reconnect loses its state" do
+    pid = fresh(Lazy)
+    :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
+    type(pid, "a", "lazy")
+
+    pid = reconnect(pid, Lazy)
+    :ok = ViewServer.update(pid, {ComponentView, :put_items, [["b"]]})
+    :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a", "b"]]})
+    assert %{recover_status: :not_found, draft: ""} = item(pid, "a")
+  end
+
   test "a component removed and added again in one session starts fresh" do
     pid = fresh(Browser)
     type(pid, "a", "first life")

@@ -2,11 +2,13 @@ defmodule LiveStash.Test.ComponentView do
   @moduledoc """
   A todo-list LiveView for the component suite: `use LiveStash.Test.ComponentView,
   <LiveStash opts>`. Its `:items` (ids) each render a `LiveStash.Test.Item` (or the module
-  in `:item_module`); mount records the recovery status in `@recover_status`.
+  in `:item_module`; `:initial_items` for a fresh mount); mount records the recovery status in
+  `@recover_status`.
   """
 
   defmacro __using__(live_stash_opts) do
     {item, live_stash_opts} = Keyword.pop(live_stash_opts, :item_module, LiveStash.Test.Item)
+    {initial, live_stash_opts} = Keyword.pop(live_stash_opts, :initial_items, ["a", "b"])
 
     quote do
       use Phoenix.LiveView
@@ -18,7 +20,7 @@ defmodule LiveStash.Test.ComponentView do
 
         if status == :recovered,
           do: {:ok, socket},
-          else: {:ok, socket |> assign(:items, ["a", "b"]) |> assign(:title, "todo")}
+          else: {:ok, socket |> assign(:items, unquote(initial)) |> assign(:title, "todo")}
       end
 
       def components(assigns),
