@@ -18,7 +18,8 @@ defmodule LiveStash do
         end
       end
 
-  See the README for options, statuses and adapters.
+  See the README for options, statuses and adapters, and `LiveStash.Component` for
+  LiveComponents.
   """
 
   alias LiveStash.{Component, ConnectParams, KeepAlive, Options, Record, Secret, State}

@@ -29,15 +29,18 @@ defmodule LiveStash.Record do
   configured, the same version.
   """
   @spec check(term(), module(), term()) :: {:ok, t()} | {:error, atom()}
-  def check(
-        %__MODULE__{view: view, assigns: assigns, components: components} = record,
-        view,
-        version
-      )
-      when is_map(assigns) and is_map(components) do
-    if is_nil(version) or record.version == version,
-      do: {:ok, record},
-      else: {:error, :version_mismatch}
+  def check(%__MODULE__{view: view, assigns: assigns} = record, view, version)
+      when is_map(assigns) do
+    # A row written before components existed (another node, a disc copy) has no such field.
+    case Map.get(record, :components, %{}) do
+      components when is_map(components) ->
+        if is_nil(version) or record.version == version,
+          do: {:ok, Map.put(record, :components, components)},
+          else: {:error, :version_mismatch}
+
+      _ ->
+        {:error, :malformed}
+    end
   end
 
   def check(%__MODULE__{}, _view, _version), do: {:error, :wrong_view}

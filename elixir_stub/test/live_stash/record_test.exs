@@ -30,4 +30,11 @@ defmodule LiveStash.RecordTest do
       assert Record.decode(binary) == {:error, :malformed}
     end
   end
+
+  test "a stored record from before components existed (no :components field) still checks" do
+    old = Map.delete(Record.new(%{count: 1}, __MODULE__, nil), :components)
+
+    assert {:ok, %Record{components: %{}, assigns: %{count: 1}}} =
+             Record.check(old, __MODULE__, nil)
+  end
 end
