@@ -5,7 +5,7 @@
 import { diffRender, fullRender, type Dynamics } from "../rendered";
 import type { RecoverStatus } from "../stash/stash";
 import type { Assigns } from "../views/types";
-import { ComponentStash, componentKey, type ComponentKey } from "./stash";
+import { ComponentStash, componentKey, MAX_COMPONENTS, type ComponentKey } from "./stash";
 import type { ComponentDef } from "./types";
 
 interface Instance {
@@ -78,7 +78,7 @@ export class ComponentHost {
     inst.state = inst.def.handleEvent(event, value, inst.state, {
       stash: (state) => {
         if (!this.stash.stash(inst.key, pick(inst.def.storedKeys, state))) {
-          console.warn(`LiveStash keeps at most 50 components per LiveView; ${inst.def.name} ${inst.id} is not stashed`);
+          console.warn(`LiveStash keeps at most ${MAX_COMPONENTS} components per LiveView; ${inst.def.name} ${inst.id} is not stashed`);
         }
       },
       resetStash: () => this.stash.reset(inst.key),
