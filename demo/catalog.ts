@@ -49,6 +49,14 @@ export const CATALOG: readonly DemoGroup[] = [
     pages: [{ href: "/tictactoe?storage=session", title: "Tic-tac-toe, board stashed", twin: "/plain/tictactoe" }],
   },
   {
+    title: "LiveComponents",
+    intro: "Each todo item is a LiveComponent: type a draft or click Edit, then drop the socket or restart the server.",
+    pages: [
+      { href: "/todo/browser?storage=session", title: "Todo items keep their editing state and draft (browser memory)", twin: "/plain/todo" },
+      { href: "/todo/ets?storage=session", title: "Same in server memory (ETS-like)", twin: "/plain/todo", note: "a server restart loses the rows" },
+    ],
+  },
+  {
     title: "Several views",
     intro: "Each LiveView keeps its own stash, keyed by its DOM id.",
     pages: [

@@ -7,6 +7,8 @@ button { font: inherit; margin: 0.15rem; padding: 0.3rem 0.7rem; cursor: pointer
 .pair .child { border: 1px solid #ccc; padding: 0.5rem 1rem; border-radius: 6px; }
 .board { display: grid; grid-template-columns: repeat(3, 4rem); gap: 0.25rem; margin: 0.5rem 0; }
 .board .cell { width: 4rem; height: 4rem; font-size: 2rem; margin: 0; }
+.items { list-style: none; padding: 0; }
+.item { margin: 0.3rem 0; } .item-status, .item-mode { color: #555; font-size: 12px; }
 .phx-disconnected, .phx-loading { opacity: 0.5; }
 .demo-panel { position: fixed; right: 1rem; bottom: 1rem; width: min(44rem, calc(100vw - 2rem)); max-height: 60vh; overflow: auto;
   background: #fafafa; border: 1px solid #bbb; border-radius: 8px; padding: 0.6rem 0.9rem; box-shadow: 0 2px 10px #0002; font-size: 13px; }

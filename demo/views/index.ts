@@ -3,6 +3,7 @@
 import { counterView } from "../../e2e/server/views/counter";
 import { ROUTES, VIEWS } from "../../e2e/server/views/index";
 import { pairView } from "../../e2e/server/views/pair";
+import { todoItem, todoView } from "../../e2e/server/views/todo";
 import type { ViewDef } from "../../e2e/server/views/types";
 import { plain } from "./plain";
 import { ticTacToeView } from "./tictactoe";
@@ -21,6 +22,7 @@ export const DEMO_VIEWS: Readonly<Record<string, ViewDef>> = {
   "pair-plain": pairView("PlainPairLive", "pair-plain-child", "pair-plain-child"),
   "nav-plain-a": counter("PlainNavALive", "View A (no stash)", [["/plain/nav/b", "Go to B"]]),
   "nav-plain-b": counter("PlainNavBLive", "View B (no stash)", [["/plain/nav/a", "Go to A"]]),
+  "todo-plain": plain(todoView("PlainTodoLive", "Todo (plain, no stash)", undefined, todoItem("PlainTodoItem")), "PlainTodoLive"),
 };
 
 export const DEMO_ROUTES: Readonly<Record<string, string>> = {
@@ -31,4 +33,5 @@ export const DEMO_ROUTES: Readonly<Record<string, string>> = {
   "/plain/pair": "pair-plain",
   "/plain/nav/a": "nav-plain-a",
   "/plain/nav/b": "nav-plain-b",
+  "/plain/todo": "todo-plain",
 };

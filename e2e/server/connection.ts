@@ -132,10 +132,12 @@ export class Connection {
       return;
     }
     if (event === "event") {
-      const diff = joined.proc.handleEvent(String(payload["event"]), record(payload["value"]));
+      const cid = typeof payload["cid"] === "number" ? payload["cid"] : undefined;
+      const diff = joined.proc.handleEvent(String(payload["event"]), record(payload["value"]), cid);
       this.reply(joinRef, ref, topic, "ok", { diff });
     } else if (event === "cids_destroyed") {
-      this.reply(joinRef, ref, topic, "ok", { cids: Array.isArray(payload["cids"]) ? payload["cids"] : [] });
+      const cids = Array.isArray(payload["cids"]) ? payload["cids"].filter((c): c is number => typeof c === "number") : [];
+      this.reply(joinRef, ref, topic, "ok", { cids: joined.proc.destroyCids(cids) });
     } else {
       this.reply(joinRef, ref, topic, "ok", {});
     }

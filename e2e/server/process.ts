@@ -1,5 +1,6 @@
 // One joined LiveView: its assigns, its stash and its keep-alive timer. Lives from a
 // successful join until leave, crash or socket close, like the Elixir channel process.
+import { ComponentHost } from "./components/host";
 import { diffRender, fullRender, type Dynamics, type EventEntry } from "./rendered";
 import type { StashEnv } from "./stash/env";
 import { ViewStash } from "./stash/stash";
@@ -18,6 +19,7 @@ export class LiveViewProcess {
   private pending: EventEntry[] = [];
   private readonly stash: ViewStash | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly components: ComponentHost;
 
   constructor(
     readonly def: ViewDef,
@@ -32,6 +34,10 @@ export class LiveViewProcess {
     };
     this.stash = def.stash ? new ViewStash(env, def.stash, def.name, domId, push) : undefined;
     const recovery = this.stash?.recover(connectParams);
+    // A record that held only components leaves the view itself not_found, its components recovered.
+    const outcome = recovery?.components ? "recovered" : recovery?.status;
+    this.components = new ComponentHost(outcome, recovery?.components, () => this.stash?.rewrite());
+    this.stash?.carryComponents(() => this.components.stash.snapshot());
     this.assigns = def.mount(recovery?.assigns, recovery?.status);
     if (def.stash?.autoStash) this.stash?.stash(this.assigns);
     if (this.stash) {
@@ -46,22 +52,46 @@ export class LiveViewProcess {
   }
 
   joinRendered(): Record<string, unknown> {
-    this.dynamics = this.def.render(this.assigns, this.ctx);
-    return fullRender(this.def.statics, this.dynamics, this.takeEvents(), this.def.title);
+    const c = this.render();
+    return withComponents(fullRender(this.def.statics, this.dynamics, this.takeEvents(), this.def.title), c);
   }
 
-  handleEvent(event: string, value: Record<string, unknown>): Record<string, unknown> {
+  /** An event; `cid` set when it targets a component (`phx-target`). */
+  handleEvent(event: string, value: Record<string, unknown>, cid?: number): Record<string, unknown> {
+    if (cid !== undefined) {
+      // A component already gone gets an empty reply, as LiveView's push_noop does.
+      const c = this.components.handleEvent(cid, event, value) ?? {};
+      return withComponents(diffRender([], [], this.takeEvents()), c);
+    }
     const stash = this.stash;
     this.assigns = this.def.handleEvent(event, value, this.assigns, {
-      stash: (a) => stash?.stash(a),
-      resetStash: () => stash?.reset(),
+      stash: (a) => {
+        this.components.parentStashing();
+        stash?.stash(a);
+      },
+      resetStash: () => {
+        this.components.stash.clear();
+        stash?.reset();
+      },
       crash: () => this.hooks.crash(),
     });
     if (this.def.stash?.autoStash) stash?.stash(this.assigns);
-    const next = this.def.render(this.assigns, this.ctx);
-    const diff = diffRender(this.dynamics, next, this.takeEvents());
-    this.dynamics = next;
-    return diff;
+    const prev = this.dynamics;
+    const c = this.render();
+    return withComponents(diffRender(prev, this.dynamics, this.takeEvents()), c);
+  }
+
+  /** The browser's cids_destroyed: returns the cids it may prune. */
+  destroyCids(cids: readonly number[]): number[] {
+    this.components.destroy(cids);
+    return [...cids];
+  }
+
+  private render(): Record<string, Record<string, unknown>> {
+    this.components.beginRender();
+    const ctx = { ...this.ctx, component: this.components.render.bind(this.components) };
+    this.dynamics = this.def.render(this.assigns, ctx);
+    return this.components.endRender();
   }
 
   keepAlive(): void {
@@ -79,4 +109,8 @@ export class LiveViewProcess {
   stop(): void {
     clearInterval(this.timer);
   }
+}
+
+function withComponents(diff: Record<string, unknown>, c: Record<string, unknown>): Record<string, unknown> {
+  return Object.keys(c).length > 0 ? { ...diff, c } : diff;
 }

@@ -1,7 +1,14 @@
 // The LiveView rendered format, reduced to what our views need: one statics array with
 // string dynamics. Dynamics must be strings: a JSON number would be read as a component id.
+// A nested node (an object with its own "s") is sent whole whenever it changes; the
+// component list uses one (see components/render.ts).
 
-export type Dynamics = readonly string[];
+export type Dynamic = string | Readonly<Record<string, unknown>>;
+export type Dynamics = readonly Dynamic[];
+
+function same(a: Dynamic | undefined, b: Dynamic): boolean {
+  return typeof b === "string" ? a === b : JSON.stringify(a) === JSON.stringify(b);
+}
 export type EventEntry = readonly [string, Record<string, unknown>];
 
 export function escapeHtml(value: unknown): string {
@@ -22,7 +29,7 @@ export function fullRender(statics: readonly string[], dyn: Dynamics, events: re
 export function diffRender(prev: Dynamics, next: Dynamics, events: readonly EventEntry[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   next.forEach((d, i) => {
-    if (prev[i] !== d) out[String(i)] = d;
+    if (!same(prev[i], d)) out[String(i)] = d;
   });
   if (events.length > 0) out["e"] = events;
   return out;
@@ -30,5 +37,6 @@ export function diffRender(prev: Dynamics, next: Dynamics, events: readonly Even
 
 /** The HTML a dead render puts in the container; the join render replaces it. */
 export function toHtml(statics: readonly string[], dyn: Dynamics): string {
-  return statics.map((s, i) => s + (i < dyn.length ? dyn[i] : "")).join("");
+  const html = (d: Dynamic | undefined): string => (typeof d === "string" ? d : "");
+  return statics.map((s, i) => s + html(dyn[i])).join("");
 }

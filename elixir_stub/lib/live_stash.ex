@@ -18,10 +18,12 @@ defmodule LiveStash do
         end
       end
 
-  See the README for options, statuses and adapters.
+  See the README for options, statuses and adapters, and `LiveStash.Component` for
+  LiveComponents.
   """
 
-  alias LiveStash.{ConnectParams, KeepAlive, Options, Record, Secret, State}
+  alias LiveStash.{Component, ConnectParams, KeepAlive, Options, Record, Secret, State}
+  alias LiveStash.Component.Host
 
   require Logger
 
@@ -68,6 +70,7 @@ defmodule LiveStash do
 
     {socket, state} = options.adapter.mount(socket, state)
     {socket, state} = KeepAlive.attach(socket, state)
+    socket = Host.attach(socket, state)
 
     socket =
       if options.auto_stash,
@@ -83,6 +86,10 @@ defmodule LiveStash do
   """
   @spec stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def stash(socket) do
+    if Component.socket?(socket), do: Component.stash(socket), else: stash_view(socket)
+  end
+
+  defp stash_view(socket) do
     state = State.fetch!(socket, :stash)
 
     if state.connected? do
@@ -98,11 +105,15 @@ defmodule LiveStash do
   end
 
   defp write(socket, state, assigns, fingerprint) do
-    record = Record.new(assigns, socket.view, state.options.version)
+    record = Record.new(assigns, socket.view, state.options.version, Host.components(socket))
 
     case state.options.adapter.put(socket, state, record) do
       {:ok, socket} ->
-        State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
+        socket =
+          State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
+
+        :ok = Host.written(socket)
+        socket
 
       {:error, reason} ->
         Logger.warning("LiveStash could not stash #{inspect(socket.view)}: #{inspect(reason)}")
@@ -123,6 +134,12 @@ defmodule LiveStash do
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
+    if Component.socket?(socket),
+      do: Component.recover_state(socket),
+      else: recover_view(socket)
+  end
+
+  defp recover_view(socket) do
     state = State.fetch!(socket, :recover_state)
 
     if state.connected? and not state.fresh? do
@@ -142,20 +159,20 @@ defmodule LiveStash do
 
     with {:ok, record} <- fetched,
          {:ok, record} <- Record.check(record, socket.view, options.version) do
+      :ok = Host.recovered(socket, record.components)
+
       socket =
         Enum.reduce(record.assigns, socket, fn {k, v}, acc ->
           Phoenix.Component.assign(acc, k, v)
         end)
 
-      {:recovered, renew(State.put(socket, state), state)}
-    else
-      :not_found ->
-        {socket, state} = options.adapter.drop(socket, state)
-        {:not_found, State.put(socket, state)}
+      socket = renew(State.put(socket, state), state)
 
-      {:error, _reason} ->
-        {socket, state} = options.adapter.drop(socket, state)
-        {:error, State.put(socket, state)}
+      # Only components were stashed: nothing to recover for the view itself.
+      if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
+    else
+      :not_found -> drop(socket, state, :not_found)
+      {:error, _reason} -> drop(socket, state, :error)
     end
   end
 
@@ -170,14 +187,25 @@ defmodule LiveStash do
     end
   end
 
+  defp drop(socket, state, status) do
+    :ok = Host.failed(socket, status)
+    {socket, state} = state.options.adapter.drop(socket, state)
+    {status, State.put(socket, state)}
+  end
+
   @doc """
   Forgets the stash of this LiveView (on the server and in the browser).
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
+    if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
+  end
+
+  defp reset_view(socket) do
     state = State.fetch!(socket, :reset_stash)
 
     if state.connected? do
+      :ok = Host.reset(socket)
       {socket, state} = state.options.adapter.drop(socket, state)
       State.put(socket, %State{state | fingerprint: nil, last_assigns: nil})
     else

@@ -11,7 +11,11 @@ export type RecoverStatus = "recovered" | "new" | "not_found" | "error";
 export interface Recovery {
   readonly status: RecoverStatus;
   readonly assigns?: Record<string, unknown>;
+  /** Stashed LiveComponent states, by component key (see ../components/stash.ts). */
+  readonly components?: Record<string, Record<string, unknown>>;
 }
+/** The component states to write along with the view's own assigns. */
+export type ComponentsSource = () => Record<string, Record<string, unknown>>;
 export type PushEvent = (name: string, payload: Record<string, unknown>) => void;
 
 const DEFAULT_TTL = 300;
@@ -29,6 +33,7 @@ export class ViewStash {
   private stashId: string | undefined;
   /** The browser token this view's client holds: its digest and when it was signed. */
   private held: { digest: string; issuedAt: number } | undefined;
+  private components: ComponentsSource = () => ({});
 
   constructor(
     private readonly env: StashEnv,
@@ -73,7 +78,7 @@ export class ViewStash {
     const data = result.data;
     if (!isRecord(data) || data["w"] !== this.viewName || !isRecord(data["a"])) return this.fresh("error");
     if ((data["v"] ?? undefined) !== this.version) return this.fresh("error");
-    const recovery = this.recovered(this.pick(data["a"]));
+    const recovery = this.recovered(this.pick(data["a"]), data["c"]);
     this.renew(token as string, given["lease"]);
     return recovery;
   }
@@ -119,13 +124,26 @@ export class ViewStash {
     if (row.view !== this.viewName || row.version !== this.version) return this.fresh("error");
     this.stashId = id;
     this.pushInit();
-    return this.recovered(this.pick(row.assigns));
+    return this.recovered(this.pick(row.assigns), row.components);
   }
 
-  private recovered(assigns: Record<string, unknown>): Recovery {
+  private recovered(assigns: Record<string, unknown>, components?: unknown): Recovery {
     this.fingerprint = this.hash(assigns);
     this.lastStashed = assigns;
-    return { status: "recovered", assigns };
+    const comps = isRecord(components) ? (components as Record<string, Record<string, unknown>>) : {};
+    // Only components were stashed: nothing to recover for the view itself.
+    const status = Object.keys(assigns).length === 0 ? "not_found" : "recovered";
+    return { status, assigns, components: comps };
+  }
+
+  /** Components write through their view's stash: one token / row per view. */
+  carryComponents(source: ComponentsSource): void {
+    this.components = source;
+  }
+
+  /** Rewrites the record (the view's last stashed assigns + components) after a component changed. */
+  rewrite(): void {
+    this.write(this.lastStashed ?? {});
   }
 
   /** Nothing usable came back: tell the client to drop its entry (browser) or hand it a new id. */
@@ -168,16 +186,17 @@ export class ViewStash {
   keepAlive(): void {
     if (this.opts.adapter !== "browser") {
       if (this.stashId) this.env.stores[this.opts.adapter as "ets"].bump(this.stashId, this.ttl);
-    } else if (this.lastStashed) {
+    } else if (this.lastStashed || Object.keys(this.components()).length > 0) {
       const stale = !this.held || outlivesToken(this.held.issuedAt, this.ttl, this.env.clock.now());
-      if (!this.env.leases || stale) this.write(this.lastStashed);
+      if (!this.env.leases || stale) this.write(this.lastStashed ?? {});
       else this.pushLease();
     }
   }
 
   private write(assigns: Record<string, unknown>): void {
     if (this.opts.adapter === "browser") {
-      const [data, now] = [{ v: this.version ?? null, a: assigns, w: this.viewName }, this.env.clock.now()];
+      const [c, now] = [this.components(), this.env.clock.now()];
+      const data = { v: this.version ?? null, a: assigns, w: this.viewName, ...(Object.keys(c).length > 0 ? { c } : {}) };
       const maxAge = this.env.leases ? bound(this.ttl) : this.ttl;
       const token = issueToken(this.opts.securityMode ?? "sign", this.env.secret, this.salt, data, now, maxAge);
       this.held = { digest: digest(token), issuedAt: now };
@@ -186,7 +205,8 @@ export class ViewStash {
       return;
     }
     if (!this.stashId) this.fresh("new");
-    this.env.stores[this.opts.adapter as "ets"].put(this.stashId!, { assigns, version: this.version, view: this.viewName }, this.ttl);
+    const row = { assigns, version: this.version, view: this.viewName, components: this.components() };
+    this.env.stores[this.opts.adapter as "ets"].put(this.stashId!, row, this.ttl);
   }
 
   private pushInit(): void {

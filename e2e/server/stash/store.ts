@@ -6,6 +6,7 @@ export interface Row {
   readonly assigns: Record<string, unknown>;
   readonly version: string | undefined;
   readonly view: string;
+  readonly components?: Record<string, Record<string, unknown>>;
   expiresAt: number;
 }
 

@@ -1,6 +1,7 @@
 // The route table: path → view key, and view key → module. Add a view by adding a row.
 import { counterView } from "./counter";
 import { pairView } from "./pair";
+import { todoItem, todoView } from "./todo";
 import type { ViewDef } from "./types";
 
 export const VIEWS: Readonly<Record<string, ViewDef>> = {
@@ -15,6 +16,8 @@ export const VIEWS: Readonly<Record<string, ViewDef>> = {
   pair: pairView("PairLive", "pair-child", "pair-child"),
   "nav-a": counterView({ name: "NavALive", title: "View A", stash: { adapter: "browser", securityMode: "sign" }, links: [["/nav/b", "Go to B"]] }),
   "nav-b": counterView({ name: "NavBLive", title: "View B", stash: { adapter: "browser", securityMode: "sign" }, links: [["/nav/a", "Go to A"]] }),
+  "todo-browser": todoView("TodoBrowserLive", "Todo (browser memory)", { adapter: "browser", securityMode: "sign" }, todoItem("TodoItem")),
+  "todo-ets": todoView("TodoEtsLive", "Todo (ETS)", { adapter: "ets" }, todoItem("TodoItem")),
 };
 
 export const ROUTES: Readonly<Record<string, keyof typeof VIEWS>> = {
@@ -28,6 +31,8 @@ export const ROUTES: Readonly<Record<string, keyof typeof VIEWS>> = {
   "/pair": "pair",
   "/nav/a": "nav-a",
   "/nav/b": "nav-b",
+  "/todo/browser": "todo-browser",
+  "/todo/ets": "todo-ets",
 };
 
 export type { ViewDef } from "./types";

@@ -2,6 +2,7 @@
 import type { StashOptions } from "../stash/options";
 import type { RecoverStatus } from "../stash/stash";
 import type { Dynamics } from "../rendered";
+import type { ComponentDef } from "../components/types";
 
 export type Assigns = Record<string, unknown>;
 
@@ -17,6 +18,8 @@ export interface RenderContext {
   readonly domId: string;
   /** Session token for a nested child view, by registry key. */
   childSession(viewKey: string): string;
+  /** Renders a LiveComponent, returning its cid; absent on the dead render. */
+  readonly component?: (def: ComponentDef, id: string, props: Assigns) => number;
 }
 
 export interface ViewDef {

@@ -43,6 +43,7 @@ defmodule LiveStash.State do
 
   @spec put(Phoenix.LiveView.Socket.t(), t()) :: Phoenix.LiveView.Socket.t()
   def put(socket, %__MODULE__{} = state) do
+    :ok = LiveStash.Component.Host.sync(socket, state)
     Phoenix.LiveView.put_private(socket, @private_key, state)
   end
 end

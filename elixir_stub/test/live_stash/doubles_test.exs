@@ -63,4 +63,13 @@ defmodule LiveStash.DoublesTest do
       assert open.(@endpoint, "salt", old, max_age: :infinity) == {:ok, 1}
     end
   end
+
+  test "send_update needs an :id and messages the LiveView process" do
+    assert LiveView.send_update(self(), SomeComponent, id: "a", x: 1) == :ok
+    assert_received {:phoenix, :send_update, {{SomeComponent, "a"}, %{id: "a", x: 1}}}
+
+    assert_raise ArgumentError, ~r/missing required :id/, fn ->
+      LiveView.send_update(SomeComponent, x: 1)
+    end
+  end
 end

@@ -4,11 +4,11 @@ defmodule LiveStash.Test.Define do
   other options (a new `:version` is the same LiveView after a deploy).
   """
 
-  def view!(module, live_stash_opts) do
+  def view!(module, live_stash_opts, template \\ LiveStash.Test.View) do
     ast =
       quote do
         defmodule unquote(module) do
-          use LiveStash.Test.View, unquote(live_stash_opts)
+          use unquote(template), unquote(live_stash_opts)
         end
       end
 

@@ -3,11 +3,12 @@ defmodule LiveStash.Test.ViewServer do
   Plays the LiveView channel process around the Phoenix doubles: mounts a view through
   its `on_mount` hooks and `mount/3`, drops the connect params afterwards (as LiveView
   does), runs `handle_info` and `after_render` hooks, and records every pushed event the
-  way the channel would send it.
+  way the channel would send it. Components are played by `LiveStash.Test.Components`.
   """
 
   use GenServer
 
+  alias LiveStash.Test.Components
   alias Phoenix.LiveView.Socket
 
   @doc """
@@ -18,6 +19,13 @@ defmodule LiveStash.Test.ViewServer do
 
   @doc "Applies `fun` (a fun or `{module, function, args}`) to the socket, then renders."
   def update(pid, fun), do: GenServer.call(pid, {:update, fun})
+
+  @doc "Runs a component's `handle_event/3` (a click with `phx-target={@myself}`)."
+  def component_event(pid, module, id, event, params \\ %{}),
+    do: GenServer.call(pid, {:component_event, {module, id}, event, params})
+
+  @doc "The assigns of a component the LiveView has, or nil."
+  def component(pid, module, id), do: GenServer.call(pid, {:component, {module, id}})
 
   def socket(pid), do: GenServer.call(pid, :socket)
   def events(pid), do: GenServer.call(pid, :events)
@@ -56,7 +64,7 @@ defmodule LiveStash.Test.ViewServer do
 
     {:ok, socket} = view.mount(%{}, session, socket)
     socket = %{socket | private: Map.delete(socket.private, :connect_params)}
-    {:ok, render(%{socket: socket, events: [], params: params}, true)}
+    {:ok, render(%{socket: socket, events: [], params: params, components: %Components{}}, true)}
   end
 
   @impl true
@@ -65,11 +73,40 @@ defmodule LiveStash.Test.ViewServer do
     {:reply, :ok, render(%{state | socket: socket}, false)}
   end
 
+  def handle_call({:component_event, {module, _id} = key, event, params}, _from, state) do
+    fun = fn socket ->
+      {:noreply, socket} = module.handle_event(event, params, socket)
+      socket
+    end
+
+    case Components.write(state.components, key, fun) do
+      {components, events} ->
+        {:reply, :ok, %{state | components: components, events: state.events ++ events}}
+
+      :error ->
+        {:reply, {:error, :no_component}, state}
+    end
+  end
+
+  def handle_call({:component, key}, _from, state) do
+    socket = Components.socket(state.components, key)
+    {:reply, socket && socket.assigns, state}
+  end
+
   def handle_call(:socket, _from, state), do: {:reply, state.socket, state}
   def handle_call(:events, _from, state), do: {:reply, state.events, state}
   def handle_call(:params, _from, state), do: {:reply, state.params, state}
 
   @impl true
+  # The channel handles these itself; the view's handle_info hooks never see them.
+  def handle_info({:phoenix, :send_update, {key, assigns}}, state) do
+    {components, events} = Components.send_update(state.components, key, assigns)
+    {:noreply, %{state | components: components, events: state.events ++ events}}
+  end
+
+  def handle_info({:__client__, :cids_destroyed, keys}, state),
+    do: {:noreply, %{state | components: Components.destroyed(state.components, keys)}}
+
   def handle_info(msg, state) do
     socket =
       Enum.reduce_while(state.socket.private.lifecycle.handle_info, {:cont, state.socket}, fn
@@ -84,19 +121,22 @@ defmodule LiveStash.Test.ViewServer do
   defp apply_fun({m, f, a}, socket), do: apply(m, f, [socket | a])
   defp apply_fun(fun, socket) when is_function(fun, 1), do: fun.(socket)
 
-  # Like the channel: after_render hooks run only when something changed, and pushed
-  # events are collected after them.
+  # Like the channel: components render with the parent, then the parent's after_render
+  # hooks run (only when something changed); the diff carries the components' events
+  # first, then the parent's.
   defp render(%{socket: socket} = state, force?) do
-    socket =
+    {socket, components, component_events} =
       if force? or socket.assigns.__changed__ != %{} do
+        {components, events} = Components.render(state.components, socket)
         socket = Enum.reduce(socket.private.lifecycle.after_render, socket, & &1.function.(&2))
-        %{socket | assigns: %{socket.assigns | __changed__: %{}}}
+        {%{socket | assigns: %{socket.assigns | __changed__: %{}}}, components, events}
       else
-        socket
+        {socket, state.components, []}
       end
 
     pushed = Enum.reverse(socket.private.live_temp[:push_events] || [])
     socket = %{socket | private: %{socket.private | live_temp: %{}}}
-    %{state | socket: socket, events: state.events ++ pushed}
+    events = state.events ++ component_events ++ pushed
+    %{state | socket: socket, events: events, components: components}
   end
 end

@@ -17,8 +17,10 @@ defmodule LiveStash.Adapters.BrowserMemory do
 
   alias LiveStash.{Events, Fingerprint, Lease, Push, Record, State}
 
-  # Which token this view's browser holds: {digest, issued_at}. Kept apart from the
-  # State struct because `put/3` and `keep_alive/2` may only hand back a socket.
+  # Which token this view's browser holds: {digest, issued_at}. Kept in the LiveView
+  # process, keyed by the view's id, not in the socket: a LiveComponent writes its
+  # parent's token from its own socket (see `LiveStash.Component.Writer`), and the
+  # parent's next beat must lease that newest token, not the one before it.
   @held :live_stash_browser_token
 
   @impl true
@@ -65,15 +67,13 @@ defmodule LiveStash.Adapters.BrowserMemory do
 
   @impl true
   def drop(socket, state) do
-    socket = Phoenix.LiveView.put_private(socket, @held, nil)
+    Process.delete({@held, socket.id})
     {Push.event(socket, Events.init_browser_memory(), %{}), state}
   end
 
   @impl true
-  def keep_alive(socket, %State{last_assigns: nil}), do: socket
-
   def keep_alive(socket, %State{options: %{ttl: ttl}} = state) do
-    case socket.private[@held] do
+    case held(socket) do
       {digest, issued_at} ->
         if Lease.outlives_token?(issued_at, ttl),
           do: reissue(socket, state),
@@ -84,11 +84,19 @@ defmodule LiveStash.Adapters.BrowserMemory do
     end
   end
 
-  # Rare: only when the token nears its absolute bound.
-  defp reissue(socket, %State{last_assigns: assigns} = state) do
-    record = Record.new(assigns, socket.view, state.options.version)
-    {:ok, socket} = put(socket, state, record)
-    socket
+  # Rare: only when the token nears its absolute bound, or none is held yet. Components
+  # stash through their parent, so a parent that never stashed may still carry them.
+  defp reissue(socket, %State{} = state) do
+    components = LiveStash.Component.Host.components(socket)
+
+    if is_nil(state.last_assigns) and components == %{} do
+      socket
+    else
+      assigns = state.last_assigns || %{}
+      record = Record.new(assigns, socket.view, state.options.version, components)
+      {:ok, socket} = put(socket, state, record)
+      socket
+    end
   end
 
   defp push_lease(socket, %State{options: %{ttl: ttl}, secret: salt}, digest, issued_at) do
@@ -96,8 +104,12 @@ defmodule LiveStash.Adapters.BrowserMemory do
     Push.event(socket, Events.lease(), %{lease: lease, ttl: ttl})
   end
 
-  defp hold(socket, digest, issued_at),
-    do: Phoenix.LiveView.put_private(socket, @held, {digest, issued_at})
+  defp hold(socket, digest, issued_at) do
+    Process.put({@held, socket.id}, {digest, issued_at})
+    socket
+  end
+
+  defp held(socket), do: Process.get({@held, socket.id})
 
   # The lease knows when the token was signed; without one the token was accepted alone,
   # so it was signed within the ttl: assuming the earliest such time re-issues early, never late.

@@ -9,6 +9,7 @@ defmodule Phoenix.LiveView do
       params were dropped after mount
     * `put_private/3` refuses LiveView's reserved keys
     * `push_event/3` queues `[event, payload]` in `private.live_temp` (payload a map)
+    * `send_update/3` needs an `:id` and messages the LiveView process
     * `attach_hook/4` validates the stage, refuses a duplicate id and needs a router for
       `:handle_params`
   """
@@ -85,6 +86,21 @@ defmodule Phoenix.LiveView do
 
   def push_event(%Socket{} = socket, event, %{} = payload) do
     update_in(socket.private.live_temp[:push_events], &[[event, payload] | &1 || []])
+  end
+
+  @doc """
+  Like the real `send_update/3`: the assigns must hold an `:id`, and the message goes to
+  `pid` (the LiveView process), which updates the component if it still has it.
+  """
+  def send_update(pid \\ self(), module, assigns) when is_atom(module) do
+    assigns = Enum.into(assigns, %{})
+
+    id =
+      assigns[:id] ||
+        raise ArgumentError, "missing required :id in send_update. Got: #{inspect(assigns)}"
+
+    send(pid, {:phoenix, :send_update, {{module, id}, assigns}})
+    :ok
   end
 
   def attach_hook(%Socket{router: nil}, id, :handle_params, _fun) do

@@ -1,0 +1,97 @@
+// The component states one LiveView carries in its own stash, as the shim's
+// LiveStash.Component.Registry does: recovered once per instance, keyed by (module, id),
+// at most MAX_COMPONENTS per view, and dropped when the component leaves the page.
+import { createHash } from "node:crypto";
+import type { Assigns } from "../views/types";
+import type { RecoverStatus } from "../stash/stash";
+
+export const MAX_COMPONENTS = 50;
+
+export type ComponentKey = string;
+
+export function componentKey(name: string, id: string): ComponentKey {
+  return JSON.stringify([name, id]);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export class ComponentStash {
+  private recovered = new Map<ComponentKey, Assigns>();
+  private readonly entries = new Map<ComponentKey, Assigns>();
+  private readonly fingerprints = new Map<ComponentKey, string>();
+  private readonly claimed = new Set<ComponentKey>();
+
+  constructor(
+    /** How the parent's recovery went; components get the same unless theirs is found. */
+    private readonly outcome: RecoverStatus | undefined,
+    recovered: Record<string, unknown> | undefined,
+    /** Writes the parent's whole record again. */
+    private readonly rewrite: () => void,
+  ) {
+    for (const [k, v] of Object.entries(recovered ?? {})) if (isRecord(v)) this.recovered.set(k, v);
+  }
+
+  /** Everything to write: unclaimed recovered states, overridden by live ones. */
+  snapshot(): Record<string, Assigns> {
+    return Object.fromEntries([...this.recovered, ...this.entries]);
+  }
+
+  /** A new instance recovers its key once; a later instance of the same key starts fresh. */
+  claim(key: ComponentKey): { status: RecoverStatus; state?: Assigns } {
+    const again = this.claimed.has(key);
+    this.claimed.add(key);
+    const found = this.recovered.get(key);
+    if (!again && this.outcome === "recovered" && found) {
+      this.recovered.delete(key);
+      this.entries.set(key, found);
+      this.fingerprints.set(key, hash(found));
+      return { status: "recovered", state: found };
+    }
+    this.forget(key);
+    if (again || this.outcome === undefined) return { status: "new" };
+    return { status: this.outcome === "recovered" ? "not_found" : this.outcome };
+  }
+
+  /** Returns false when the view already keeps MAX_COMPONENTS others. */
+  stash(key: ComponentKey, picked: Assigns): boolean {
+    this.claimed.add(key);
+    const fp = hash(picked);
+    if (this.fingerprints.get(key) === fp) return true;
+    const known = this.entries.has(key) || this.recovered.has(key);
+    if (!known && this.entries.size + this.recovered.size >= MAX_COMPONENTS) return false;
+    this.entries.set(key, picked);
+    this.fingerprints.set(key, fp);
+    this.rewrite();
+    return true;
+  }
+
+  reset(key: ComponentKey): void {
+    this.forget(key);
+    this.rewrite();
+  }
+
+  /** The browser destroyed the component: the parent's next write leaves it out. */
+  forget(key: ComponentKey): void {
+    this.recovered.delete(key);
+    this.entries.delete(key);
+    this.fingerprints.delete(key);
+  }
+
+  /** After the first render, recovered states nobody claimed belong to components no longer on the page. */
+  dropUnclaimed(): void {
+    this.recovered = new Map();
+  }
+
+  /** The parent reset its stash. */
+  clear(): void {
+    this.recovered = new Map();
+    this.entries.clear();
+    this.fingerprints.clear();
+  }
+}
+
+function hash(assigns: Assigns): string {
+  return createHash("sha256").update(JSON.stringify(Object.entries(assigns).sort())).digest("hex");
+}

@@ -1,0 +1,120 @@
+defmodule LiveStash.Component.Registry do
+  @moduledoc """
+  What one connected LiveView process knows about its components' stashes.
+
+  LiveComponents run in their parent LiveView's process, but their socket is their own:
+  they cannot see the parent's `socket.private`. So the parent keeps this in the process
+  dictionary, keyed by its socket id (a component socket carries the parent's id).
+
+    * `state` - the parent's `LiveStash.State`, mirrored on every `State.put/2`
+    * `outcome` - how the parent's recovery went (`:pending` until it ran)
+    * `recovered` - stashed component states nobody has claimed yet
+    * `entries` - the last stashed state of each live component
+    * `claimed` - keys a component instance already recovered (recovery happens once)
+    * `flush?` - a write from update/2 is waiting for the parent (see `LiveStash.Component.Host`)
+  """
+
+  alias LiveStash.State
+
+  @max_components 50
+
+  defstruct [
+    :view,
+    :state,
+    outcome: :pending,
+    recovered: %{},
+    entries: %{},
+    fingerprints: %{},
+    claimed: MapSet.new(),
+    refused: MapSet.new(),
+    mounted?: false,
+    flush?: false,
+    round: nil
+  ]
+
+  @type key :: {binary(), term()}
+  @type t :: %__MODULE__{}
+
+  @doc "How many components one LiveView keeps in its stash at most."
+  def max_components, do: @max_components
+
+  @doc "Starts the registry of a connected LiveView (from its `on_mount`)."
+  @spec open(Phoenix.LiveView.Socket.t(), State.t()) :: :ok
+  def open(socket, %State{} = state) do
+    outcome = if state.fresh?, do: :new, else: :pending
+    put(socket, %__MODULE__{view: socket.view, state: state, outcome: outcome})
+  end
+
+  @doc "The registry of the LiveView `socket` belongs to, or nil."
+  @spec fetch(Phoenix.LiveView.Socket.t()) :: t() | nil
+  def fetch(%{id: id, view: view}) do
+    case Process.get({__MODULE__, id}) do
+      %__MODULE__{view: ^view} = registry -> registry
+      _ -> nil
+    end
+  end
+
+  @spec put(Phoenix.LiveView.Socket.t(), t()) :: :ok
+  def put(%{id: id}, %__MODULE__{} = registry) do
+    Process.put({__MODULE__, id}, registry)
+    :ok
+  end
+
+  @doc "Applies `fun` to the registry, if there is one."
+  @spec update(Phoenix.LiveView.Socket.t(), (t() -> t())) :: :ok
+  def update(socket, fun) do
+    case fetch(socket) do
+      nil -> :ok
+      registry -> put(socket, fun.(registry))
+    end
+  end
+
+  @doc "What goes into the record: unclaimed recovered states, overridden by live ones."
+  @spec components(t() | nil) :: %{key() => map()}
+  def components(nil), do: %{}
+  def components(%__MODULE__{} = registry), do: Map.merge(registry.recovered, registry.entries)
+
+  @doc """
+  Recovers `key` for a new component instance: `{status, assigns or nil, registry}`.
+  A key recovers at most once per LiveView process; a later instance with the same key
+  (removed and added again) starts fresh and drops what the earlier one stashed.
+  """
+  @spec claim(t(), key()) :: {LiveStash.status() | :pending, map() | nil, t()}
+  def claim(%__MODULE__{} = registry, key) do
+    already? = MapSet.member?(registry.claimed, key)
+    registry = %{registry | claimed: MapSet.put(registry.claimed, key)}
+
+    case {registry.outcome, Map.fetch(registry.recovered, key)} do
+      {:recovered, {:ok, assigns}} when not already? ->
+        entries = Map.put(registry.entries, key, assigns)
+        recovered = Map.delete(registry.recovered, key)
+        {:recovered, assigns, %{registry | recovered: recovered, entries: entries}}
+
+      {outcome, _} ->
+        {missed(outcome, already?), nil, forget(registry, key)}
+    end
+  end
+
+  # A second instance of a key is a new component; `:pending` is left to the caller.
+  defp missed(_outcome, true = _already?), do: :new
+  defp missed(:recovered, false), do: :not_found
+  defp missed(outcome, false), do: outcome
+
+  @doc "Drops everything known about `key`."
+  @spec forget(t(), key()) :: t()
+  def forget(%__MODULE__{} = registry, key) do
+    %{
+      registry
+      | recovered: Map.delete(registry.recovered, key),
+        entries: Map.delete(registry.entries, key),
+        fingerprints: Map.delete(registry.fingerprints, key)
+    }
+  end
+
+  @doc "True when `key` is new and the view already keeps the maximum number of components."
+  @spec full?(t(), key()) :: boolean()
+  def full?(%__MODULE__{} = registry, key) do
+    components = components(registry)
+    not Map.has_key?(components, key) and map_size(components) >= @max_components
+  end
+end

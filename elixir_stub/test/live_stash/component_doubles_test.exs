@@ -1,0 +1,60 @@
+defmodule LiveStash.ComponentDoublesTest do
+  @moduledoc """
+  Keeps the component harness honest about what LiveView does (Phoenix.LiveView.Diff and
+  the channel): mount/1 once per instance, update/2 on every parent render, removal only
+  once the browser's cids_destroyed arrives, send_update a no-op for a gone component.
+  """
+  use ExUnit.Case, async: true
+
+  import ExUnit.CaptureLog
+
+  alias LiveStash.Test.{Client, ViewServer}
+
+  defmodule Counted do
+    use Phoenix.LiveComponent
+
+    def mount(socket), do: {:ok, socket |> assign(:mounts, 1) |> assign(:updates, 0)}
+
+    def update(assigns, socket) do
+      socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+      if notify = assigns[:notify], do: send(notify, {:updated, socket.assigns.id})
+      {:ok, assign(socket, :updates, socket.assigns.updates + 1)}
+    end
+  end
+
+  defmodule Host do
+    use Phoenix.LiveView
+
+    def mount(_params, _session, socket), do: {:ok, assign(socket, :ids, ["a"])}
+    def components(assigns), do: for(id <- assigns.ids, do: {Counted, id, %{}})
+  end
+
+  test "mount once, update on each parent render, gone only after cids_destroyed" do
+    {:ok, pid} = ViewServer.start(Host, params: Client.fresh_params())
+    assert %{mounts: 1, updates: 1, id: "a"} = ViewServer.component(pid, Counted, "a")
+
+    :ok = ViewServer.update(pid, &Phoenix.Component.assign(&1, :ids, ["a", "b"]))
+    assert %{mounts: 1, updates: 2} = ViewServer.component(pid, Counted, "a")
+
+    # Removed by the render; a send_update queued before the browser answers still lands.
+    test = self()
+
+    :ok =
+      ViewServer.update(pid, fn socket ->
+        Phoenix.LiveView.send_update(Counted, id: "a", notify: test)
+        Phoenix.Component.assign(socket, :ids, ["b"])
+      end)
+
+    assert_receive {:updated, "a"}
+    assert ViewServer.component(pid, Counted, "a") == nil
+
+    log =
+      capture_log(fn ->
+        Phoenix.LiveView.send_update(pid, Counted, id: "a", notify: test)
+        assert ViewServer.component(pid, Counted, "b")
+      end)
+
+    refute_received {:updated, "a"}
+    assert log =~ "send_update failed"
+  end
+end
