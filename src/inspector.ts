@@ -1,7 +1,7 @@
 // `live-stash/inspector`: a small live panel of what live-stash holds for each view. Optional
 // entry point, never imported by index.ts, so apps that do not mount it do not ship it.
 // Only type imports from the core: the panel reads the public `entries()`/`subscribe()` API.
-import type { LiveStash, StashEntryInfo } from "./live-stash";
+import type { LiveStash, StashEntryInfo } from "./live-stash.js";
 
 export interface InspectorOptions {
   /** How often ages and expiries are redrawn, in milliseconds. Default 1,000. */

@@ -1,5 +1,5 @@
-import { IDB_DATABASE, IDB_STORE } from "../constants";
-import type { StashStorage } from "./types";
+import { IDB_DATABASE, IDB_STORE } from "../constants.js";
+import type { StashStorage } from "./types.js";
 
 type IdbKeyval = typeof import("idb-keyval");
 
