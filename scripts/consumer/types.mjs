@@ -1,0 +1,40 @@
+// TypeScript users: the README snippet must compile, strict, under `bundler` and `nodenext`, and
+// misuse must still be reported. Each misuse line carries `@ts-expect-error`: if the API turned
+// into `any` (as extensionless .d.ts imports did under nodenext), the unused directive fails tsc.
+const MISUSE = `import initLiveStash, { createLiveStash } from "live-stash";
+import { waitForConnected } from "live-stash/testing";
+
+// @ts-expect-error storage is "memory" | "session" | "indexeddb" or a storage object
+initLiveStash({}, { storage: "nope" });
+// @ts-expect-error ttl is a number of seconds
+initLiveStash({}, { ttl: "5" });
+const stash = createLiveStash({});
+// @ts-expect-error LiveStash has no such method
+stash.flushEverything();
+// @ts-expect-error waitForConnected takes a Playwright Page
+void waitForConnected(42);
+export {};
+`;
+
+const tsconfig = (moduleKind, resolution) => ({
+  compilerOptions: {
+    strict: true,
+    target: "ES2022",
+    module: moduleKind,
+    moduleResolution: resolution,
+    lib: ["ES2022", "DOM", "DOM.Iterable"],
+    types: [],
+    noEmit: true,
+    skipLibCheck: false,
+  },
+  files: ["app.ts", "misuse.ts"],
+});
+
+export const typeFiles = (snippet) => ({
+  "app.ts": snippet,
+  "misuse.ts": MISUSE,
+  "tsconfig.bundler.json": tsconfig("ESNext", "Bundler"),
+  "tsconfig.nodenext.json": tsconfig("NodeNext", "NodeNext"),
+});
+
+export const typeChecks = ["tsconfig.bundler.json", "tsconfig.nodenext.json"];
