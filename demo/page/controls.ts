@@ -29,9 +29,20 @@ function link(href: string, text: string): HTMLAnchorElement {
 export function mountControls(liveSocket: LiveSocket, target: HTMLElement): void {
   const status = document.createElement("p");
   status.className = "demo-status";
-  const say = (text: string) => (status.dataset["note"] = text);
+  // A note made while the socket is down (e.g. "dropped") is about that outage: it goes once
+  // the socket is back.
+  let clearWhenBack = false;
+  let sawDown = false;
+  const say = (text: string, untilReconnected = false) => {
+    status.dataset["note"] = text;
+    clearWhenBack = untilReconnected;
+    sawDown = false;
+  };
   const paint = () => {
-    const state = liveSocket.isConnected() ? "connected" : "disconnected";
+    const connected = liveSocket.isConnected();
+    sawDown ||= !connected;
+    if (connected && clearWhenBack && sawDown) say("");
+    const state = connected ? "connected" : "disconnected";
     status.textContent = `socket: ${state}${status.dataset["note"] ? ` — ${status.dataset["note"]}` : ""}`;
     status.classList.toggle("down", state !== "connected");
   };
@@ -42,7 +53,7 @@ export function mountControls(liveSocket: LiveSocket, target: HTMLElement): void
   const drop = button("Drop socket", () => {
     const conn = (liveSocket.getSocket() as unknown as { conn?: TransportLike }).conn;
     conn?.close(4000, "dropped by the demo");
-    say("dropped; Phoenix reconnects by itself");
+    say("dropped; Phoenix reconnects by itself", true);
   });
 
   const restart = button("Kill & restart server", () => {
