@@ -29,19 +29,17 @@ function link(href: string, text: string): HTMLAnchorElement {
 export function mountControls(liveSocket: LiveSocket, target: HTMLElement): void {
   const status = document.createElement("p");
   status.className = "demo-status";
-  // A note made while the socket is down (e.g. "dropped") is about that outage: it goes once
-  // the socket is back.
-  let clearWhenBack = false;
-  let sawDown = false;
+  // A note about an outage (e.g. "dropped") goes once the socket is back, but not before a
+  // person could read it: Phoenix often reconnects within a few milliseconds.
+  const READABLE_MS = 1500;
+  let clearWhenBackAt: number | undefined;
   const say = (text: string, untilReconnected = false) => {
     status.dataset["note"] = text;
-    clearWhenBack = untilReconnected;
-    sawDown = false;
+    clearWhenBackAt = untilReconnected ? Date.now() + READABLE_MS : undefined;
   };
   const paint = () => {
     const connected = liveSocket.isConnected();
-    sawDown ||= !connected;
-    if (connected && clearWhenBack && sawDown) say("");
+    if (connected && clearWhenBackAt !== undefined && Date.now() >= clearWhenBackAt) say("");
     const state = connected ? "connected" : "disconnected";
     status.textContent = `socket: ${state}${status.dataset["note"] ? ` — ${status.dataset["note"]}` : ""}`;
     status.classList.toggle("down", state !== "connected");
