@@ -1,6 +1,6 @@
 // `vite build` emits the npm library (dist/, ESM, dependencies external, one file per entry).
 // `vite build --mode bundle` emits the committed single-file browser bundle, dependencies inlined,
-// for apps that import it from deps/live_stash/assets/js/live-stash.js.
+// for apps that import it from deps/ (a Mix git dependency: deps/live_stash/elixir_stub/assets/js/).
 // `vite build --mode testing-cjs` emits dist/testing.cjs, so CommonJS Playwright projects (the
 // `npm init` default) can require `live-stash/testing`.
 import { existsSync } from "node:fs";
