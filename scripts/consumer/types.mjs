@@ -38,6 +38,7 @@ export const typeFiles = (snippet) => ({
   // nodenext app needs skipLibCheck for it; live-stash's declarations are checked without it.
   "tsconfig.nodenext.json": tsconfig("NodeNext", "NodeNext", ["app.ts", "misuse.ts"], true),
   "tsconfig.nodenext-libcheck.json": tsconfig("NodeNext", "NodeNext", ["misuse.ts"]),
+  "tsconfig.node16-libcheck.json": tsconfig("Node16", "Node16", ["misuse.ts"]),
 });
 
-export const typeChecks = ["tsconfig.bundler.json", "tsconfig.nodenext.json", "tsconfig.nodenext-libcheck.json"];
+export const typeChecks = ["tsconfig.bundler.json", "tsconfig.nodenext.json", "tsconfig.nodenext-libcheck.json", "tsconfig.node16-libcheck.json"];
