@@ -79,6 +79,7 @@ if (tarball) {
     run(bin(esm, viteArgs[0]), viteArgs.slice(1), { cwd: esm });
     assertJitless(join(esm, "out/vite"));
   });
+  check("the prebuilt bundle (assets/js/live-stash.js) keeps jitless", () => assertJitless(join(esm, "node_modules/live-stash/assets/js")));
   check("the installed npm build makes the app's zod jitless", () => run(process.execPath, ["jitless-probe.mjs"], { cwd: esm }));
   check("live-stash/testing from an ESM Playwright project", () => run(bin(esm, "playwright"), ["test"], { cwd: esm }));
 
