@@ -1,6 +1,8 @@
 // `vite build` emits the npm library (dist/, ESM, dependencies external, one file per entry).
 // `vite build --mode bundle` emits the committed single-file browser bundle, dependencies inlined,
-// for apps that import it from deps/live_stash/assets/js/live-stash.js.
+// for apps that import it from deps/ (a Mix git dependency: deps/live_stash/elixir_stub/assets/js/).
+// `vite build --mode testing-cjs` emits dist/testing.cjs, so CommonJS Playwright projects (the
+// `npm init` default) can require `live-stash/testing`.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
@@ -12,8 +14,19 @@ const entries = Object.fromEntries(
     .filter(([, file]) => existsSync(file)),
 );
 
+const testingCjs = {
+  build: {
+    outDir: "dist",
+    emptyOutDir: false,
+    minify: false,
+    lib: { entry: resolve(root, "src/testing.ts"), formats: ["cjs" as const], fileName: () => "testing.cjs" },
+  },
+};
+
 export default defineConfig(({ mode }) =>
-  mode === "bundle"
+  mode === "testing-cjs"
+    ? testingCjs
+    : mode === "bundle"
     ? {
         build: {
           outDir: "assets/js",
@@ -29,7 +42,6 @@ export default defineConfig(({ mode }) =>
           outDir: "dist",
           emptyOutDir: true,
           minify: false,
-          sourcemap: true,
           lib: { entry: entries, formats: ["es"], fileName: (_format, name) => `${name}.js` },
           rolldownOptions: { external: [/^zod(\/|$)/, /^idb-keyval(\/|$)/] },
         },

@@ -1,5 +1,5 @@
 // `npm run bench`: every row of issue 5, printed as a table with same-run baselines and
-// ratios, and written to bench/results.json so two runs can be compared.
+// ratios, and written to bench/.results/ (untracked) so two runs can be compared.
 // Numbers, not pass/fail. BENCH_QUICK=1 shrinks the sample counts for a fast look.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,7 +19,7 @@ import { printTable, writeResults, type Row } from "./table";
 
 const quick = process.env["BENCH_QUICK"] === "1";
 const N = { pushes: quick ? 100 : 1000, reconnects: quick ? 5 : 30, large: quick ? 2 : 5, soak: quick ? 1000 : 10_000 };
-const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
+const RESULTS = fileURLToPath(new URL(`./.results/${new Date().toISOString().replace(/[:.]/g, "-")}.json`, import.meta.url));
 
 function cpuModel(): string {
   try {

@@ -1,5 +1,6 @@
-// One result row, its printing as an aligned table, and results.json.
-import { writeFileSync } from "node:fs";
+// One result row, its printing as an aligned table, and its JSON file.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 export interface Row {
   readonly group: string;
@@ -43,5 +44,6 @@ export function printTable(rows: readonly Row[]): string {
 
 export function writeResults(file: string, machine: Record<string, string | number>, rows: readonly Row[]): void {
   const results = rows.map((r) => ({ ...r, ratio: ratio(r) ?? null }));
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, rows: results }, null, 2) + "\n");
 }

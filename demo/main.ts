@@ -1,4 +1,4 @@
-// `npm start`: the demo on http://localhost:4000 (PORT env or --port), until Ctrl-C.
+// `npm start`: the demo on http://localhost:4000 (PORT env or --port), until Ctrl-C or SIGTERM.
 import { parseArgs } from "node:util";
 import { startDemo } from "./supervisor";
 
@@ -9,8 +9,13 @@ const { values } = parseArgs({
   },
 });
 
+const port = Number(values.port);
 console.log("building the demo page…");
-const demo = await startDemo({ port: Number(values.port), host: values.host });
+const demo = await startDemo({ port, host: values.host }).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== "EADDRINUSE") throw error;
+  console.error(`port ${port} is in use: stop what is using it, or choose another port, e.g. PORT=${port + 1} npm start`);
+  process.exit(1);
+});
 console.log(`\nlive-stash demo running at ${demo.url}/\nPress Ctrl-C to stop.\n`);
 
 let stopping = false;

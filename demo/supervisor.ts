@@ -31,10 +31,8 @@ const json = (res: ServerResponse, status: number, body: unknown) =>
 export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const buildDir = opts.buildDir ?? DEMO_BUILD_DIR;
   const downMs = opts.downMs ?? 1500;
-  if (!opts.skipBuild) await buildDemoPage(buildDir);
-
-  let child: ServerChild | undefined = await spawnServerChild(0, buildDir);
-  const internalPort = child.port;
+  let child: ServerChild | undefined;
+  let internalPort = 0;
   let restarting: Promise<{ downMs: number; restartMs: number }> | undefined;
   let stopped = false;
 
@@ -67,11 +65,20 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     return false;
   };
 
+  // The port first: a port in use fails at once, before a build or a child process exists.
   const proxy = createProxy({ backend: () => child?.port, local });
   await new Promise<void>((resolve, reject) => {
     proxy.server.once("error", reject);
     proxy.server.listen(opts.port, opts.host ?? "127.0.0.1", () => resolve());
   });
+  try {
+    if (!opts.skipBuild) await buildDemoPage(buildDir);
+    child = await spawnServerChild(0, buildDir);
+    internalPort = child.port;
+  } catch (error) {
+    await proxy.close();
+    throw error;
+  }
   const address = proxy.server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
   const host = opts.host === undefined || opts.host === "127.0.0.1" ? "localhost" : opts.host;

@@ -1,6 +1,14 @@
-// `npm test`: every suite, in order of speed, each must pass. A suite whose tool is missing fails;
-// nothing is skipped.
+// `npm test`: its own set-up (scripts/setup.mjs), then every suite, in order of speed, each must
+// pass. A suite whose tool is missing fails; nothing is skipped.
 import { spawnSync } from "node:child_process";
+import { setup } from "./setup.mjs";
+
+try {
+  setup("test");
+} catch (error) {
+  console.error(`setup: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}
 
 const steps = [
   ["types", "npm", ["run", "typecheck"]],
@@ -9,6 +17,7 @@ const steps = [
   ["elixir", "npm", ["run", "test:elixir"]],
   ["demo smoke", "npm", ["run", "test:smoke"]],
   ["e2e", "npm", ["run", "e2e"]],
+  ["consumer", "npm", ["run", "test:consumer"]],
 ];
 
 const failed = [];

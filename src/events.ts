@@ -1,7 +1,7 @@
 // Server pushes arrive as window events. Each is validated, then turned into an update of one
 // view's entry: a new stash, a lease for the browser token it holds, or `null` to clear it.
-import type { Report } from "./errors";
-import { EVENTS, payloadSchemas, WINDOW_EVENT_PREFIX, type StashEventName, type StashKind, type StashParams } from "./protocol";
+import type { Report } from "./errors.js";
+import { EVENTS, payloadSchemas, WINDOW_EVENT_PREFIX, type StashEventName, type StashKind, type StashParams } from "./protocol.js";
 
 export type Lease = { lease: string; ttl: number | undefined };
 export type Update = { kind: StashKind; params: StashParams } | Lease | null;

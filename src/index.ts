@@ -1,6 +1,6 @@
 // The public surface of `live-stash`.
-import { createLiveStash, type ParamsFunction, type ParamsInput } from "./live-stash";
-import type { LiveStashOptions } from "./options";
+import { createLiveStash, type ParamsFunction, type ParamsInput } from "./live-stash.js";
+import type { LiveStashOptions } from "./options.js";
 
 /**
  * The one line a Phoenix app adds:
@@ -12,8 +12,8 @@ export default function initLiveStash(params?: ParamsInput, options?: LiveStashO
 }
 
 export { initLiveStash, createLiveStash };
-export type { ConnectParams, LiveStash, ParamsFunction, ParamsInput, StashEntryInfo } from "./live-stash";
-export type { LiveStashOptions } from "./options";
-export { LiveStashError, type LiveStashErrorCode, type ErrorHandler } from "./errors";
-export type { StashStorage, StorageName } from "./storage/types";
-export { EVENTS, PARAM_KEY, RESTORED_KEY, type StashEventName, type StashKind, type StashParams } from "./protocol";
+export type { ConnectParams, LiveStash, ParamsFunction, ParamsInput, StashEntryInfo } from "./live-stash.js";
+export type { LiveStashOptions } from "./options.js";
+export { LiveStashError, type LiveStashErrorCode, type ErrorHandler } from "./errors.js";
+export type { StashStorage, StorageName } from "./storage/types.js";
+export { EVENTS, PARAM_KEY, RESTORED_KEY, type StashEventName, type StashKind, type StashParams } from "./protocol.js";

@@ -1,7 +1,11 @@
 // `live-stash/inspector`: a small live panel of what live-stash holds for each view. Optional
 // entry point, never imported by index.ts, so apps that do not mount it do not ship it.
 // Only type imports from the core: the panel reads the public `entries()`/`subscribe()` API.
-import type { LiveStash, StashEntryInfo } from "./live-stash";
+import type { LiveStash, StashEntryInfo } from "./live-stash.js";
+import { renderEntry } from "./inspector-entry.js";
+import { onThisPage, placeOf, type Place } from "./inspector-place.js";
+
+export { formatBytes, formatDuration } from "./inspector-format.js";
 
 export interface InspectorOptions {
   /** How often ages and expiries are redrawn, in milliseconds. Default 1,000. */
@@ -12,50 +16,31 @@ export interface InspectorOptions {
   title?: string;
 }
 
-const COLUMNS = ["View", "Mode", "Bytes", "Age", "Expires in", "Lease", "Storage", "Restored"] as const;
-
-/** "42 s", "3 min 5 s", "2 h 10 min": enough precision for a human watching a TTL. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+interface Group {
+  heading: HTMLElement;
+  list: HTMLUListElement;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+function group(root: HTMLElement, name: string, title: string): Group {
+  const heading = document.createElement("h3");
+  heading.textContent = title;
+  const list = document.createElement("ul");
+  list.className = `live-stash-inspector-${name}`;
+  root.append(heading, list);
+  return { heading, list };
 }
 
-const until = (at: number, now: number): string => (at <= now ? "expired" : formatDuration(at - now));
-
-function cell(row: HTMLTableRowElement, text: string, name: string): void {
-  const td = row.insertCell();
-  td.dataset["col"] = name;
-  // textContent only: view ids and paths come from the page and must never become markup.
-  td.textContent = text;
-}
-
-function renderRow(body: HTMLTableSectionElement, entry: StashEntryInfo, now: number): void {
-  const row = body.insertRow();
-  row.dataset["view"] = entry.view;
-  row.title = `path ${entry.path}`;
-  cell(row, entry.main ? `${entry.view} (main)` : entry.view, "view");
-  cell(row, entry.kind, "mode");
-  cell(row, formatBytes(entry.bytes), "bytes");
-  cell(row, formatDuration(now - entry.savedAt), "age");
-  cell(row, until(entry.expiresAt, now), "expires");
-  // Only our server leases a browser token; elsewhere there is nothing to show.
-  cell(row, entry.leaseExpiresAt === undefined ? "—" : until(entry.leaseExpiresAt, now), "lease");
-  cell(row, entry.storage, "storage");
-  cell(row, entry.restored ? "yes" : "no", "restored");
+function fill({ heading, list }: Group, entries: readonly (readonly [StashEntryInfo, Place])[], now: number): void {
+  list.replaceChildren();
+  for (const [entry, place] of entries) renderEntry(list, entry, place, now);
+  heading.hidden = list.hidden = entries.length === 0;
 }
 
 /**
  * Renders the panel into `target` (default `document.body`) and keeps it current: on every
- * stash change and once per `intervalMs` for the clocks. Returns a function that removes it.
- * The stash token is never read: `entries()` does not expose it.
+ * stash change and once per `intervalMs` for the clocks. This page's views come first; entries
+ * of other pages, of views that left, or of an earlier load are listed apart. Returns a
+ * function that removes the panel. The stash token is never read: `entries()` does not expose it.
  */
 export function mountInspector(stash: LiveStash, target: HTMLElement = document.body, options: InspectorOptions = {}): () => void {
   const now = options.now ?? Date.now;
@@ -65,28 +50,21 @@ export function mountInspector(stash: LiveStash, target: HTMLElement = document.
   root.setAttribute("aria-live", "off");
   const heading = document.createElement("h2");
   heading.textContent = options.title ?? "live-stash";
-  const table = document.createElement("table");
-  const head = table.createTHead().insertRow();
-  for (const name of COLUMNS) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = name;
-    head.append(th);
-  }
-  const body = table.createTBody();
+  root.append(heading);
+  const here = group(root, "here", "On this page");
+  const apart = group(root, "apart", "Not on this page (other pages, views that left, earlier loads)");
   const empty = document.createElement("p");
   empty.className = "live-stash-inspector-empty";
   empty.textContent = "Nothing stashed.";
-  root.append(heading, table, empty);
+  root.append(empty);
   target.append(root);
 
   const render = (): void => {
-    const entries = stash.entries();
+    const placed = stash.entries().map((entry) => [entry, placeOf(entry)] as const);
     const at = now();
-    body.replaceChildren();
-    for (const entry of entries) renderRow(body, entry, at);
-    table.hidden = entries.length === 0;
-    empty.hidden = entries.length > 0;
+    fill(here, placed.filter(([, place]) => onThisPage(place)), at);
+    fill(apart, placed.filter(([, place]) => !onThisPage(place)), at);
+    empty.hidden = placed.length > 0;
   };
 
   render();

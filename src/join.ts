@@ -1,10 +1,10 @@
 // Deciding what a joining view gets. A view gets only its own entry: the one saved while this very
 // element was on the page (a reconnect), or, on a restored page that opted in, the entry its
 // predecessor saved on the same path before the reload.
-import { MAIN_VIEW_SELECTOR, ROOT_VIEW_SELECTOR } from "./constants";
-import type { Mirror } from "./mirror";
-import { RESTORED_KEY, type StashParams } from "./protocol";
-import type { Entry } from "./record";
+import { MAIN_VIEW_SELECTOR, ROOT_VIEW_SELECTOR } from "./constants.js";
+import type { Mirror } from "./mirror.js";
+import { RESTORED_KEY, type StashParams } from "./protocol.js";
+import type { Entry } from "./record.js";
 
 /** The element an entry was saved for, and the root LiveView container it lived in. */
 export interface Owner {

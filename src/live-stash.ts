@@ -1,18 +1,18 @@
-import { CONNECTED_CLASS, MAIN_VIEW_SELECTOR } from "./constants";
-import { createReporter, LiveStashError } from "./errors";
-import { listen, type Update } from "./events";
-import { entryInfo, type StashEntryInfo } from "./info";
-import { ownerOf, paramsForJoin, type JoinState } from "./join";
-import { createMirror } from "./mirror";
-import { isRestoredPage } from "./navigation";
-import { resolveOptions, type LiveStashOptions } from "./options";
-import { watchPage } from "./page-events";
-import { createPersistence } from "./persistence";
-import { PARAM_KEY } from "./protocol";
-import type { Entry } from "./record";
-import { buildSnapshot, isExpired, readSnapshot } from "./snapshot";
-import { openStorage, tabStorage } from "./storage/open";
-import { claimTab, markTab } from "./tab";
+import { CONNECTED_CLASS, MAIN_VIEW_SELECTOR } from "./constants.js";
+import { createReporter, LiveStashError } from "./errors.js";
+import { listen, type Update } from "./events.js";
+import { entryInfo, type StashEntryInfo } from "./info.js";
+import { ownerOf, paramsForJoin, type JoinState } from "./join.js";
+import { createMirror } from "./mirror.js";
+import { isRestoredPage } from "./navigation.js";
+import { resolveOptions, type LiveStashOptions } from "./options.js";
+import { watchPage } from "./page-events.js";
+import { createPersistence } from "./persistence.js";
+import { PARAM_KEY } from "./protocol.js";
+import type { Entry } from "./record.js";
+import { buildSnapshot, isExpired, readSnapshot } from "./snapshot.js";
+import { openStorage, tabStorage } from "./storage/open.js";
+import { claimTab, markTab } from "./tab.js";
 
 export type ConnectParams = Record<string, unknown>;
 /** What LiveSocket accepts as `params`: an object, or a function of the joining view's element. */

@@ -1,7 +1,7 @@
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_TTL_SECONDS } from "./constants";
-import { LiveStashError, type ErrorHandler } from "./errors";
-import type { StashStorage } from "./storage/types";
-import { z } from "./zod";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_TTL_SECONDS } from "./constants.js";
+import { LiveStashError, type ErrorHandler } from "./errors.js";
+import type { StashStorage } from "./storage/types.js";
+import { z } from "./zod.js";
 
 const isStorage = (value: unknown): value is StashStorage =>
   typeof value === "object" &&

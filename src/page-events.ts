@@ -1,6 +1,6 @@
 // The page lifecycle moments live-stash acts on, in one place so they are added and removed
 // together.
-import { PAGE_LOADING_STOP } from "./protocol";
+import { PAGE_LOADING_STOP } from "./protocol.js";
 
 export interface PageHandlers {
   /** The tab went to the background: it may never come back, so write now. */

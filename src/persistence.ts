@@ -1,14 +1,14 @@
 // A tab's snapshot in its storage: read once at start (from the unload journal when there is
 // one), then written back, coalesced, whenever the mirror changes, but never before the stored
 // copy was read, or a write could erase what the page has yet to load.
-import { JOURNAL_PREFIX, SNAPSHOT_PREFIX } from "./constants";
-import type { Report } from "./errors";
-import { takeJournal, writeJournal } from "./journal";
-import { attempt } from "./attempt";
-import { createWriter } from "./writer";
-import type { Snapshot } from "./record";
-import type { StashStorage } from "./storage/types";
-import { sweepStaleSnapshots } from "./sweep";
+import { JOURNAL_PREFIX, SNAPSHOT_PREFIX } from "./constants.js";
+import type { Report } from "./errors.js";
+import { takeJournal, writeJournal } from "./journal.js";
+import { attempt } from "./attempt.js";
+import { createWriter } from "./writer.js";
+import type { Snapshot } from "./record.js";
+import type { StashStorage } from "./storage/types.js";
+import { sweepStaleSnapshots } from "./sweep.js";
 
 export interface PersistenceOptions {
   storage: StashStorage;

@@ -1,6 +1,6 @@
 // The wire contract with the server: event names, payload shapes and connect-param keys.
 // Names live here and nowhere else; contract/live-stash.contract.json pins them for both sides.
-import { z } from "./zod";
+import { z } from "./zod.js";
 
 /** Prefix LiveView puts before every `push_event` name when it dispatches it on window. */
 export const WINDOW_EVENT_PREFIX = "phx:";

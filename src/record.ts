@@ -1,8 +1,8 @@
 // What one view's stash looks like in memory and at rest. The schemas are the single source of
 // truth: the types below are inferred from them.
-import { SNAPSHOT_VERSION } from "./constants";
-import { STASH_KINDS, stashParamsSchema } from "./protocol";
-import { z } from "./zod";
+import { SNAPSHOT_VERSION } from "./constants.js";
+import { STASH_KINDS, stashParamsSchema } from "./protocol.js";
+import { z } from "./zod.js";
 
 export const entrySchema = z.object({
   kind: z.enum(STASH_KINDS),

@@ -1,20 +1,34 @@
 import { describe, expect, it, vi } from "vitest";
 import { formatBytes, formatDuration, mountInspector } from "../src/inspector";
 import { EVENTS } from "../src/protocol";
-import { push, stash, TOKEN, view } from "./helpers";
+import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
 
 const panel = () => document.querySelector<HTMLElement>(".live-stash-inspector");
-const rows = () => Array.from(document.querySelectorAll<HTMLTableRowElement>(".live-stash-inspector tbody tr"));
-const col = (row: HTMLTableRowElement | undefined, name: string) => row?.querySelector(`[data-col="${name}"]`)?.textContent;
+const items = (group: "here" | "apart") =>
+  Array.from(document.querySelectorAll<HTMLLIElement>(`.live-stash-inspector-${group} > li`));
+const fact = (item: HTMLElement | undefined, name: string) => item?.querySelector(`[data-fact="${name}"]`)?.textContent;
+const heading = (group: "here" | "apart") => document.querySelector<HTMLElement>(`.live-stash-inspector-${group}`)?.previousElementSibling as HTMLElement;
+
+/** A page life before a reload: the main view `id` gets a stash that is written at pagehide. */
+function previousPage(id: string) {
+  const el = view(id, { main: true });
+  const page = stash({ recoverAfterReload: true });
+  joinStash(page, el);
+  push(EVENTS.stashState, { assigns: TOKEN });
+  window.dispatchEvent(new Event("pagehide"));
+  page.dispose();
+  document.body.innerHTML = "";
+}
 
 describe("inspector", () => {
   it("shows an empty state until something is stashed", () => {
     mountInspector(stash());
     expect(panel()?.querySelector<HTMLElement>(".live-stash-inspector-empty")?.hidden).toBe(false);
-    expect(panel()?.querySelector("table")?.hidden).toBe(true);
+    expect(heading("here").hidden).toBe(true);
+    expect(heading("apart").hidden).toBe(true);
   });
 
-  it("lists each view's entry live, without the token", () => {
+  it("lists each view's entry on this page live, without the token", () => {
     view("phx-main", { main: true });
     view("side");
     const live = stash({ storage: "session", ttl: 60 });
@@ -22,32 +36,67 @@ describe("inspector", () => {
     push(EVENTS.stashState, { assigns: TOKEN, view: "phx-main" });
     push(EVENTS.initEts, { node: "node-hint", stashId: "row-id", view: "side" });
 
-    const [main, side] = rows();
-    expect(rows()).toHaveLength(2);
-    expect(col(main, "view")).toBe("phx-main (main)");
-    expect(col(main, "mode")).toBe("browser");
-    expect(col(main, "bytes")).toMatch(/^\d+ B$/);
-    expect(col(main, "expires")).toMatch(/^(59|60) s$/);
-    expect(col(main, "storage")).toBe("session");
-    expect(col(main, "restored")).toBe("no");
-    expect(col(side, "view")).toBe("side");
-    expect(col(side, "mode")).toBe("ets");
+    const [main, side] = items("here");
+    expect(items("here")).toHaveLength(2);
+    expect(heading("here").textContent).toBe("On this page");
+    expect(fact(main, "view")).toBe("phx-main (main view)");
+    expect(fact(main, "mode")).toBe("browser");
+    expect(fact(main, "bytes")).toMatch(/^\d+ B$/);
+    expect(fact(main, "storage")).toBe("session");
+    expect(fact(main, "origin")).toBeUndefined();
+    expect(fact(side, "view")).toBe("side");
+    expect(fact(side, "mode")).toBe("ets");
     const text = panel()?.textContent ?? "";
     for (const secret of [TOKEN, "row-id", "node-hint"]) expect(text).not.toContain(secret);
 
     push(EVENTS.initBrowserMemory, { view: "phx-main" });
-    expect(rows().map((row) => row.dataset["view"])).toEqual(["side"]);
+    expect(items("here").map((item) => item.dataset["view"])).toEqual(["side"]);
   });
 
-  it("advances ages and expiries once a second", () => {
+  it("says a connected view's stash is kept alive, and counts down only once it is not", () => {
     vi.useFakeTimers({ now: 1_000_000 });
-    view("phx-main", { main: true });
-    const live = stash({ ttl: 10 });
-    mountInspector(live);
+    const main = view("phx-main", { main: true });
+    mountInspector(stash({ ttl: 10 }));
     push(EVENTS.stashState, { assigns: TOKEN });
-    expect(col(rows()[0], "age")).toBe("0 s");
+    expect(fact(items("here")[0], "expires")).toBe("kept alive while connected");
+    main.classList.remove("phx-connected");
     vi.advanceTimersByTime(3000);
-    expect(col(rows()[0], "age")).toBe("3 s");
+    expect(fact(items("here")[0], "age")).toBe("saved 3 s ago");
+    expect(fact(items("here")[0], "expires")).toBe("expires in 7 s");
+  });
+
+  it("after a reload, lists the old view's entry apart, in words, not as a second main view", () => {
+    previousPage("phx-old");
+    navigationType("reload");
+    view("phx-new", { main: true });
+    mountInspector(stash({ recoverAfterReload: true }));
+
+    expect(items("here")).toHaveLength(0);
+    const [old] = items("apart");
+    expect(heading("apart").hidden).toBe(false);
+    expect(heading("apart").textContent).toMatch(/^Not on this page/);
+    expect(fact(old, "view")).toBe("phx-old (was a main view)");
+    expect(fact(old, "origin")).toBe("from before the reload (on /counter): no view here has its id");
+  });
+
+  it("tells entries of other pages and of views that left apart from this page's", () => {
+    vi.useFakeTimers();
+    view("side");
+    const live = stash();
+    mountInspector(live);
+    push(EVENTS.stashState, { assigns: TOKEN, view: "side" });
+    document.getElementById("side")?.remove();
+    history.replaceState(null, "", "/game");
+    view("board");
+    push(EVENTS.stashState, { assigns: TOKEN, view: "board" });
+    history.replaceState(null, "", "/counter");
+    view("gone-here");
+    push(EVENTS.stashState, { assigns: TOKEN, view: "gone-here" });
+    document.getElementById("gone-here")?.remove();
+    document.getElementById("board")?.remove();
+    vi.advanceTimersByTime(1000);
+    const origins = Object.fromEntries(items("apart").map((item) => [item.dataset["view"], fact(item, "origin")]));
+    expect(origins).toEqual({ side: "its view has left this page", board: "saved on /game", "gone-here": "its view has left this page" });
   });
 
   it("renders view ids as text, never as markup", () => {
@@ -56,7 +105,7 @@ describe("inspector", () => {
     const live = stash();
     mountInspector(live);
     push(EVENTS.stashState, { assigns: TOKEN, view: id });
-    expect(col(rows()[0], "view")).toBe(id);
+    expect(fact(items("here")[0], "view")).toBe(id);
     expect(panel()?.querySelector("img")).toBeNull();
   });
 

@@ -38,14 +38,14 @@ describe("leases", () => {
     const live = stash({ ttl: 300 });
     mountInspector(live);
     push(EVENTS.stashState, { assigns: TOKEN });
-    const lease = () => document.querySelector('.live-stash-inspector [data-col="lease"]')?.textContent;
-    expect(lease()).toBe("—");
+    const lease = () => document.querySelector('.live-stash-inspector [data-fact="lease"]')?.textContent;
+    expect(lease()).toBeUndefined();
     vi.advanceTimersByTime(10_000);
     push(EVENTS.lease, { lease: "lease-1", ttl: 8 });
-    expect(lease()).toBe("8 s");
+    expect(lease()).toBe("lease ends in 8 s");
     expect(live.entries()[0]).toMatchObject({ savedAt: 1_000_000, leaseExpiresAt: 1_018_000 });
     vi.advanceTimersByTime(9_000);
-    expect(lease()).toBe("expired");
+    expect(lease()).toBe("lease expired");
     vi.useRealTimers();
   });
 

@@ -29,9 +29,18 @@ function link(href: string, text: string): HTMLAnchorElement {
 export function mountControls(liveSocket: LiveSocket, target: HTMLElement): void {
   const status = document.createElement("p");
   status.className = "demo-status";
-  const say = (text: string) => (status.dataset["note"] = text);
+  // A note about an outage (e.g. "dropped") goes once the socket is back, but not before a
+  // person could read it: Phoenix often reconnects within a few milliseconds.
+  const READABLE_MS = 1500;
+  let clearWhenBackAt: number | undefined;
+  const say = (text: string, untilReconnected = false) => {
+    status.dataset["note"] = text;
+    clearWhenBackAt = untilReconnected ? Date.now() + READABLE_MS : undefined;
+  };
   const paint = () => {
-    const state = liveSocket.isConnected() ? "connected" : "disconnected";
+    const connected = liveSocket.isConnected();
+    if (connected && clearWhenBackAt !== undefined && Date.now() >= clearWhenBackAt) say("");
+    const state = connected ? "connected" : "disconnected";
     status.textContent = `socket: ${state}${status.dataset["note"] ? ` — ${status.dataset["note"]}` : ""}`;
     status.classList.toggle("down", state !== "connected");
   };
@@ -42,7 +51,7 @@ export function mountControls(liveSocket: LiveSocket, target: HTMLElement): void
   const drop = button("Drop socket", () => {
     const conn = (liveSocket.getSocket() as unknown as { conn?: TransportLike }).conn;
     conn?.close(4000, "dropped by the demo");
-    say("dropped; Phoenix reconnects by itself");
+    say("dropped; Phoenix reconnects by itself", true);
   });
 
   const restart = button("Kill & restart server", () => {

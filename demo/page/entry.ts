@@ -5,6 +5,11 @@ import { mountInspector } from "../../src/inspector";
 import { mountControls } from "./controls";
 import { injectStyles } from "./styles";
 
+// LiveView switches its debug log on by itself on localhost (and remembers it in sessionStorage);
+// the demo keeps the console for live-stash's own messages unless the URL asks: ?debug=1.
+if (new URLSearchParams(location.search).get("debug") === "1") window.liveSocket.enableDebug();
+else window.liveSocket.disableDebug();
+
 injectStyles();
 const panel = document.createElement("aside");
 panel.className = "demo-panel";

@@ -1,13 +1,13 @@
-import { IDB_DATABASE, IDB_STORE } from "../constants";
-import type { StashStorage } from "./types";
+import { IDB_DATABASE, IDB_STORE } from "../constants.js";
+import type { StashStorage } from "./types.js";
 
-type IdbKeyval = typeof import("./idb");
+type IdbKeyval = typeof import("./idb.js");
 
 /**
  * IndexedDB through idb-keyval, imported on first use so pages that never pick this backend never
  * load it. The database is shared by every tab of the origin: keys carry the tab id.
  */
-export function indexedDbStorage(load: () => Promise<IdbKeyval> = () => import("./idb")): StashStorage {
+export function indexedDbStorage(load: () => Promise<IdbKeyval> = () => import("./idb.js")): StashStorage {
   let api: Promise<[IdbKeyval, ReturnType<IdbKeyval["createStore"]>]> | undefined;
   const open = () =>
     (api ??= load().then((idb) => [idb, idb.createStore(IDB_DATABASE, IDB_STORE)] as const));

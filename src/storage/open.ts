@@ -1,8 +1,8 @@
-import type { Report } from "../errors";
-import { indexedDbStorage } from "./indexeddb";
-import { memoryStorage } from "./memory";
-import { sessionStorageBackend } from "./session";
-import type { StashStorage, StorageName } from "./types";
+import type { Report } from "../errors.js";
+import { indexedDbStorage } from "./indexeddb.js";
+import { memoryStorage } from "./memory.js";
+import { sessionStorageBackend } from "./session.js";
+import type { StashStorage, StorageName } from "./types.js";
 
 /**
  * Picks the backend. Merely touching `window.sessionStorage` throws in some locked-down browsers,

@@ -21,7 +21,7 @@ const STATICS = [
   '</span> · stored blob: <span class="blob-size">',
   "</span> bytes</p>" +
     '<button phx-click="decrement" aria-label="Decrement">-</button>' +
-    '<button phx-click="add_zero" aria-label="Add Zero">0</button>' +
+    '<button phx-click="add_zero" aria-label="Add Zero">Add Zero (no change)</button>' +
     '<button phx-click="increment" aria-label="Increment">+</button>' +
     '<button phx-click="reset_stash" aria-label="Reset Stash">Reset Stash</button>' +
     '<button phx-click="grow" aria-label="Grow">Grow 1 MB</button>' +

@@ -1,0 +1,66 @@
+// The set-up `npm test` and `npm start` do for themselves, so a fresh clone needs nothing else:
+// npm dependencies, and for the tests the system tools the suites use. Node built-ins only: it
+// runs before node_modules exists.
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+
+/** What the suites need, as Debian packages. */
+const TEST_PACKAGES = ["chromium", "elixir", "erlang-dev", "redis-server", "erlang-redis-client"];
+const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+
+const quiet = (command, args) => spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const loud = (command, args, env = process.env) => {
+  const { status } = spawnSync(command, args, { stdio: "inherit", env });
+  if (status !== 0) throw new Error(`\`${command} ${args.join(" ")}\` failed (exit ${status})`);
+};
+const onPath = (command) => quiet("sh", ["-c", `command -v ${command}`]).status === 0;
+
+/** `npm ci` when node_modules is missing or older than package-lock.json. */
+function npmDependencies() {
+  const installed = "node_modules/.package-lock.json";
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync("package-lock.json").mtimeMs) return;
+  console.log(`setup: ${existsSync(installed) ? "package-lock.json changed" : "no node_modules"}: npm ci`);
+  loud("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+const isDebianRoot = () => process.getuid?.() === 0 && existsSync("/etc/debian_version") && onPath("apt-get");
+const dpkgInstalled = (pkg) => quiet("dpkg-query", ["-W", "-f=${Status}", pkg]).stdout.includes("install ok installed");
+
+function aptInstall(packages) {
+  const missing = packages.filter((pkg) => !dpkgInstalled(pkg));
+  if (missing.length === 0) return;
+  console.log(`setup: apt-get install ${missing.join(" ")}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  loud("apt-get", ["update", "-qq"], env);
+  loud("apt-get", ["install", "-y", "-qq", ...missing], env);
+}
+
+const hasEredis = () =>
+  onPath("erl") && quiet("erl", ["-noshell", "-eval", 'io:format("~p", [code:lib_dir(eredis)]), halt().']).stdout.startsWith('"');
+
+/** Not root on Debian: Playwright's own Chromium if there is no system one, and one message for the rest. */
+function elsewhere() {
+  const missing = [
+    [onPath("mix"), "Elixir >= 1.14 with Erlang/OTP (mix)"],
+    [onPath("redis-server"), "redis-server"],
+    [hasEredis(), "eredis, the Erlang Redis client (Debian: erlang-redis-client)"],
+  ].flatMap(([ok, what]) => (ok ? [] : [what]));
+  if (missing.length) {
+    throw new Error(
+      `npm test needs ${missing.join(", ")}. Install them (on Debian as root, \`npm test\` does it: ` +
+        `apt-get install ${TEST_PACKAGES.join(" ")}) and run \`npm test\` again.`,
+    );
+  }
+  if (!existsSync(DEBIAN_CHROMIUM)) {
+    console.log("setup: no /usr/bin/chromium: using Playwright's own Chromium");
+    loud("npx", ["playwright", "install", "chromium"]);
+  }
+}
+
+/** `"start"`: npm dependencies. `"test"`: those and every tool the suites run. */
+export function setup(purpose) {
+  npmDependencies();
+  if (purpose !== "test") return;
+  if (isDebianRoot()) aptInstall(TEST_PACKAGES);
+  else elsewhere();
+}
