@@ -1,5 +1,5 @@
-// The Elixir package (elixir_stub/, fetched with `sparse: "elixir_stub"`) must carry the same
-// bundle: apps import it from deps/live_stash/elixir_stub/assets/js/live-stash.js.
+// The Elixir package (elixir_stub/) carries the same bundle, for a Hex package or a `sparse:`
+// checkout of that folder alone; a `subdir:` git dependency imports the root copy.
 import { copyFileSync, mkdirSync } from "node:fs";
 
 mkdirSync("elixir_stub/assets/js", { recursive: true });
