@@ -33,6 +33,10 @@ defmodule LiveStash.Options do
     :recover_after_reload
   ]
 
+  @doc false
+  # `use LiveStash.Component` refuses the view-level ones with a pointer here.
+  def known, do: @known
+
   @doc "Returns the validated options as a struct, or raises `ArgumentError`."
   @spec validate!(keyword()) :: t()
   def validate!(opts) when is_list(opts) do

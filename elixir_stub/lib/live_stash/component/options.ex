@@ -10,15 +10,8 @@ defmodule LiveStash.Component.Options do
 
   @type t :: %__MODULE__{stored_keys: [atom()], auto_stash: boolean()}
 
-  @from_parent [
-    :adapter,
-    :ttl,
-    :version,
-    :secret,
-    :session_key,
-    :security_mode,
-    :recover_after_reload
-  ]
+  @own [:stored_keys, :auto_stash]
+  @from_parent LiveStash.Options.known() -- @own
 
   @spec validate!(keyword()) :: t()
   def validate!(opts) when is_list(opts) do
@@ -33,7 +26,7 @@ defmodule LiveStash.Component.Options do
 
   def validate!(other), do: invalid!(other)
 
-  defp known!(key) when key in [:stored_keys, :auto_stash], do: :ok
+  defp known!(key) when key in @own, do: :ok
 
   defp known!(key) when key in @from_parent do
     raise ArgumentError,
