@@ -92,7 +92,7 @@ defmodule LiveStash.ETSTest do
   test "an unchanged value is not written again (fingerprint)" do
     pid = stashed_view(Counter, 4)
     [%{stashId: id}] = ViewServer.payloads(pid, @init_ets)
-    key = LiveStash.Adapters.ETS.row_key("live_stash", id)
+    key = LiveStash.Adapters.StashId.row_key("live_stash", id)
     assert {:ok, _} = Table.lookup(key)
 
     Table.delete(key)
@@ -120,7 +120,7 @@ defmodule LiveStash.ETSTest do
     Define.view!(LiveStash.ETSTest.Deployed, stored_keys: [:count], version: 2)
     pid = start!(view, params)
     assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
-    assert Table.lookup(LiveStash.Adapters.ETS.row_key("live_stash", id)) == :not_found
+    assert Table.lookup(LiveStash.Adapters.StashId.row_key("live_stash", id)) == :not_found
   end
 
   test "a stash written by another LiveView module is rejected" do

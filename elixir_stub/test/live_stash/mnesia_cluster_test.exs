@@ -14,7 +14,9 @@ defmodule LiveStash.MnesiaClusterTest do
     moves?: false
 
   def stored_count(node, stash_id) do
-    case :erpc.call(node, Table, :lookup, [LiveStash.Adapters.ETS.row_key("live_stash", stash_id)]) do
+    case :erpc.call(node, Table, :lookup, [
+           LiveStash.Adapters.StashId.row_key("live_stash", stash_id)
+         ]) do
       {:ok, %LiveStash.Record{assigns: %{count: count}}} -> count
       :not_found -> nil
     end

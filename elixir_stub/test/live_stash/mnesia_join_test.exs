@@ -6,7 +6,7 @@ defmodule LiveStash.MnesiaJoinTest do
   """
   use ExUnit.Case, async: false
 
-  alias LiveStash.Adapters.ETS
+  alias LiveStash.Adapters.StashId
   alias LiveStash.Adapters.Mnesia.Table
   alias LiveStash.Test.{ClusterCases, Client, MnesiaCounter, Peers}
 
@@ -49,7 +49,7 @@ defmodule LiveStash.MnesiaJoinTest do
       assert {:recovered, 2, _} = visit(peer, node, on_y, nil)
     end
 
-    key = ETS.row_key("live_stash", on_x["liveStash"]["stashId"])
+    key = StashId.row_key("live_stash", on_x["liveStash"]["stashId"])
     assert {:ok, _} = :peer.call(py, Table, :lookup, [key])
   end
 

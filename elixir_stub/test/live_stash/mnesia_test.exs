@@ -2,7 +2,7 @@ defmodule LiveStash.MnesiaTest do
   @moduledoc "The Mnesia adapter on this node: the stash life, checks and TTL."
   use ExUnit.Case, async: false
 
-  alias LiveStash.Adapters.ETS
+  alias LiveStash.Adapters.StashId
   alias LiveStash.Adapters.Mnesia.{Sweeper, Table}
   alias LiveStash.Test.{Client, Define, View, ViewServer}
   import LiveStash.Test.Flow
@@ -31,7 +31,7 @@ defmodule LiveStash.MnesiaTest do
 
   defp row(pid, secret \\ "live_stash") do
     [%{stashId: id}] = ViewServer.payloads(pid, @init)
-    Table.lookup(ETS.row_key(secret, id))
+    Table.lookup(StashId.row_key(secret, id))
   end
 
   test "a fresh mount is :new and announces only a stash id, with the view id" do
@@ -179,7 +179,7 @@ defmodule LiveStash.MnesiaTest do
   test "a stash without change is not rewritten, a change is" do
     pid = stashed_view(Counter, 4)
     [%{stashId: id}] = ViewServer.payloads(pid, @init)
-    key = ETS.row_key("live_stash", id)
+    key = StashId.row_key("live_stash", id)
     :ok = Table.delete(key)
     :ok = ViewServer.update(pid, {View, :put_count, [4]})
     assert Table.lookup(key) == :not_found
