@@ -3,9 +3,10 @@ defmodule LiveStash.Adapters.Redis do
   Keeps the stash in Redis, shared by every node that points at the same server.
 
   The browser only holds a random `stashId`. The Redis key is `live_stash:` plus the
-  hex of the row key the other server adapters use (`LiveStash.Adapters.StashId`: bound to the per-view
-  secret, so with `:session_key` another session holding the id still finds nothing). The value is the same `LiveStash.Record` a browser token
-  carries, written with a TTL (`PX`) on every write and pushed forward by the keep-alive.
+  hex of the row key every server adapter uses (`LiveStash.Adapters.StashId`: bound to
+  the per-view secret, so with `:session_key` another session holding the id still
+  finds nothing). The value is the same `LiveStash.Record` a browser token carries,
+  written with a TTL (`PX`) on every write and pushed forward by the keep-alive.
 
   Across nodes there is one copy of each stash, the one in Redis, and every write
   replaces it: a reconnect that lands on any node reads the newest write or nothing,
