@@ -7,6 +7,7 @@ defmodule LiveStash.RedisClusterTest do
   use ExUnit.Case, async: false
 
   import LiveStash.Test.RedisCase
+  import LiveStash.Test.Flow, only: [eventually: 1]
 
   alias LiveStash.Adapters.Redis
   alias LiveStash.Test.{Client, View, ViewServer}

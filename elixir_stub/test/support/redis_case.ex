@@ -28,13 +28,4 @@ defmodule LiveStash.Test.RedisCase do
       other -> raise "the Redis connection did not come up: #{inspect(other)}"
     end
   end
-
-  @doc "Polls `fun` until it is truthy, for effects done in the background."
-  def eventually(fun, tries \\ 250) do
-    cond do
-      fun.() -> true
-      tries > 0 -> Process.sleep(20) && eventually(fun, tries - 1)
-      true -> false
-    end
-  end
 end

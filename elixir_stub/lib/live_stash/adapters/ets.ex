@@ -51,6 +51,9 @@ defmodule LiveStash.Adapters.ETS do
   def keep_alive(socket, %State{} = state) do
     Table.touch(StashId.key(state))
     socket
+  rescue
+    # The table is restarting: there is nothing to refresh, and the view must live on.
+    ArgumentError -> socket
   end
 
   defp announce(socket, %State{stash_id: id} = state) do
