@@ -19,7 +19,8 @@ adapters = [
    fn ->
      {:ok, redis} = RedisServer.start_link()
      [redis: RedisServer.url(redis)]
-   end}
+   end},
+  {"Mnesia", LiveStash.Adapters.Mnesia, fn -> [] end}
 ]
 
 scale = System.argv() |> List.first("1") |> String.to_float()
