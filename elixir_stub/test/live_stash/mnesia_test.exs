@@ -34,12 +34,7 @@ defmodule LiveStash.MnesiaTest do
     deployed: {LiveStash.MnesiaTest.Deployed, [adapter: @adapter]},
     rotates_on_drop?: false
 
-  def stored_count(id) do
-    case Table.lookup(StashId.row_key("live_stash", id)) do
-      {:ok, %LiveStash.Record{assigns: %{count: count}}} -> count
-      :not_found -> nil
-    end
-  end
+  def stored_count(id), do: count_of(Table.lookup(StashId.row_key("live_stash", id)))
 
   def delete_stored(id), do: Table.delete(StashId.row_key("live_stash", id))
 

@@ -26,15 +26,7 @@ defmodule LiveStash.RedisClusterTest do
     writer_gone: :newest,
     moves?: false
 
-  def stored_count(node, stash_id) do
-    case :erpc.call(node, Redis.Client, :command, [["GET", Redis.key("live_stash", stash_id)]]) do
-      {:ok, nil} ->
-        nil
-
-      {:ok, binary} ->
-        with {:ok, record} <- LiveStash.Record.decode(binary), do: record.assigns.count
-    end
-  end
+  def stored_count(node, stash_id), do: redis_count(node, stash_id)
 
   test "a reset on one node is seen by every node", %{a: a, b: b, c: c} do
     {:ok, pid} = :erpc.call(a, ViewServer, :start, [@view, [params: Client.fresh_params()]])

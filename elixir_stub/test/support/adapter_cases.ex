@@ -144,6 +144,10 @@ defmodule LiveStash.Test.AdapterCases do
 
   alias LiveStash.Test.ViewServer
 
+  @doc "The count in a store's lookup result (`{:ok, record}` or `:not_found`), or nil."
+  def count_of({:ok, %LiveStash.Record{assigns: %{count: count}}}), do: count
+  def count_of(:not_found), do: nil
+
   @doc "The stash id the view was last told (its latest `init` event)."
   def stash_id(pid, init),
     do: ViewServer.payloads(pid, init) |> List.last() |> Map.fetch!(:stashId)

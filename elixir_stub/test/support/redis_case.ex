@@ -20,6 +20,16 @@ defmodule LiveStash.Test.RedisCase do
     %{redis: redis}
   end
 
+  @doc "The count stored in Redis for `stash_id`, read through `node`'s connection, or nil."
+  def redis_count(node, stash_id) do
+    key = LiveStash.Adapters.Redis.key("live_stash", stash_id)
+
+    case :erpc.call(node, Client, :command, [["GET", key]]) do
+      {:ok, nil} -> nil
+      {:ok, binary} -> LiveStash.Test.AdapterCases.count_of(LiveStash.Record.decode(binary))
+    end
+  end
+
   @doc "Waits (loosely) until the app's connection answers, e.g. after a restart."
   def wait_connected!(tries \\ 250) do
     case Client.command(["PING"]) do
