@@ -43,7 +43,7 @@ const step = async (name: string, run: () => Promise<Row[]>) => {
 
 try {
   await step("bundle sizes", () => bundleSizes(tmp));
-  await step("server adapters (stash / recover, ETS vs Redis)", async () => serverAdapters(quick));
+  await step("server adapters (stash / recover, ETS vs Redis vs Mnesia)", async () => serverAdapters(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
   const pageDir = join(tmp, "page");
   // The bare e2e page: no demo panel or inspector re-rendering on each push.

@@ -19,7 +19,9 @@ adapters = [
    fn ->
      {:ok, redis} = RedisServer.start_link()
      [redis: RedisServer.url(redis)]
-   end}
+   end},
+  # This VM is not distributed: the table has no other replica to write to.
+  {"Mnesia (1 node)", LiveStash.Adapters.Mnesia, fn -> [] end}
 ]
 
 scale = System.argv() |> List.first("1") |> String.to_float()
@@ -69,7 +71,10 @@ end
 rows =
   for {label, module, _} <- adapters, {bytes, n} <- sizes do
     view =
-      Define.view!(Module.concat(LiveStash.Bench, label), adapter: module, stored_keys: [:count])
+      Define.view!(Module.concat(LiveStash.Bench, List.last(Module.split(module))),
+        adapter: module,
+        stored_keys: [:count]
+      )
 
     n = Bench.samples(n, scale)
     {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())

@@ -8,6 +8,7 @@ defmodule LiveStash.ETSClusterTest do
 
   alias LiveStash.Adapters.ETS
   alias LiveStash.Adapters.ETS.Table
+  alias LiveStash.Adapters.StashId
   alias LiveStash.Test.ClusterCounter
 
   use LiveStash.Test.ClusterCases,
@@ -23,7 +24,7 @@ defmodule LiveStash.ETSClusterTest do
     end
   end
 
-  defp key(stash_id), do: ETS.row_key("live_stash", stash_id)
+  defp key(stash_id), do: StashId.row_key("live_stash", stash_id)
 
   test "the hint names the last writer, and the client cannot read it", %{a: a, b: b} do
     params = first_stash(ClusterCounter, a, 21)

@@ -4,8 +4,8 @@ defmodule LiveStash.ETSTest do
   import ExUnit.CaptureLog
 
   alias LiveStash.Adapters.ETS.Table
-  alias LiveStash.Test.{Client, Define, View, ViewServer}
-  import LiveStash.Test.Flow
+  alias LiveStash.Adapters.StashId
+  alias LiveStash.Test.{Client, View, ViewServer}
 
   @init_ets "live-stash:init-ets"
 
@@ -25,6 +25,16 @@ defmodule LiveStash.ETSTest do
     use LiveStash.Test.View, stored_keys: [:count], recover_after_reload: true
   end
 
+  use LiveStash.Test.AdapterCases,
+    init: @init_ets,
+    views: [counter: Counter, short: Short, bound: Bound, other: Reloadable],
+    deployed: {LiveStash.ETSTest.Deployed, []},
+    rotates_on_drop?: false
+
+  def stored_count(id), do: count_of(Table.lookup(StashId.row_key("live_stash", id)))
+
+  def delete_stored(id), do: Table.delete(StashId.row_key("live_stash", id))
+
   test "a fresh mount is :new and announces a stash id and node hint with the view id" do
     pid = start!(Counter, Client.fresh_params(), id: "phx-main")
     assert ViewServer.assigns(pid).recover_status == :new
@@ -42,19 +52,6 @@ defmodule LiveStash.ETSTest do
     assert ViewServer.events(pid) == []
   end
 
-  test "a reconnect recovers the stashed assigns and keeps the stash id" do
-    pid = stashed_view(Counter, 7)
-    [%{stashId: id}] = ViewServer.payloads(pid, @init_ets)
-
-    pid = reconnect(pid, Counter)
-    assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(pid)
-    assert [%{stashId: ^id}] = ViewServer.payloads(pid, @init_ets)
-
-    # recovery leaves the stash in place: a second drop recovers again
-    pid = reconnect(pid, Counter)
-    assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(pid)
-  end
-
   test "only stored_keys are stashed" do
     pid = start!(Counter, Client.fresh_params())
 
@@ -66,78 +63,11 @@ defmodule LiveStash.ETSTest do
     refute Map.has_key?(assigns, :other)
   end
 
-  test "a reconnect with nothing stashed is :not_found" do
-    pid = start!(Counter, Client.fresh_params())
-    pid = reconnect(pid, Counter)
-    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
-  end
-
-  test "a fresh mount rotates the id and does not recover, even when handed an old id" do
-    pid = stashed_view(Counter, 5)
-    [%{stashId: id}] = ViewServer.payloads(pid, @init_ets)
-
-    pid = reconnect(pid, Counter, mounts: 0)
-    assert %{recover_status: :new, count: 0} = ViewServer.assigns(pid)
-    assert [%{stashId: new_id}] = ViewServer.payloads(pid, @init_ets)
-    assert new_id != id
-  end
-
   test "garbage liveStash params do not crash the mount" do
     for entry <- [%{"stashId" => 42}, "nonsense", %{"node" => "x", "stashId" => "nope"}, nil, [1]] do
       pid = start!(Counter, %{"_mounts" => 1, "liveStash" => entry})
       assert ViewServer.assigns(pid).recover_status in [:not_found, :new]
     end
-  end
-
-  test "an unchanged value is not written again (fingerprint)" do
-    pid = stashed_view(Counter, 4)
-    [%{stashId: id}] = ViewServer.payloads(pid, @init_ets)
-    key = LiveStash.Adapters.ETS.row_key("live_stash", id)
-    assert {:ok, _} = Table.lookup(key)
-
-    Table.delete(key)
-    :ok = ViewServer.update(pid, {View, :put_count, [4]})
-    assert Table.lookup(key) == :not_found
-
-    :ok = ViewServer.update(pid, {View, :put_count, [5]})
-    assert {:ok, %LiveStash.Record{assigns: %{count: 5}}} = Table.lookup(key)
-  end
-
-  test "reset_stash forgets the stash" do
-    pid = stashed_view(Counter, 9)
-    :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
-    pid = reconnect(pid, Counter)
-    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
-  end
-
-  test "a version mismatch is :error and drops the stale row" do
-    view = Define.view!(LiveStash.ETSTest.Deployed, stored_keys: [:count], version: 1)
-    pid = stashed_view(view, 3)
-    params = Client.join_params(ViewServer.events(pid))
-    [%{stashId: id}] = ViewServer.payloads(pid, @init_ets)
-    ViewServer.stop(pid)
-
-    Define.view!(LiveStash.ETSTest.Deployed, stored_keys: [:count], version: 2)
-    pid = start!(view, params)
-    assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
-    assert Table.lookup(LiveStash.Adapters.ETS.row_key("live_stash", id)) == :not_found
-  end
-
-  test "a stash written by another LiveView module is rejected" do
-    pid = stashed_view(Counter, 3)
-    pid = reconnect(pid, Reloadable)
-    assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
-  end
-
-  test "session binding: another session cannot recover the stash" do
-    pid = stashed_view(Bound, 11, session: %{"user_token" => "alice"})
-    params = Client.join_params(ViewServer.events(pid))
-
-    other = start!(Bound, params, session: %{"user_token" => "mallory"})
-    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(other)
-
-    same = start!(Bound, params, session: %{"user_token" => "alice"})
-    assert %{recover_status: :recovered, count: 11} = ViewServer.assigns(same)
   end
 
   test "a missing session key raises a helpful error" do
@@ -171,23 +101,6 @@ defmodule LiveStash.ETSTest do
   end
 
   describe "TTL" do
-    test "an abandoned stash expires" do
-      pid = stashed_view(Short, 1)
-      params = Client.join_params(ViewServer.events(pid))
-      ViewServer.stop(pid)
-      Process.sleep(1_100)
-
-      pid = start!(Short, params)
-      assert %{recover_status: :not_found} = ViewServer.assigns(pid)
-    end
-
-    test "is bumped while the LiveView lives, so an idle view still recovers" do
-      pid = stashed_view(Short, 8)
-      Process.sleep(1_600)
-      pid = reconnect(pid, Short)
-      assert %{recover_status: :recovered, count: 8} = ViewServer.assigns(pid)
-    end
-
     test "expired rows are swept from the table" do
       key = :crypto.strong_rand_bytes(32)
       Table.put(key, :value, 10)

@@ -14,10 +14,8 @@ defmodule LiveStash.MnesiaClusterTest do
     moves?: false
 
   def stored_count(node, stash_id) do
-    case :erpc.call(node, Table, :lookup, [LiveStash.Adapters.ETS.row_key("live_stash", stash_id)]) do
-      {:ok, %LiveStash.Record{assigns: %{count: count}}} -> count
-      :not_found -> nil
-    end
+    key = LiveStash.Adapters.StashId.row_key("live_stash", stash_id)
+    LiveStash.Test.AdapterCases.count_of(:erpc.call(node, Table, :lookup, [key]))
   end
 
   test "every node holds a ram copy of the table", %{a: a, b: b, c: c} do

@@ -6,9 +6,10 @@ defmodule LiveStash.MnesiaJoinTest do
   """
   use ExUnit.Case, async: false
 
-  alias LiveStash.Adapters.ETS
+  alias LiveStash.Adapters.StashId
   alias LiveStash.Adapters.Mnesia.Table
   alias LiveStash.Test.{ClusterCases, Client, MnesiaCounter, Peers}
+  import LiveStash.Test.Flow, only: [eventually: 2]
 
   defp visit(peer, node, params, count),
     do: :peer.call(peer, ClusterCases, :visit, [MnesiaCounter, node, params, count])
@@ -42,14 +43,15 @@ defmodule LiveStash.MnesiaJoinTest do
     {:new, 0, on_y} = visit(py, y, Client.fresh_params(), 2)
 
     true = :peer.call(px, Node, :connect, [y])
-    :ok = wait_until(fn -> both_hold_copies?(px, py, x, y) end)
+    # Joining is asynchronous (it follows :nodeup): poll, up to 10 s.
+    assert eventually(fn -> both_hold_copies?(px, py, x, y) end, 500)
 
     for {peer, node} <- [{px, x}, {py, y}] do
       assert {:recovered, 1, _} = visit(peer, node, on_x, nil)
       assert {:recovered, 2, _} = visit(peer, node, on_y, nil)
     end
 
-    key = ETS.row_key("live_stash", on_x["liveStash"]["stashId"])
+    key = StashId.row_key("live_stash", on_x["liveStash"]["stashId"])
     assert {:ok, _} = :peer.call(py, Table, :lookup, [key])
   end
 
@@ -58,14 +60,5 @@ defmodule LiveStash.MnesiaJoinTest do
       copies = :peer.call(peer, :mnesia, :table_info, [Table, :active_replicas])
       x in copies and y in copies
     end)
-  end
-
-  # Joining is asynchronous (it follows :nodeup); poll instead of guessing a delay.
-  defp wait_until(fun, tries \\ 100) do
-    cond do
-      fun.() -> :ok
-      tries == 0 -> :timeout
-      true -> Process.sleep(100) && wait_until(fun, tries - 1)
-    end
   end
 end

@@ -7,6 +7,7 @@ defmodule LiveStash.RedisTest do
   import LiveStash.Test.RedisCase
 
   alias LiveStash.Adapters.Redis
+  alias LiveStash.Adapters.Redis.Client, as: RedisClient
   alias LiveStash.Test.{Client, Define, RedisServer, View, ViewServer}
 
   @init_redis "live-stash:init-redis"
@@ -16,7 +17,6 @@ defmodule LiveStash.RedisTest do
   @short LiveStash.RedisTest.Short
   @bound LiveStash.RedisTest.Bound
   @other LiveStash.RedisTest.Other
-  @deployed LiveStash.RedisTest.Deployed
 
   setup_all do
     context = start_redis!()
@@ -27,10 +27,29 @@ defmodule LiveStash.RedisTest do
     context
   end
 
-  defp stash_id(pid),
-    do: ViewServer.payloads(pid, @init_redis) |> List.last() |> Map.fetch!(:stashId)
+  use LiveStash.Test.AdapterCases,
+    init: @init_redis,
+    views: [counter: @counter, short: @short, bound: @bound, other: @other],
+    deployed: {LiveStash.RedisTest.Deployed, @adapter},
+    rotates_on_drop?: true
 
-  defp key(pid, secret \\ "live_stash"), do: Redis.key(secret, stash_id(pid))
+  def stored_count(id) do
+    case RedisClient.command(["GET", Redis.key("live_stash", id)]) do
+      {:ok, nil} ->
+        nil
+
+      {:ok, binary} ->
+        with {:ok, record} <- LiveStash.Record.decode(binary), do: record.assigns.count
+    end
+  end
+
+  def delete_stored(id) do
+    {:ok, _} = RedisClient.command(["DEL", Redis.key("live_stash", id)])
+    :ok
+  end
+
+  defp stash_id(pid), do: stash_id(pid, @init_redis)
+  defp key(pid), do: Redis.key("live_stash", stash_id(pid))
   defp exists?(redis, key), do: RedisServer.command!(redis, ["EXISTS", key]) == "1"
 
   test "a fresh mount is :new and announces a stash id with the view id, and no node" do
@@ -52,33 +71,6 @@ defmodule LiveStash.RedisTest do
 
     ttl = redis |> RedisServer.command!(["PTTL", key]) |> String.to_integer()
     assert ttl > 0 and ttl <= 300_000
-  end
-
-  test "a reconnect recovers the stashed assigns and keeps the stash id" do
-    pid = stashed_view(@counter, 7)
-    id = stash_id(pid)
-
-    pid = reconnect(pid, @counter)
-    assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(pid)
-    assert stash_id(pid) == id
-
-    :ok = ViewServer.update(pid, {View, :put_count, [8]})
-    pid = reconnect(pid, @counter)
-    assert %{recover_status: :recovered, count: 8} = ViewServer.assigns(pid)
-  end
-
-  test "a reconnect with nothing stashed is :not_found" do
-    pid = reconnect(start!(@counter, Client.fresh_params()), @counter)
-    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
-  end
-
-  test "a fresh mount rotates the id and does not recover, even when handed an old id" do
-    pid = stashed_view(@counter, 5)
-    id = stash_id(pid)
-
-    pid = reconnect(pid, @counter, mounts: 0)
-    assert %{recover_status: :new, count: 0} = ViewServer.assigns(pid)
-    assert stash_id(pid) != id
   end
 
   test "an unknown or tampered id is :not_found; garbage params do not crash" do
@@ -109,71 +101,6 @@ defmodule LiveStash.RedisTest do
     RedisServer.command!(redis, ["SET", key(pid), "not a record"])
     pid = reconnect(pid, @counter)
     assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
-  end
-
-  test "a version mismatch is :error, deletes the stale key and rotates the id", %{redis: redis} do
-    Define.view!(@deployed, @adapter ++ [stored_keys: [:count], version: 1])
-    pid = stashed_view(@deployed, 3)
-    {params, old_key} = {Client.join_params(ViewServer.events(pid)), key(pid)}
-    ViewServer.stop(pid)
-
-    Define.view!(@deployed, @adapter ++ [stored_keys: [:count], version: 2])
-    pid = start!(@deployed, params)
-    assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
-    assert eventually(fn -> not exists?(redis, old_key) end)
-    assert key(pid) != old_key
-  end
-
-  test "a stash written by another LiveView module is :error" do
-    pid = stashed_view(@counter, 3)
-    pid = reconnect(pid, @other)
-    assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
-  end
-
-  test "session binding: another session cannot recover the stash" do
-    pid = stashed_view(@bound, 11, session: %{"user_token" => "alice"})
-    params = Client.join_params(ViewServer.events(pid))
-
-    other = start!(@bound, params, session: %{"user_token" => "mallory"})
-    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(other)
-
-    same = start!(@bound, params, session: %{"user_token" => "alice"})
-    assert %{recover_status: :recovered, count: 11} = ViewServer.assigns(same)
-  end
-
-  test "reset_stash deletes the key and the reconnect finds nothing", %{redis: redis} do
-    pid = stashed_view(@counter, 9)
-    key = key(pid)
-    assert exists?(redis, key)
-
-    :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
-    assert eventually(fn -> not exists?(redis, key) end)
-
-    pid = reconnect(pid, @counter)
-    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
-  end
-
-  describe "TTL" do
-    test "an abandoned stash expires in Redis", %{redis: redis} do
-      pid = stashed_view(@short, 1)
-      key = key(pid)
-      params = Client.join_params(ViewServer.events(pid))
-      ViewServer.stop(pid)
-      Process.sleep(1_500)
-
-      refute exists?(redis, key)
-      assert %{recover_status: :not_found} = ViewServer.assigns(start!(@short, params))
-    end
-
-    test "the keep-alive keeps a live view's stash past its TTL", %{redis: redis} do
-      pid = stashed_view(@short, 8)
-      key = key(pid)
-      Process.sleep(2_200)
-
-      assert exists?(redis, key)
-      pid = reconnect(pid, @short)
-      assert %{recover_status: :recovered, count: 8} = ViewServer.assigns(pid)
-    end
   end
 
   describe "Redis down" do

@@ -5,21 +5,23 @@ defmodule LiveStash.Test.ClusterCases do
   one. Three real `:peer` nodes (A, B, C) play a cluster behind a load balancer without
   sticky sessions; every view runs on a peer, never on the test node.
 
-  ## Adding an adapter (e.g. Redis)
+  ## Adding an adapter
 
-  1. A counter view using the adapter, compiled to disk so peers can load it, like
-     `test/support/mnesia_counter.ex`.
+  1. A counter view using the adapter. Compiled to disk so peers can load it, like
+     `test/support/mnesia_counter.ex`; or, for an adapter that is not active when the
+     suite compiles (Redis), named here and compiled at runtime on every node from
+     `view_opts` (the `LiveStash` options), as `redis_cluster_test.exs` does.
   2. `LiveStash.Test.Client.join_params/2` hands the adapter's init event back (one
      clause, like init-mnesia's).
   3. A test module:
 
-         defmodule LiveStash.RedisClusterTest do
+         defmodule LiveStash.MnesiaClusterTest do
            use ExUnit.Case, async: false
 
            use LiveStash.Test.ClusterCases,
-             view: LiveStash.Test.RedisCounter,
-             # app env for the peers, on top of this node's
-             peer_env: [adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.Redis]],
+             view: LiveStash.Test.MnesiaCounter,
+             # app env for the peers, on top of this node's (optional)
+             peer_env: [adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.Mnesia]],
              # after the last writer's node stops: :newest for a shared or replicated
              # store, :not_found for a node-local one
              writer_gone: :newest,
@@ -31,9 +33,9 @@ defmodule LiveStash.Test.ClusterCases do
          end
 
      A store that needs a server (Redis) starts it in a `setup_all` placed before
-     `use LiveStash.Test.ClusterCases` (setup_all callbacks run in order) and returns
-     `%{peer_env: [redis: url]}`: that runtime env is merged over `peer_env` when the
-     peers start. Peers also copy this node's `:live_stash` app env.
+     `use LiveStash.Test.ClusterCases` (setup_all callbacks run in order), and points
+     this node's app env at it: peers copy this node's `:live_stash` app env when they
+     start. That `setup_all` may also return `%{peer_env: [...]}`, merged over `peer_env`.
   """
 
   defmacro __using__(opts) do
@@ -45,12 +47,14 @@ defmodule LiveStash.Test.ClusterCases do
       @peer_env Keyword.get(opts, :peer_env, [])
       @writer_gone Keyword.fetch!(opts, :writer_gone)
       @moves? Keyword.fetch!(opts, :moves?)
+      @view_opts Keyword.get(opts, :view_opts)
 
       setup_all context do
+        if @view_opts, do: LiveStash.Test.Define.view!(@view, @view_opts)
         env = Keyword.merge(@peer_env, Map.get(context, :peer_env, []))
-        {pa, a} = Peers.start!([], env)
-        {pb, b} = Peers.start!([a], env)
-        {pc, c} = Peers.start!([a, b], env)
+        {pa, a} = start_peer!([], env, @view, @view_opts)
+        {pb, b} = start_peer!([a], env, @view, @view_opts)
+        {pc, c} = start_peer!([a, b], env, @view, @view_opts)
         on_exit(fn -> Enum.each([pa, pb, pc], &Peers.stop/1) end)
         %{a: a, b: b, c: c, peer_env: env}
       end
@@ -88,7 +92,7 @@ defmodule LiveStash.Test.ClusterCases do
 
       test "when the last writer's node is gone, never an older state", ctx do
         %{a: a, b: b, c: c, peer_env: env} = ctx
-        {peer, d} = Peers.start!([a, b, c], env)
+        {peer, d} = start_peer!([a, b, c], env, @view, @view_opts)
         params = first_stash(@view, a, 1)
         assert {:recovered, 1, params} = visit(@view, d, params, 5)
         Peers.stop(peer)
@@ -123,7 +127,17 @@ defmodule LiveStash.Test.ClusterCases do
     end
   end
 
-  alias LiveStash.Test.{Client, View, ViewServer}
+  alias LiveStash.Test.{Client, Define, Peers, View, ViewServer}
+
+  @doc """
+  A peer (see `LiveStash.Test.Peers.start!/2`) that can mount `view`: with `view_opts`,
+  the view is compiled there at runtime. Returns `{peer, node}`.
+  """
+  def start_peer!(others, env, view, view_opts) do
+    {peer, node} = Peers.start!(others, env)
+    if view_opts, do: :erpc.call(node, Define, :view!, [view, view_opts])
+    {peer, node}
+  end
 
   @doc "A fresh mount on `node` that stashed `count`; returns the join params it leaves."
   def first_stash(view, node, count) do

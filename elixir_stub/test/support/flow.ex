@@ -26,4 +26,13 @@ defmodule LiveStash.Test.Flow do
     ViewServer.stop(pid)
     start!(view, params, Keyword.take(opts, [:session, :id]))
   end
+
+  @doc "Polls `fun` every 20 ms until it is truthy, for effects done in the background."
+  def eventually(fun, tries \\ 250) do
+    cond do
+      fun.() -> true
+      tries > 0 -> Process.sleep(20) && eventually(fun, tries - 1)
+      true -> false
+    end
+  end
 end

@@ -20,21 +20,22 @@ defmodule LiveStash.Test.RedisCase do
     %{redis: redis}
   end
 
+  @doc "The count stored in Redis for `stash_id`, read through `node`'s connection, or nil."
+  def redis_count(node, stash_id) do
+    key = LiveStash.Adapters.Redis.key("live_stash", stash_id)
+
+    case :erpc.call(node, Client, :command, [["GET", key]]) do
+      {:ok, nil} -> nil
+      {:ok, binary} -> LiveStash.Test.AdapterCases.count_of(LiveStash.Record.decode(binary))
+    end
+  end
+
   @doc "Waits (loosely) until the app's connection answers, e.g. after a restart."
   def wait_connected!(tries \\ 250) do
     case Client.command(["PING"]) do
       {:ok, "PONG"} -> :ok
       _ when tries > 0 -> Process.sleep(20) && wait_connected!(tries - 1)
       other -> raise "the Redis connection did not come up: #{inspect(other)}"
-    end
-  end
-
-  @doc "Polls `fun` until it is truthy, for effects done in the background."
-  def eventually(fun, tries \\ 250) do
-    cond do
-      fun.() -> true
-      tries > 0 -> Process.sleep(20) && eventually(fun, tries - 1)
-      true -> false
     end
   end
 end

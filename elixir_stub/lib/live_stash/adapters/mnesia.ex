@@ -7,40 +7,33 @@ defmodule LiveStash.Adapters.Mnesia do
         adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.Mnesia],
         mnesia_cleanup_interval: 60_000
 
-  The browser only holds a random `stashId`; rows are keyed like the ETS adapter's (a
-  hash of the id and the per-view secret, so `:session_key` binds them to the session),
-  and the id is rotated on every fresh mount. No node hint is needed: every write has
+  The browser only holds a random `stashId`; rows are keyed like the ETS adapter's
+  (`LiveStash.Adapters.StashId`: bound to the per-view secret, and so to the session with
+  `:session_key`), and the id is rotated on every fresh mount. No node hint is needed: every write has
   reached every replica before it returns, so the newest row is wherever we look.
   """
 
   @behaviour LiveStash.Adapter
 
   alias LiveStash.{Events, Push, Record, State}
-  alias LiveStash.Adapters.ETS
   alias LiveStash.Adapters.Mnesia.{Replica, Sweeper, Table}
+  alias LiveStash.Adapters.StashId
 
   @impl true
   def child_specs, do: [Replica, Sweeper]
 
   @impl true
-  def mount(socket, %State{} = state) do
-    id =
-      case state do
-        %State{fresh?: false, incoming: %{stash: {:server, _hint, id}}} -> id
-        _ -> new_id()
-      end
-
-    announce(socket, %State{state | stash_id: id})
-  end
+  def mount(socket, %State{} = state),
+    do: announce(socket, %State{state | stash_id: StashId.for_mount(state)})
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
-    with :ok <- Table.put(key(state), record, ttl_ms(state)), do: {:ok, socket}
+    with :ok <- Table.put(StashId.key(state), record, StashId.ttl_ms(state)), do: {:ok, socket}
   end
 
   @impl true
   def fetch(_socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
-    Table.lookup(key(state))
+    Table.lookup(StashId.key(state))
   catch
     # The table is not here yet (the node is still joining): nothing we can vouch for.
     :exit, reason -> {:error, reason}
@@ -50,10 +43,10 @@ defmodule LiveStash.Adapters.Mnesia do
 
   @impl true
   def drop(socket, %State{} = state) do
-    case Table.delete(key(state)) do
+    case Table.delete(StashId.key(state)) do
       :ok -> {socket, state}
       # A row we could not delete must never be handed back: move the client to a new id.
-      {:error, _reason} -> announce(socket, %State{state | stash_id: new_id()})
+      {:error, _reason} -> announce(socket, %State{state | stash_id: StashId.new()})
     end
   end
 
@@ -61,17 +54,11 @@ defmodule LiveStash.Adapters.Mnesia do
   def keep_alive(socket, %State{stash_id: nil}), do: socket
 
   def keep_alive(socket, %State{} = state) do
-    Table.touch(key(state))
+    Table.touch(StashId.key(state))
     socket
   end
 
   defp announce(socket, %State{stash_id: id} = state) do
     {Push.event(socket, Events.init_mnesia(), %{stashId: id}), state}
   end
-
-  defp key(%State{secret: secret, stash_id: id}), do: ETS.row_key(secret, id)
-
-  defp ttl_ms(%State{options: %{ttl: ttl}}), do: trunc(ttl * 1000)
-
-  defp new_id, do: Base.url_encode64(:crypto.strong_rand_bytes(16), padding: false)
 end

@@ -2,10 +2,11 @@ defmodule LiveStash.Adapters.Redis do
   @moduledoc """
   Keeps the stash in Redis, shared by every node that points at the same server.
 
-  The browser only holds a random `stashId`. The Redis key is `live_stash:` plus a hash
-  of the id and the per-view secret, so with `:session_key` another session holding the
-  id still finds nothing. The value is the same `LiveStash.Record` a browser token
-  carries, written with a TTL (`PX`) on every write and pushed forward by the keep-alive.
+  The browser only holds a random `stashId`. The Redis key is `live_stash:` plus the
+  hex of the row key every server adapter uses (`LiveStash.Adapters.StashId`: bound to
+  the per-view secret, so with `:session_key` another session holding the id still
+  finds nothing). The value is the same `LiveStash.Record` a browser token carries,
+  written with a TTL (`PX`) on every write and pushed forward by the keep-alive.
 
   Across nodes there is one copy of each stash, the one in Redis, and every write
   replaces it: a reconnect that lands on any node reads the newest write or nothing,
@@ -22,6 +23,7 @@ defmodule LiveStash.Adapters.Redis do
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Redis.Client
+  alias LiveStash.Adapters.StashId
 
   require Logger
 
@@ -31,15 +33,8 @@ defmodule LiveStash.Adapters.Redis do
   def child_specs, do: [Client]
 
   @impl true
-  def mount(socket, %State{} = state) do
-    id =
-      case state do
-        %State{fresh?: false, incoming: %{stash: {:server, _hint, id}}} -> id
-        _ -> new_id()
-      end
-
-    announce(socket, %State{state | stash_id: id})
-  end
+  def mount(socket, %State{} = state),
+    do: announce(socket, %State{state | stash_id: StashId.for_mount(state)})
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
@@ -87,7 +82,7 @@ defmodule LiveStash.Adapters.Redis do
     socket
   end
 
-  defp rotate(socket, state), do: announce(socket, %State{state | stash_id: new_id()})
+  defp rotate(socket, state), do: announce(socket, %State{state | stash_id: StashId.new()})
 
   defp announce(socket, %State{stash_id: id} = state) do
     {Push.event(socket, Events.init_redis(), %{stashId: id}), state}
@@ -97,11 +92,8 @@ defmodule LiveStash.Adapters.Redis do
 
   @doc false
   # Public for the test suite, which checks what is (not) written.
-  def key(secret, id) do
-    @prefix <> Base.encode16(:crypto.hash(:sha256, [secret, 0, id]), case: :lower)
-  end
+  def key(secret, id), do: @prefix <> Base.encode16(StashId.row_key(secret, id), case: :lower)
 
-  defp ttl_ms(%State{options: %{ttl: ttl}}), do: Integer.to_string(max(trunc(ttl * 1000), 1))
-
-  defp new_id, do: Base.url_encode64(:crypto.strong_rand_bytes(16), padding: false)
+  # PX takes a positive integer.
+  defp ttl_ms(state), do: Integer.to_string(max(StashId.ttl_ms(state), 1))
 end

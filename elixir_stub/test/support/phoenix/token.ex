@@ -10,6 +10,8 @@ defmodule Phoenix.Token do
     * results: `{:ok, data}`, `{:error, :expired}`, `{:error, :invalid}`,
       `{:error, :missing}` for a nil token
     * `:signed_at` (seconds) backdates a token
+    * a key derived from a key base and salt is cached, as Plug.Crypto caches it (its
+      `Plug.Crypto.Keys` table): one PBKDF2 run per key base and salt, not per call
   """
 
   def sign(context, salt, data, opts \\ []) when is_binary(salt) do
@@ -95,7 +97,20 @@ defmodule Phoenix.Token do
     end
   end
 
-  defp key(context, salt), do: :crypto.pbkdf2_hmac(:sha256, key_base(context), salt, 1000, 32)
+  defp key(context, salt) do
+    base = key_base(context)
+    cached = {__MODULE__, base, salt}
+
+    case :persistent_term.get(cached, nil) do
+      nil ->
+        key = :crypto.pbkdf2_hmac(:sha256, base, salt, 1000, 32)
+        :persistent_term.put(cached, key)
+        key
+
+      key ->
+        key
+    end
+  end
 
   defp key_base(%_{endpoint: endpoint}), do: key_base(endpoint)
   defp key_base(base) when is_binary(base) and byte_size(base) >= 20, do: base

@@ -1,0 +1,30 @@
+defmodule LiveStash.ETSRestartTest do
+  @moduledoc "The ETS table restarting under a live view (not async: it stops the shared table)."
+  use ExUnit.Case, async: false
+
+  import LiveStash.Test.Flow
+
+  alias LiveStash.Adapters.ETS.Table
+  alias LiveStash.Test.{View, ViewServer}
+
+  defmodule Counter do
+    use LiveStash.Test.View, stored_keys: [:count]
+  end
+
+  test "a keep-alive while the table is gone leaves the view alive; it stashes again after" do
+    pid = stashed_view(Counter, 3)
+    :ok = Supervisor.terminate_child(LiveStash.Supervisor, Table)
+
+    try do
+      ref = ViewServer.socket(pid).private.live_stash.keep_alive_ref
+      send(pid, {LiveStash.KeepAlive, ref})
+      # a call answered after the tick: the view handled it and lives
+      assert %{count: 3} = ViewServer.assigns(pid)
+    after
+      {:ok, _} = Supervisor.restart_child(LiveStash.Supervisor, Table)
+    end
+
+    :ok = ViewServer.update(pid, {View, :put_count, [4]})
+    assert %{recover_status: :recovered, count: 4} = ViewServer.assigns(reconnect(pid, Counter))
+  end
+end
