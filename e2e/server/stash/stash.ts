@@ -23,7 +23,7 @@ const NODE_SALT = "live_stash_node";
 const NODE_HINT_MAX_AGE = 10 * 365 * 24 * 3600;
 const MAX_STASH_ID = 128;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
