@@ -19,7 +19,7 @@ for (const mode of ["browser", "browser-encrypt"] as const) {
     await counter.button("Grow").click();
     await expect(counter.blobSize).toHaveText(String(ONE_MB));
 
-    // Idle for 2.5 TTLs (300 s), one beat every 100 s: each beat is one small frame.
+    // Idle for 500 s, past the 300 s TTL, one beat every 100 s: each beat is one small frame.
     for (let i = 0; i < 5; i++) {
       const before = frames.received.length;
       server.advanceClock(100_000);
