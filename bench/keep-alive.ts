@@ -3,16 +3,14 @@
 // the shim (a `mix run` script over the ExUnit doubles) and for the e2e server in Chromium (bytes
 // on the wire from Playwright's websocket frame events). The baseline is the pre-lease behaviour,
 // run in the same process: the whole token re-pushed at every beat and after every recovery.
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import type { Page } from "@playwright/test";
 import { startServer } from "../e2e/server/index";
 import { bound } from "../e2e/server/stash/lease";
+import { bytes as frameBytes, recordFrames } from "../e2e/support/frames";
 import { reconnect, waitForConnected } from "../src/testing";
 import type { Harness } from "./harness";
+import { mixRun } from "./mix";
 import type { Row } from "./table";
 
-const ELIXIR = fileURLToPath(new URL("../elixir_stub/", import.meta.url));
 const SIZES = [
   ["1 KB", 1024],
   ["64 KB", 65_536],
@@ -38,39 +36,29 @@ function row(group: string, kind: keyof typeof METRIC, stash: string, ttl: numbe
   };
 }
 
+const AMORTISED = "incl. a daily token re-issue, amortised";
+
 /** The shim, through its Phoenix doubles. Fails (no skip) when mix or elixir is missing. */
 export function shimKeepAlive(): Row[] {
-  const out = execFileSync("mix", ["run", "--no-deps-check", "bench/keep_alive.exs"], {
-    cwd: ELIXIR,
-    env: { ...process.env, MIX_ENV: "test" },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const out = mixRun("bench/keep_alive.exs");
   const group = "keep-alive, shim (ExUnit doubles)";
-  const rows: Row[] = [];
-  const beats = new Map<string, string>();
-  for (const line of out.split("\n")) {
-    const [tag, stash, ttl, metric, value, legacy] = line.split("\t");
-    if (tag !== "row" || !stash || !ttl || !metric) continue;
-    if (metric === "beat") beats.set(`${stash}/${ttl}`, `${value} B a beat (was ${Number(legacy).toLocaleString("en-US")})`);
-    else rows.push(row(group, metric as keyof typeof METRIC, stash, Number(ttl), Number(value), Number(legacy)));
-  }
-  for (const r of rows) {
-    const key = r.metric.replace(/^.*: (.*) stash, TTL (\d+) s$/, "$1/$2");
-    if (r.metric.startsWith(METRIC.idle) && beats.has(key)) Object.assign(r, { note: `${r.note}; ${beats.get(key)}; incl. a daily token re-issue, amortised` });
-  }
+  // Lines `row <stash> <ttl> <idle|recovery|beat> <value> <legacy>`; a beat annotates its idle row.
+  const lines = out
+    .split("\n")
+    .map((line) => line.split("\t"))
+    .filter(([tag, stash, ttl, metric]) => tag === "row" && stash && ttl && metric) as string[][];
+  const beats = new Map(lines.filter((l) => l[3] === "beat").map(([, stash, ttl, , value, legacy]) => [`${stash}/${ttl}`, `${value} B a beat (was ${Number(legacy).toLocaleString("en-US")})`]));
+  const rows = lines
+    .filter((l) => l[3] !== "beat")
+    .map(([, stash, ttl, metric, value, legacy]) => {
+      const beat = metric === "idle" ? beats.get(`${stash}/${ttl}`) : undefined;
+      return row(group, metric as keyof typeof METRIC, stash!, Number(ttl), Number(value), Number(legacy), beat ? `${beat}; ${AMORTISED}` : "");
+    });
   if (rows.length !== SIZES.length * TTLS.length * 2) throw new Error(`bench/keep_alive.exs printed ${rows.length} rows:\n${out}`);
   return rows;
 }
 
-/** Every frame the page receives, as bytes. */
-function countFrames(page: Page): number[] {
-  const sizes: number[] = [];
-  page.on("websocket", (ws) => ws.on("framereceived", ({ payload }) => sizes.push(typeof payload === "string" ? Buffer.byteLength(payload) : payload.length)));
-  return sizes;
-}
-
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const sum = (frames: readonly string[]) => frames.reduce((n, frame) => n + frameBytes(frame), 0);
 
 async function until(done: () => boolean): Promise<void> {
   while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -85,7 +73,7 @@ async function measure(h: Harness, pageDir: string, ttl: number, leases: boolean
   const server = await startServer({ ttlSeconds: ttl, leases, buildDir: pageDir });
   const page = await h.browser.newPage();
   try {
-    const frames = countFrames(page);
+    const frames = recordFrames(page).received;
     await page.goto(`${server.url}/counter/browser?storage=memory`);
     await waitForConnected(page);
     await page.locator("[aria-label=Grow]").evaluate((el, n) => el.setAttribute("phx-value-bytes", String(n)), bytes);
@@ -116,7 +104,7 @@ export async function e2eKeepAlive(h: Harness, pageDir: string): Promise<Row[]> 
     for (const [label, bytes] of SIZES) {
       const leased = await measure(h, pageDir, ttl, true, bytes);
       const legacy = await measure(h, pageDir, ttl, false, bytes);
-      const beats = `${leased.beat} B a beat (was ${legacy.beat.toLocaleString("en-US")}), ${beatsPerMinute} beats a minute; incl. a daily token re-issue, amortised`;
+      const beats = `${leased.beat} B a beat (was ${legacy.beat.toLocaleString("en-US")}), ${beatsPerMinute} beats a minute; ${AMORTISED}`;
       // The token is re-issued once in (bound - 1.25 ttl) seconds; a re-issue costs what a legacy beat does.
       const reissue = (legacy.beat * 60) / (bound(ttl) - 1.25 * ttl);
       rows.push(row(group, "idle", label, ttl, Math.round(leased.beat * beatsPerMinute + reissue), Math.round(legacy.beat * beatsPerMinute), beats));

@@ -1,12 +1,10 @@
 // Server-side rows: LiveStash.stash/1 and recover_state/1 latency per adapter and stash size,
 // measured by one Elixir run (elixir_stub/bench/adapters.exs, which starts its own
 // redis-server) so every adapter shares the machine state. ETS, the default, is the baseline.
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { mixRun } from "./mix";
 import { median, percentile } from "./stats";
 import type { Row } from "./table";
 
-const STUB = fileURLToPath(new URL("../elixir_stub/", import.meta.url));
 const BASELINE = "ETS";
 
 interface Series {
@@ -22,12 +20,7 @@ function isSeries(value: unknown): value is Series {
 }
 
 function run(scale: number): Series[] {
-  const out = execFileSync("mix", ["run", "--no-deps-check", "bench/adapters.exs", scale.toFixed(2)], {
-    cwd: STUB,
-    env: { ...process.env, MIX_ENV: "test" },
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const out = mixRun("bench/adapters.exs", scale.toFixed(2));
   const line = out.split("\n").find((l) => l.startsWith("BENCH_JSON "));
   if (!line) throw new Error(`bench/adapters.exs printed no BENCH_JSON line:\n${out.slice(-2000)}`);
   const parsed: unknown = JSON.parse(line.slice("BENCH_JSON ".length));

@@ -29,7 +29,7 @@ const SERVER_MODES = [
 export const CATALOG: readonly DemoGroup[] = [
   {
     title: "Counters: client storage × server mode",
-    intro: "Click + a few times, then use the controls at the bottom right.",
+    intro: "Click + a few times, then use the controls under the counter (on a wide screen, on the right).",
     pages: SERVER_MODES.flatMap(([path, mode, note]) =>
       STORAGES.map(([storage, label]) => ({ href: `${path}?storage=${storage}`, title: `${mode}, client ${label}`, twin: "/plain/counter", note })),
     ),

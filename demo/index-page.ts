@@ -23,7 +23,7 @@ export function renderIndex(): string {
 <body>
 <h1>live-stash demo</h1>
 <p>Each page runs the real <code>phoenix</code> and <code>phoenix_live_view</code> clients against the in-repo
-LiveView-protocol test server. Every page has controls (bottom right): <b>Drop socket</b>, <b>Kill &amp; restart
+LiveView-protocol test server. Every page has controls (under its LiveViews; on a wide screen, on the right): <b>Drop socket</b>, <b>Kill &amp; restart
 server</b>, <b>Go offline</b> for N seconds, <b>Reload page</b>, and the live-stash inspector, which shows what is
 stored for each view (mode, size, age, expiry, storage; never the token). Compare with each page's plain twin,
 which stashes nothing.</p>

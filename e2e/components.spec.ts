@@ -5,7 +5,8 @@ import { open } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";
 import { spawnServer } from "./support/spawn";
 import type { TestServer } from "./server/index";
-import { recordFrames, Todo } from "./support/todo";
+import { messages, recordFrames } from "./support/frames";
+import { Todo } from "./support/todo";
 
 for (const mode of ["browser", "ets"] as const) {
   test(`${mode} mode: each item gets its own draft back after a reconnect`, async ({ page, server }) => {
@@ -32,11 +33,11 @@ test("the wire carries component diffs under c, with cids and phx-target", async
   const todo = new Todo(page);
   await todo.type("b", "x");
 
-  const join = frames.received.find((f) => f[3] === "phx_reply" && JSON.stringify(f).includes('"rendered"'))!;
+  const join = messages(frames.received).find((f) => f[3] === "phx_reply" && JSON.stringify(f).includes('"rendered"'))!;
   const rendered = (join[4] as { response: { rendered: { c: Record<string, { s: string[]; r: number }> } } }).response.rendered;
   expect(Object.keys(rendered.c)).toEqual(["1", "2"]);
   expect(rendered.c["1"]!.r).toBe(1);
-  const keyup = frames.sent.find((f) => f[3] === "event" && (f[4] as { event: string }).event === "draft")!;
+  const keyup = messages(frames.sent).find((f) => f[3] === "event" && (f[4] as { event: string }).event === "draft")!;
   expect(keyup[4]).toMatchObject({ type: "keyup", cid: 2, value: { value: "x" } });
   await expect(todo.item("b").locator("input")).toHaveAttribute("phx-target", "2");
   await expect(todo.item("b")).toHaveAttribute("data-phx-component", "2");
@@ -85,12 +86,12 @@ test("a removed item is destroyed on the wire and its draft dropped at the paren
 
   await todo.remove("a");
   // The browser confirms the removal: cids_will_destroy, then cids_destroyed (answered with the cids).
-  await expect.poll(() => frames.sent.filter((f) => f[3] === "cids_destroyed").length).toBe(1);
-  const willDestroy = frames.sent.find((f) => f[3] === "cids_will_destroy")!;
+  await expect.poll(() => messages(frames.sent).filter((f) => f[3] === "cids_destroyed").length).toBe(1);
+  const willDestroy = messages(frames.sent).find((f) => f[3] === "cids_will_destroy")!;
   expect(willDestroy[4]).toEqual({ cids: [1] });
-  const destroyedRef = frames.sent.find((f) => f[3] === "cids_destroyed")![1];
+  const destroyedRef = messages(frames.sent).find((f) => f[3] === "cids_destroyed")![1];
   await expect
-    .poll(() => frames.received.some((f) => f[1] === destroyedRef && JSON.stringify(f[4]) === JSON.stringify({ status: "ok", response: { cids: [1] } })))
+    .poll(() => messages(frames.received).some((f) => f[1] === destroyedRef && JSON.stringify(f[4]) === JSON.stringify({ status: "ok", response: { cids: [1] } })))
     .toBe(true);
 
   expect(stashedItems(server)).toEqual(["a", "b"]);

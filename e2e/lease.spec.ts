@@ -4,6 +4,7 @@
 import { EVENTS } from "../src/protocol";
 import { reconnect } from "../src/testing";
 import { ONE_MB } from "./server/views/counter";
+import { downFor } from "./support/clock";
 import { Counter, open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 import { bytes, recordFrames } from "./support/frames";
@@ -19,7 +20,7 @@ for (const mode of ["browser", "browser-encrypt"] as const) {
     await counter.button("Grow").click();
     await expect(counter.blobSize).toHaveText(String(ONE_MB));
 
-    // Idle for 2.5 TTLs (300 s), one beat every 100 s: each beat is one small frame.
+    // Idle for 500 s, past the 300 s TTL, one beat every 100 s: each beat is one small frame.
     for (let i = 0; i < 5; i++) {
       const before = frames.received.length;
       server.advanceClock(100_000);
@@ -52,9 +53,7 @@ test("a gap longer than the TTL after the last lease recovers nothing", async ({
   await counter.increment(2);
   server.advanceClock(200_000);
   expect(server.keepAliveNow()).toBe(1);
-  await page.evaluate(() => new Promise<void>((resolve) => window.liveSocket.disconnect(resolve)));
-  server.advanceClock(301_000);
-  await page.evaluate(() => window.liveSocket.connect());
+  await downFor(page, server, 301_000);
   await expect(counter.status).toHaveText("not_found");
   await expect(counter.value).toHaveText("0");
 });

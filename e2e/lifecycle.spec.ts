@@ -3,6 +3,7 @@
 import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
 import { reconnect } from "../src/testing";
 import { startServer } from "./server/index";
+import { downFor } from "./support/clock";
 import { Counter, open, pageUrl } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";
 
@@ -36,9 +37,7 @@ for (const mode of MODES) {
       await open(page, server, `/counter/${mode}`);
       const counter = new Counter(page);
       await counter.increment(2);
-      await page.evaluate(() => new Promise<void>((resolve) => window.liveSocket.disconnect(resolve)));
-      server.advanceClock(301_000);
-      await page.evaluate(() => window.liveSocket.connect());
+      await downFor(page, server, 301_000);
       await expect(counter.status).toHaveText("not_found");
       await expect(counter.value).toHaveText("0");
     });

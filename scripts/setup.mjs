@@ -58,9 +58,19 @@ function elsewhere() {
 }
 
 /** `"start"`: npm dependencies. `"test"`: those and every tool the suites run. */
-export function setup(purpose) {
+function setup(purpose) {
   npmDependencies();
   if (purpose !== "test") return;
   if (isDebianRoot()) aptInstall(TEST_PACKAGES);
   else elsewhere();
+}
+
+/** Sets up for `purpose`, or exits with one line saying what failed. */
+export function setupOrExit(purpose) {
+  try {
+    setup(purpose);
+  } catch (error) {
+    console.error(`setup: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  }
 }

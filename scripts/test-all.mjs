@@ -1,14 +1,9 @@
 // `npm test`: its own set-up (scripts/setup.mjs), then every suite, in order of speed, each must
 // pass. A suite whose tool is missing fails; nothing is skipped.
 import { spawnSync } from "node:child_process";
-import { setup } from "./setup.mjs";
+import { setupOrExit } from "./setup.mjs";
 
-try {
-  setup("test");
-} catch (error) {
-  console.error(`setup: ${error instanceof Error ? error.message : error}`);
-  process.exit(1);
-}
+setupOrExit("test");
 
 const steps = [
   ["types", "npm", ["run", "typecheck"]],

@@ -22,5 +22,7 @@ export const SNAPSHOT_VERSION = 1;
 
 /** DOM facts of the LiveView client that live-stash relies on. */
 export const MAIN_VIEW_SELECTOR = "[data-phx-main]";
+/** Any LiveView container, root or nested. */
+export const VIEW_SELECTOR = "[data-phx-session]";
 export const ROOT_VIEW_SELECTOR = "[data-phx-session]:not([data-phx-parent-id])";
 export const CONNECTED_CLASS = "phx-connected";

@@ -1,15 +1,14 @@
 // Where an entry's view is, seen from this page: the inspector shows this page's views first and
 // the rest apart, because after a reload or a live navigation the old view ids stay stored.
+import { CONNECTED_CLASS, VIEW_SELECTOR } from "./constants.js";
 import type { StashEntryInfo } from "./live-stash.js";
-
-const CONNECTED_CLASS = "phx-connected";
 
 /** `connected`/`disconnected`: its view is on this page. `left`: same path, view gone. `elsewhere`: saved on another path. */
 export type Place = "connected" | "disconnected" | "left" | "elsewhere";
 
 export function placeOf(entry: StashEntryInfo, doc: Document = document): Place {
   const el = doc.getElementById(entry.view);
-  if (el?.hasAttribute("data-phx-session")) return el.classList.contains(CONNECTED_CLASS) ? "connected" : "disconnected";
+  if (el?.matches(VIEW_SELECTOR)) return el.classList.contains(CONNECTED_CLASS) ? "connected" : "disconnected";
   return entry.path === doc.location.pathname ? "left" : "elsewhere";
 }
 

@@ -1,6 +1,6 @@
 // `live-stash/inspector`: a small live panel of what live-stash holds for each view. Optional
 // entry point, never imported by index.ts, so apps that do not mount it do not ship it.
-// Only type imports from the core: the panel reads the public `entries()`/`subscribe()` API.
+// From the core only types and DOM constants: the panel reads the public `entries()`/`subscribe()` API.
 import type { LiveStash, StashEntryInfo } from "./live-stash.js";
 import { renderEntry } from "./inspector-entry.js";
 import { onThisPage, placeOf, type Place } from "./inspector-place.js";

@@ -3,7 +3,8 @@
 // zod jitless is checked on the installed package, by the consumer suite.)
 import { resolve } from "node:path";
 import { expect, it, vi } from "vitest";
-import { view } from "./helpers";
+import { EVENTS, PARAM_KEY } from "../src/protocol";
+import { push, view } from "./helpers";
 
 const BUNDLE = resolve(import.meta.dirname, "../assets/js/live-stash.js");
 
@@ -15,8 +16,8 @@ it("the committed browser bundle never asks the engine to compile code", async (
   const built = (await import(/* @vite-ignore */ BUNDLE)) as Built;
   const main = view("phx-main", { main: true });
   const live = built.createLiveStash({}, { storage: "memory" });
-  window.dispatchEvent(new CustomEvent("phx:live-stash:stash-state", { detail: { assigns: "t" } }));
-  expect(live.params(main)).toEqual({ liveStash: { stashedState: "t" } });
+  push(EVENTS.stashState, { assigns: "t" });
+  expect(live.params(main)).toEqual({ [PARAM_KEY]: { stashedState: "t" } });
   expect(compile).not.toHaveBeenCalled();
   live.dispose();
 });

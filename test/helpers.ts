@@ -1,6 +1,6 @@
 import { vi } from "vitest";
 import { createLiveStash, type LiveStash, type LiveStashError, type LiveStashOptions, type ParamsInput } from "../src/index";
-import { WINDOW_EVENT_PREFIX } from "../src/protocol";
+import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
 
 const live: LiveStash[] = [];
 
@@ -40,3 +40,18 @@ export function navigationType(type: "navigate" | "reload" | "back_forward"): vo
 export const joinStash = (instance: LiveStash, el: HTMLElement) => instance.params(el).liveStash;
 
 export const TOKEN = "SFMyNTY.g2gDbQAAAC-token.signature";
+
+/**
+ * One page life before a reload: the main view `id` joins and gets a stash (then `more()` runs,
+ * e.g. another push), and the page unloads, writing it at pagehide.
+ */
+export function previousPage(id: string, options: LiveStashOptions = {}, more: () => void = () => {}): void {
+  const el = view(id, { main: true });
+  const page = stash(options);
+  joinStash(page, el);
+  push(EVENTS.stashState, { assigns: TOKEN });
+  more();
+  window.dispatchEvent(new Event("pagehide"));
+  page.dispose();
+  document.body.innerHTML = "";
+}

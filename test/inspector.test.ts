@@ -1,24 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
 import { formatBytes, formatDuration, mountInspector } from "../src/inspector";
 import { EVENTS } from "../src/protocol";
-import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
+import { navigationType, previousPage, push, stash, TOKEN, view } from "./helpers";
 
 const panel = () => document.querySelector<HTMLElement>(".live-stash-inspector");
 const items = (group: "here" | "apart") =>
   Array.from(document.querySelectorAll<HTMLLIElement>(`.live-stash-inspector-${group} > li`));
 const fact = (item: HTMLElement | undefined, name: string) => item?.querySelector(`[data-fact="${name}"]`)?.textContent;
 const heading = (group: "here" | "apart") => document.querySelector<HTMLElement>(`.live-stash-inspector-${group}`)?.previousElementSibling as HTMLElement;
-
-/** A page life before a reload: the main view `id` gets a stash that is written at pagehide. */
-function previousPage(id: string) {
-  const el = view(id, { main: true });
-  const page = stash({ recoverAfterReload: true });
-  joinStash(page, el);
-  push(EVENTS.stashState, { assigns: TOKEN });
-  window.dispatchEvent(new Event("pagehide"));
-  page.dispose();
-  document.body.innerHTML = "";
-}
 
 describe("inspector", () => {
   it("shows an empty state until something is stashed", () => {
@@ -66,7 +55,7 @@ describe("inspector", () => {
   });
 
   it("after a reload, lists the old view's entry apart, in words, not as a second main view", () => {
-    previousPage("phx-old");
+    previousPage("phx-old", { recoverAfterReload: true });
     navigationType("reload");
     view("phx-new", { main: true });
     mountInspector(stash({ recoverAfterReload: true }));

@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { mountInspector } from "../src/inspector";
 import { EVENTS } from "../src/protocol";
-import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
+import { joinStash, navigationType, previousPage, push, stash, TOKEN, view } from "./helpers";
 
 describe("leases", () => {
   it("hand the latest lease back with the token, and a new token drops it", () => {
@@ -50,15 +50,7 @@ describe("leases", () => {
   });
 
   it("are stored with their token, so a reload replays both", () => {
-    const old = view("phx-old", { main: true });
-    const before = stash({ recoverAfterReload: true });
-    joinStash(before, old);
-    push(EVENTS.stashState, { assigns: TOKEN });
-    push(EVENTS.lease, { lease: "lease-1", ttl: 300 });
-    window.dispatchEvent(new Event("pagehide"));
-    before.dispose();
-    document.body.innerHTML = "";
-
+    previousPage("phx-old", { recoverAfterReload: true }, () => push(EVENTS.lease, { lease: "lease-1", ttl: 300 }));
     navigationType("reload");
     const main = view("phx-new", { main: true });
     const after = stash({ recoverAfterReload: true });

@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EVENTS } from "../src/protocol";
-import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
-
-/** One page life: a main view with `id` joins, gets a stash, then the page unloads. */
-function previousPage(id: string, options = {}) {
-  const el = view(id, { main: true });
-  const page = stash(options);
-  joinStash(page, el);
-  push(EVENTS.stashState, { assigns: TOKEN });
-  window.dispatchEvent(new Event("pagehide"));
-  page.dispose();
-  document.body.innerHTML = "";
-}
+import { joinStash, navigationType, previousPage, push, stash, TOKEN, view } from "./helpers";
 
 describe("full page reloads", () => {
   it("sends nothing after a reload by default: the server sees a new mount", () => {

@@ -1,7 +1,7 @@
 // The LiveView rendered format, reduced to what our views need: one statics array with
 // string dynamics. Dynamics must be strings: a JSON number would be read as a component id.
 // A nested node (an object with its own "s") is sent whole whenever it changes; the
-// component list uses one (see components/render.ts).
+// component list uses one (see components/host.ts).
 
 export type Dynamic = string | Readonly<Record<string, unknown>>;
 export type Dynamics = readonly Dynamic[];

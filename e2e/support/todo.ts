@@ -45,14 +45,3 @@ export class Todo {
     return this.page.locator("li.item").evaluateAll((els) => els.map((el) => el.getAttribute("data-item") ?? ""));
   }
 }
-
-/** Every LiveView frame the page sent and received, parsed, in order. */
-export function recordFrames(page: Page): { sent: unknown[][]; received: unknown[][] } {
-  const frames = { sent: [] as unknown[][], received: [] as unknown[][] };
-  page.on("websocket", (ws) => {
-    if (!ws.url().includes("/live/websocket")) return;
-    ws.on("framesent", (f) => frames.sent.push(JSON.parse(String(f.payload)) as unknown[]));
-    ws.on("framereceived", (f) => frames.received.push(JSON.parse(String(f.payload)) as unknown[]));
-  });
-  return frames;
-}

@@ -88,17 +88,14 @@ export class ComponentHost {
   }
 
   /** cids_destroyed: forget instances still marked removed, and their stashed state. */
-  destroy(cids: readonly number[]): number[] {
-    const done: number[] = [];
+  destroy(cids: readonly number[]): void {
     for (const cid of cids) {
       const inst = this.byCid.get(cid);
       if (!inst?.removed) continue;
       this.byCid.delete(cid);
       this.byKey.delete(inst.key);
       this.stash.forget(inst.key);
-      done.push(cid);
     }
-    return done;
   }
 
   /** The parent is about to stash: recovered states nobody claimed by now are off the page. */

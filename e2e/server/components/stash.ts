@@ -3,7 +3,7 @@
 // at most MAX_COMPONENTS per view, and dropped when the component leaves the page.
 import { createHash } from "node:crypto";
 import type { Assigns } from "../views/types";
-import type { RecoverStatus } from "../stash/stash";
+import { isRecord, type RecoverStatus } from "../stash/stash";
 
 export const MAX_COMPONENTS = 50;
 
@@ -11,10 +11,6 @@ export type ComponentKey = string;
 
 export function componentKey(name: string, id: string): ComponentKey {
   return JSON.stringify([name, id]);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export class ComponentStash {

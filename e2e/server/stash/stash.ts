@@ -23,7 +23,7 @@ const NODE_SALT = "live_stash_node";
 const NODE_HINT_MAX_AGE = 10 * 365 * 24 * 3600;
 const MAX_STASH_ID = 128;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
@@ -100,9 +100,9 @@ export class ViewStash {
    */
   private renew(token: string, lease: unknown): void {
     if (!this.env.leases) return this.write(this.lastStashed!);
-    const now = this.env.clock.now();
-    const leased = verifyLease(this.leaseKey, lease, digest(token), now);
-    this.held = { digest: digest(token), issuedAt: leased.ok ? leased.issuedAt : now - this.ttl * 1000 };
+    const [held, now] = [digest(token), this.env.clock.now()];
+    const leased = verifyLease(this.leaseKey, lease, held, now);
+    this.held = { digest: held, issuedAt: leased.ok ? leased.issuedAt : now - this.ttl * 1000 };
     this.pushLease();
   }
 
