@@ -7,6 +7,7 @@ defmodule LiveStash.ContractTest do
 
   alias LiveStash.{ConnectParams, Events}
   alias LiveStash.Test.{Client, JSON, View, ViewServer}
+  import LiveStash.Test.Flow, only: [beat: 1]
 
   @contract_path Path.expand("../../../contract/live-stash.contract.json", __DIR__)
   @external_resource @contract_path
@@ -202,12 +203,6 @@ defmodule LiveStash.ContractTest do
   # Pushed by every server-side mount; the stash gives the row it points at something to hold.
   defp act(pid, server_init, n) when server_init in ["init_ets", "init_mnesia", "init_redis"],
     do: act(pid, "stash_state", n)
-
-  # One keep-alive beat, as the timer would run it.
-  defp beat(pid) do
-    send(pid, {LiveStash.KeepAlive, ViewServer.socket(pid).private.live_stash.keep_alive_ref})
-    ViewServer.events(pid)
-  end
 end
 
 defmodule LiveStash.ContractTest.Redis do

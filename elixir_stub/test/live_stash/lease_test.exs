@@ -38,12 +38,6 @@ defmodule LiveStash.LeaseTest do
       stored_keys: [:count]
   end
 
-  # Runs one keep-alive beat now, the way the timer would; returns every event so far.
-  defp beat(pid) do
-    send(pid, {LiveStash.KeepAlive, ViewServer.socket(pid).private.live_stash.keep_alive_ref})
-    ViewServer.events(pid)
-  end
-
   defp names(events), do: Enum.map(events, &hd/1)
   defp now, do: System.system_time(:second)
 
