@@ -3,24 +3,12 @@ defmodule LiveStash.BrowserMemoryTest do
 
   alias LiveStash.Adapters.BrowserMemory
   alias LiveStash.Test.{Client, Define, Endpoint, View, ViewServer}
+  alias LiveStash.Test.BrowserCounter, as: Encrypted
+  alias LiveStash.Test.SignedBrowserCounter, as: Signed
   import LiveStash.Test.Flow
 
   @init "live-stash:init-browser-memory"
   @stash "live-stash:stash-state"
-
-  defmodule Signed do
-    use LiveStash.Test.View,
-      adapter: LiveStash.Adapters.BrowserMemory,
-      security_mode: :sign,
-      stored_keys: [:count]
-  end
-
-  defmodule Encrypted do
-    use LiveStash.Test.View,
-      adapter: LiveStash.Adapters.BrowserMemory,
-      security_mode: :encrypt,
-      stored_keys: [:count]
-  end
 
   defmodule Short do
     use LiveStash.Test.View,

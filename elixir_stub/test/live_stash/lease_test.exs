@@ -9,26 +9,14 @@ defmodule LiveStash.LeaseTest do
 
   alias LiveStash.{Lease, Record}
   alias LiveStash.Test.{Client, Endpoint, View, ViewServer, Wire}
+  alias LiveStash.Test.BrowserCounter, as: Encrypted
+  alias LiveStash.Test.SignedBrowserCounter, as: Signed
   import LiveStash.Test.Flow
 
   @stash "live-stash:stash-state"
   @lease "live-stash:lease"
   @init "live-stash:init-browser-memory"
   @ttl 300
-
-  defmodule Signed do
-    use LiveStash.Test.View,
-      adapter: LiveStash.Adapters.BrowserMemory,
-      security_mode: :sign,
-      stored_keys: [:count]
-  end
-
-  defmodule Encrypted do
-    use LiveStash.Test.View,
-      adapter: LiveStash.Adapters.BrowserMemory,
-      security_mode: :encrypt,
-      stored_keys: [:count]
-  end
 
   defmodule Bound do
     use LiveStash.Test.View,
