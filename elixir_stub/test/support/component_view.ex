@@ -14,14 +14,8 @@ defmodule LiveStash.Test.ComponentView do
       use Phoenix.LiveView
       use LiveStash, unquote(live_stash_opts)
 
-      def mount(_params, _session, socket) do
-        {status, socket} = LiveStash.recover_state(socket)
-        socket = assign(socket, :recover_status, status)
-
-        if status == :recovered,
-          do: {:ok, socket},
-          else: {:ok, socket |> assign(:items, unquote(initial)) |> assign(:title, "todo")}
-      end
+      def mount(_params, _session, socket),
+        do: {:ok, LiveStash.Test.View.recover(socket, items: unquote(initial), title: "todo")}
 
       def components(assigns),
         do: for(id <- assigns.items, do: {unquote(item), id, %{title: assigns[:title]}})
