@@ -122,23 +122,23 @@ defmodule LiveStash.ComponentTest do
       initial_items: []
   end
 
-  test "a component rendered after the first render (loaded later) still recovers" do
+  # A Lazy view whose item "a", added after the first render, stashed "lazy"; reconnected.
+  defp lazy_reconnected do
     pid = fresh(Lazy)
     :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
     type(pid, "a", "lazy")
+    reconnect(pid, Lazy)
+  end
 
-    pid = reconnect(pid, Lazy)
+  test "a component rendered after the first render (loaded later) still recovers" do
+    pid = lazy_reconnected()
     assert item(pid, "a") == nil
     :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
     assert %{recover_status: :recovered, draft: "lazy"} = item(pid, "a")
   end
 
   test "a component not on the page by the parent's first stash after a reconnect loses its state" do
-    pid = fresh(Lazy)
-    :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
-    type(pid, "a", "lazy")
-
-    pid = reconnect(pid, Lazy)
+    pid = lazy_reconnected()
     :ok = ViewServer.update(pid, {ComponentView, :put_items, [["b"]]})
     :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a", "b"]]})
     assert %{recover_status: :not_found, draft: ""} = item(pid, "a")
