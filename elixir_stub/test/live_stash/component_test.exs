@@ -212,6 +212,29 @@ defmodule LiveStash.ComponentTest do
     ]
   end
 
+  test "stashed components whose module is gone or is no component are dropped, not pinged" do
+    stale = %{
+      # An atom that exists, naming no loaded module (a component removed by a deploy):
+      # a send_update to it would crash the LiveView.
+      {Atom.to_string(LiveStash.Test.RemovedItem), "z"} => %{draft: "old"},
+      {"Elixir.Enum", "e"} => %{draft: "old"},
+      {Atom.to_string(Item), "a"} => %{editing: true, draft: "kept"}
+    }
+
+    record = LiveStash.Record.new(%{items: ["a"]}, Browser, nil, stale)
+    data = LiveStash.Record.encode(record)
+    token = Phoenix.Token.encrypt(LiveStash.Test.Endpoint, "live_stash", data)
+    pid = start!(Browser, %{"_mounts" => 1, "liveStash" => %{"stashedState" => token}})
+    assert %{draft: "kept"} = item(pid, "a")
+
+    # The parent's stash starts the sweep; the view lives through it.
+    :ok = ViewServer.update(pid, {ComponentView, :put_items, [["a", "b"]]})
+    [%{assigns: last} | _] = Enum.reverse(ViewServer.payloads(pid, @stash))
+    {:ok, data} = Phoenix.Token.decrypt(LiveStash.Test.Endpoint, "live_stash", last)
+    {:ok, written} = LiveStash.Record.decode(data)
+    assert Map.keys(written.components) == [{Atom.to_string(Item), "a"}]
+  end
+
   test "the parent's reset_stash drops the components' state too" do
     pid = fresh(Browser)
     type(pid, "a", "to forget")
