@@ -84,8 +84,7 @@ defmodule LiveStash.Component do
 
   defp assign_all(socket, nil), do: socket
 
-  defp assign_all(socket, assigns),
-    do: Enum.reduce(assigns, socket, fn {k, v}, acc -> Phoenix.Component.assign(acc, k, v) end)
+  defp assign_all(socket, assigns), do: Phoenix.Component.assign(socket, assigns)
 
   @doc false
   def stash(socket) do

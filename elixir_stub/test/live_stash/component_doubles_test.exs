@@ -17,7 +17,7 @@ defmodule LiveStash.ComponentDoublesTest do
     def mount(socket), do: {:ok, socket |> assign(:mounts, 1) |> assign(:updates, 0)}
 
     def update(assigns, socket) do
-      socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+      socket = assign(socket, assigns)
       if notify = assigns[:notify], do: send(notify, {:updated, socket.assigns.id})
       {:ok, assign(socket, :updates, socket.assigns.updates + 1)}
     end

@@ -42,7 +42,7 @@ defmodule LiveStash.Test.Item do
   def mount(socket), do: {:ok, socket |> assign(:editing, false) |> assign(:draft, "")}
 
   def update(assigns, socket) do
-    socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+    socket = assign(socket, assigns)
     {status, socket} = LiveStash.recover_state(socket)
     {:ok, assign(socket, :recover_status, status)}
   end
@@ -66,7 +66,7 @@ defmodule LiveStash.Test.OtherItem do
   def mount(socket), do: {:ok, assign(socket, :draft, "")}
 
   def update(assigns, socket) do
-    socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+    socket = assign(socket, assigns)
     {_status, socket} = LiveStash.recover_state(socket)
     {:ok, socket}
   end
@@ -83,7 +83,7 @@ defmodule LiveStash.Test.AutoItem do
   def mount(socket), do: {:ok, socket |> assign(:draft, "") |> assign(:seen_title, nil)}
 
   def update(assigns, socket) do
-    socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+    socket = assign(socket, assigns)
     socket = if assigns.title, do: assign(socket, :seen_title, assigns.title), else: socket
     {status, socket} = LiveStash.recover_state(socket)
     {:ok, assign(socket, :recover_status, status)}
@@ -98,7 +98,7 @@ defmodule LiveStash.Test.Unprepared do
   use Phoenix.LiveComponent
 
   def update(assigns, socket) do
-    socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+    socket = assign(socket, assigns)
     {_status, socket} = LiveStash.recover_state(socket)
     {:ok, socket}
   end

@@ -143,7 +143,7 @@ defmodule LiveStash.Test.Components do
         end
 
       true ->
-        Enum.reduce(assigns, socket, fn {k, v}, acc -> Phoenix.Component.assign(acc, k, v) end)
+        Phoenix.Component.assign(socket, assigns)
     end
   end
 

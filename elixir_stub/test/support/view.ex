@@ -28,7 +28,7 @@ defmodule LiveStash.Test.View do
 
     if status == :recovered,
       do: socket,
-      else: Enum.reduce(defaults, socket, fn {k, v}, acc -> Component.assign(acc, k, v) end)
+      else: Component.assign(socket, defaults)
   end
 
   @doc "Sets :count and stashes (the way a handle_event would)."

@@ -84,7 +84,7 @@ defmodule LiveStash.Component.Callbacks do
   @doc false
   # What LiveView does for a component without update/2.
   def merge(assigns, socket) do
-    {:ok, Enum.reduce(assigns, socket, fn {k, v}, acc -> Phoenix.Component.assign(acc, k, v) end)}
+    {:ok, Phoenix.Component.assign(socket, assigns)}
   end
 
   @doc false

@@ -22,7 +22,7 @@ defmodule Phoenix.LiveView do
   defmacro __using__(_opts) do
     quote do
       import Phoenix.LiveView
-      import Phoenix.Component, only: [assign: 3]
+      import Phoenix.Component, only: [assign: 2, assign: 3]
       Module.register_attribute(__MODULE__, :phoenix_live_mount, accumulate: true)
       @before_compile Phoenix.LiveView
     end
