@@ -92,7 +92,7 @@ defmodule Phoenix.LiveView do
   Like the real `send_update/3`: the assigns must hold an `:id`, and the message goes to
   `pid` (the LiveView process), which updates the component if it still has it.
   """
-  def send_update(pid \\ self(), module, assigns) when is_atom(module) do
+  def send_update(pid \\ self(), module, assigns) when is_atom(module) and is_pid(pid) do
     assigns = Enum.into(assigns, %{})
 
     id =
