@@ -16,41 +16,38 @@ defmodule LiveStash.Bench.KeepAlive do
 
   def frame(pid, events), do: Wire.frame_bytes(ViewServer.socket(pid).id, events)
 
-  def new_events(pid, before), do: Enum.drop(ViewServer.events(pid), length(before))
+  # The events `fun` makes the view push.
+  def pushed_by(pid, fun) do
+    before = ViewServer.events(pid)
+    fun.()
+    Enum.drop(ViewServer.events(pid), length(before))
+  end
 
   # One keep-alive beat, as the timer runs it.
-  def beat(pid) do
-    before = ViewServer.events(pid)
-    send(pid, {KeepAlive, ViewServer.socket(pid).private.live_stash.keep_alive_ref})
-    new_events(pid, before)
-  end
+  def beat(pid), do: pushed_by(pid, fn -> Flow.beat(pid) end)
 
   # What the pre-lease keep-alive did at each beat: sign and push the whole stash again.
   def legacy_beat(pid) do
-    before = ViewServer.events(pid)
-
-    :ok =
-      ViewServer.update(pid, fn socket ->
-        state = socket.private.live_stash
-        record = Record.new(state.last_assigns, socket.view, state.options.version)
-        {:ok, socket} = BrowserMemory.put(socket, state, record)
-        socket
-      end)
-
-    new_events(pid, before)
+    pushed_by(pid, fn ->
+      :ok =
+        ViewServer.update(pid, fn socket ->
+          state = socket.private.live_stash
+          record = Record.new(state.last_assigns, socket.view, state.options.version)
+          {:ok, socket} = BrowserMemory.put(socket, state, record)
+          socket
+        end)
+    end)
   end
 
   # What the pre-lease recovery did: forget the fingerprint and stash again, pushing the token.
   def legacy_recovery(pid) do
-    before = ViewServer.events(pid)
-
-    :ok =
-      ViewServer.update(pid, fn socket ->
-        state = socket.private.live_stash
-        LiveStash.stash(State.put(socket, %State{state | fingerprint: nil}))
-      end)
-
-    new_events(pid, before)
+    pushed_by(pid, fn ->
+      :ok =
+        ViewServer.update(pid, fn socket ->
+          state = socket.private.live_stash
+          LiveStash.stash(State.put(socket, %State{state | fingerprint: nil}))
+        end)
+    end)
   end
 end
 

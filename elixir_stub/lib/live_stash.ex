@@ -161,11 +161,7 @@ defmodule LiveStash do
          {:ok, record} <- Record.check(record, socket.view, options.version) do
       :ok = Host.recovered(socket, record.components)
 
-      socket =
-        Enum.reduce(record.assigns, socket, fn {k, v}, acc ->
-          Phoenix.Component.assign(acc, k, v)
-        end)
-
+      socket = Phoenix.Component.assign(socket, record.assigns)
       socket = renew(State.put(socket, state), state)
 
       # Only components were stashed: nothing to recover for the view itself.

@@ -1,6 +1,6 @@
 defmodule LiveStash.Secret do
   @moduledoc """
-  Derives the per-view secret that salts tokens and ETS keys.
+  Derives the per-view secret that salts tokens and the server adapters' keys.
 
   With `:session_key`, the secret folds in a hash of that session value, so a stash
   written for one user's session cannot be read from another's.

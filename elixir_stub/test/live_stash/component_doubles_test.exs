@@ -2,7 +2,8 @@ defmodule LiveStash.ComponentDoublesTest do
   @moduledoc """
   Keeps the component harness honest about what LiveView does (Phoenix.LiveView.Diff and
   the channel): mount/1 once per instance, update/2 on every parent render, removal only
-  once the browser's cids_destroyed arrives, send_update a no-op for a gone component.
+  once the browser's cids_destroyed arrives, send_update a no-op for a gone component
+  (and an error for a module that is not loaded at all).
   """
   use ExUnit.Case, async: true
 
@@ -16,7 +17,7 @@ defmodule LiveStash.ComponentDoublesTest do
     def mount(socket), do: {:ok, socket |> assign(:mounts, 1) |> assign(:updates, 0)}
 
     def update(assigns, socket) do
-      socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+      socket = assign(socket, assigns)
       if notify = assigns[:notify], do: send(notify, {:updated, socket.assigns.id})
       {:ok, assign(socket, :updates, socket.assigns.updates + 1)}
     end
@@ -56,5 +57,15 @@ defmodule LiveStash.ComponentDoublesTest do
 
     refute_received {:updated, "a"}
     assert log =~ "send_update failed"
+  end
+
+  test "send_update to a module that is not available raises, as the channel does" do
+    assert_raise ArgumentError, ~r/not available/, fn ->
+      LiveStash.Test.Components.send_update(
+        %LiveStash.Test.Components{},
+        {LiveStash.Test.NeverDefined, "a"},
+        %{id: "a"}
+      )
+    end
   end
 end

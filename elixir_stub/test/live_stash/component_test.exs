@@ -122,23 +122,23 @@ defmodule LiveStash.ComponentTest do
       initial_items: []
   end
 
-  test "a component rendered after the first render (loaded later) still recovers" do
+  # A Lazy view whose item "a", added after the first render, stashed "lazy"; reconnected.
+  defp lazy_reconnected do
     pid = fresh(Lazy)
     :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
     type(pid, "a", "lazy")
+    reconnect(pid, Lazy)
+  end
 
-    pid = reconnect(pid, Lazy)
+  test "a component rendered after the first render (loaded later) still recovers" do
+    pid = lazy_reconnected()
     assert item(pid, "a") == nil
     :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
     assert %{recover_status: :recovered, draft: "lazy"} = item(pid, "a")
   end
 
   test "a component not on the page by the parent's first stash after a reconnect loses its state" do
-    pid = fresh(Lazy)
-    :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
-    type(pid, "a", "lazy")
-
-    pid = reconnect(pid, Lazy)
+    pid = lazy_reconnected()
     :ok = ViewServer.update(pid, {ComponentView, :put_items, [["b"]]})
     :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a", "b"]]})
     assert %{recover_status: :not_found, draft: ""} = item(pid, "a")
@@ -210,6 +210,29 @@ defmodule LiveStash.ComponentTest do
       stored_keys: [:items],
       version: version
     ]
+  end
+
+  test "stashed components whose module is gone or is no component are dropped, not pinged" do
+    stale = %{
+      # An atom that exists, naming no loaded module (a component removed by a deploy):
+      # a send_update to it would crash the LiveView.
+      {Atom.to_string(LiveStash.Test.RemovedItem), "z"} => %{draft: "old"},
+      {"Elixir.Enum", "e"} => %{draft: "old"},
+      {Atom.to_string(Item), "a"} => %{editing: true, draft: "kept"}
+    }
+
+    record = LiveStash.Record.new(%{items: ["a"]}, Browser, nil, stale)
+    data = LiveStash.Record.encode(record)
+    token = Phoenix.Token.encrypt(LiveStash.Test.Endpoint, "live_stash", data)
+    pid = start!(Browser, %{"_mounts" => 1, "liveStash" => %{"stashedState" => token}})
+    assert %{draft: "kept"} = item(pid, "a")
+
+    # The parent's stash starts the sweep; the view lives through it.
+    :ok = ViewServer.update(pid, {ComponentView, :put_items, [["a", "b"]]})
+    [%{assigns: last} | _] = Enum.reverse(ViewServer.payloads(pid, @stash))
+    {:ok, data} = Phoenix.Token.decrypt(LiveStash.Test.Endpoint, "live_stash", last)
+    {:ok, written} = LiveStash.Record.decode(data)
+    assert Map.keys(written.components) == [{Atom.to_string(Item), "a"}]
   end
 
   test "the parent's reset_stash drops the components' state too" do

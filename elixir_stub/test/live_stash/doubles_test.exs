@@ -46,6 +46,10 @@ defmodule LiveStash.DoublesTest do
     assert socket.assigns.__changed__ == %{a: true}
     cleared = %{socket | assigns: %{socket.assigns | __changed__: %{}}}
     assert Phoenix.Component.assign(cleared, :a, 1) == cleared
+
+    # assign/2 takes a map or a keyword list, pair by pair
+    assert Phoenix.Component.assign(cleared, %{a: 1, b: 2}).assigns.__changed__ == %{b: true}
+    assert Phoenix.Component.assign(cleared, b: 2).assigns.b == 2
   end
 
   test "Phoenix.Token: round trips, :expired, :invalid, :missing, max_age override" do

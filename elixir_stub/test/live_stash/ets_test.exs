@@ -108,8 +108,7 @@ defmodule LiveStash.ETSTest do
       Process.sleep(20)
       assert Table.lookup(key) == :not_found
       # the sweep interval is 200ms in the test config
-      Process.sleep(450)
-      refute :ets.member(Table, key)
+      assert eventually(fn -> not :ets.member(Table, key) end)
     end
   end
 end

@@ -9,6 +9,8 @@ defmodule LiveStash.LeaseTest do
 
   alias LiveStash.{Lease, Record}
   alias LiveStash.Test.{Client, Endpoint, View, ViewServer, Wire}
+  alias LiveStash.Test.BrowserCounter, as: Encrypted
+  alias LiveStash.Test.SignedBrowserCounter, as: Signed
   import LiveStash.Test.Flow
 
   @stash "live-stash:stash-state"
@@ -16,32 +18,12 @@ defmodule LiveStash.LeaseTest do
   @init "live-stash:init-browser-memory"
   @ttl 300
 
-  defmodule Signed do
-    use LiveStash.Test.View,
-      adapter: LiveStash.Adapters.BrowserMemory,
-      security_mode: :sign,
-      stored_keys: [:count]
-  end
-
-  defmodule Encrypted do
-    use LiveStash.Test.View,
-      adapter: LiveStash.Adapters.BrowserMemory,
-      security_mode: :encrypt,
-      stored_keys: [:count]
-  end
-
   defmodule Bound do
     use LiveStash.Test.View,
       adapter: LiveStash.Adapters.BrowserMemory,
       security_mode: :sign,
       session_key: :user_token,
       stored_keys: [:count]
-  end
-
-  # Runs one keep-alive beat now, the way the timer would; returns every event so far.
-  defp beat(pid) do
-    send(pid, {LiveStash.KeepAlive, ViewServer.socket(pid).private.live_stash.keep_alive_ref})
-    ViewServer.events(pid)
   end
 
   defp names(events), do: Enum.map(events, &hd/1)

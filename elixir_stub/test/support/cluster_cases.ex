@@ -154,7 +154,8 @@ defmodule LiveStash.Test.ClusterCases do
     {:ok, pid} = :erpc.call(node, ViewServer, :start, [view, [params: params]])
     %{recover_status: status, count: recovered} = ViewServer.assigns(pid)
     if count, do: :ok = ViewServer.update(pid, {View, :put_count, [count]})
-    next = Client.join_params(ViewServer.events(pid))
+    # The browser keeps what it held unless told otherwise (a recovered token, say).
+    next = Client.join_params(ViewServer.events(pid), held: params)
     ViewServer.stop(pid)
     {status, recovered, next}
   end

@@ -14,14 +14,8 @@ defmodule LiveStash.Test.ComponentView do
       use Phoenix.LiveView
       use LiveStash, unquote(live_stash_opts)
 
-      def mount(_params, _session, socket) do
-        {status, socket} = LiveStash.recover_state(socket)
-        socket = assign(socket, :recover_status, status)
-
-        if status == :recovered,
-          do: {:ok, socket},
-          else: {:ok, socket |> assign(:items, unquote(initial)) |> assign(:title, "todo")}
-      end
+      def mount(_params, _session, socket),
+        do: {:ok, LiveStash.Test.View.recover(socket, items: unquote(initial), title: "todo")}
 
       def components(assigns),
         do: for(id <- assigns.items, do: {unquote(item), id, %{title: assigns[:title]}})
@@ -48,7 +42,7 @@ defmodule LiveStash.Test.Item do
   def mount(socket), do: {:ok, socket |> assign(:editing, false) |> assign(:draft, "")}
 
   def update(assigns, socket) do
-    socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+    socket = assign(socket, assigns)
     {status, socket} = LiveStash.recover_state(socket)
     {:ok, assign(socket, :recover_status, status)}
   end
@@ -72,7 +66,7 @@ defmodule LiveStash.Test.OtherItem do
   def mount(socket), do: {:ok, assign(socket, :draft, "")}
 
   def update(assigns, socket) do
-    socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+    socket = assign(socket, assigns)
     {_status, socket} = LiveStash.recover_state(socket)
     {:ok, socket}
   end
@@ -89,7 +83,7 @@ defmodule LiveStash.Test.AutoItem do
   def mount(socket), do: {:ok, socket |> assign(:draft, "") |> assign(:seen_title, nil)}
 
   def update(assigns, socket) do
-    socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+    socket = assign(socket, assigns)
     socket = if assigns.title, do: assign(socket, :seen_title, assigns.title), else: socket
     {status, socket} = LiveStash.recover_state(socket)
     {:ok, assign(socket, :recover_status, status)}
@@ -104,7 +98,7 @@ defmodule LiveStash.Test.Unprepared do
   use Phoenix.LiveComponent
 
   def update(assigns, socket) do
-    socket = Enum.reduce(assigns, socket, fn {k, v}, acc -> assign(acc, k, v) end)
+    socket = assign(socket, assigns)
     {_status, socket} = LiveStash.recover_state(socket)
     {:ok, socket}
   end

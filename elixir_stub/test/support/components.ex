@@ -8,7 +8,8 @@ defmodule LiveStash.Test.Components do
       own private without the parent's) and runs `update/2` (or merges) on each listed one
     * a component missing from the list stays until the browser's `cids_destroyed`
       arrives, a round trip later: modelled as a message queued after the render
-    * `send_update` reaches a component LiveView still has, and is a no-op otherwise
+    * `send_update` reaches a component LiveView still has, and is a no-op otherwise,
+      unless the module is not loaded at all: then it raises, as the channel does
     * pushed events are collected from each component socket, then its temp is cleared
   """
 
@@ -54,10 +55,17 @@ defmodule LiveStash.Test.Components do
     end
   end
 
-  @doc "A `send_update` message."
+  @doc """
+  A `send_update` message. Like the channel, it raises (crashing the LiveView) when the
+  target is missing and its module is not even loaded.
+  """
   def send_update(cs, {module, _id} = key, assigns) do
     case write(cs, key, &call_update(&1, module, assigns)) do
       :error ->
+        unless function_exported?(module, :__info__, 1) do
+          raise ArgumentError, "send_update failed (module #{inspect(module)} is not available)"
+        end
+
         Logger.debug("send_update failed because component #{inspect(key)} does not exist")
         {cs, []}
 
@@ -135,7 +143,7 @@ defmodule LiveStash.Test.Components do
         end
 
       true ->
-        Enum.reduce(assigns, socket, fn {k, v}, acc -> Phoenix.Component.assign(acc, k, v) end)
+        Phoenix.Component.assign(socket, assigns)
     end
   end
 

@@ -27,6 +27,15 @@ defmodule LiveStash.Test.Flow do
     start!(view, params, Keyword.take(opts, [:session, :id]))
   end
 
+  @doc """
+  Runs one keep-alive beat now, the way the view's timer would, so a test need not wait
+  for it; returns every event pushed so far.
+  """
+  def beat(pid) do
+    send(pid, {LiveStash.KeepAlive, ViewServer.socket(pid).private.live_stash.keep_alive_ref})
+    ViewServer.events(pid)
+  end
+
   @doc "Polls `fun` every 20 ms until it is truthy, for effects done in the background."
   def eventually(fun, tries \\ 250) do
     cond do

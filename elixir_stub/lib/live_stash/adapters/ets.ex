@@ -46,8 +46,6 @@ defmodule LiveStash.Adapters.ETS do
   end
 
   @impl true
-  def keep_alive(socket, %State{stash_id: nil}), do: socket
-
   def keep_alive(socket, %State{} = state) do
     Table.touch(StashId.key(state))
     socket

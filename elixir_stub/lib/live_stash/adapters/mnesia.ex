@@ -51,8 +51,6 @@ defmodule LiveStash.Adapters.Mnesia do
   end
 
   @impl true
-  def keep_alive(socket, %State{stash_id: nil}), do: socket
-
   def keep_alive(socket, %State{} = state) do
     Table.touch(StashId.key(state))
     socket

@@ -66,16 +66,12 @@ defmodule LiveStash.Adapters.Redis do
   def fetch(_socket, _state), do: :not_found
 
   @impl true
-  def drop(socket, %State{stash_id: nil} = state), do: rotate(socket, state)
-
   def drop(socket, %State{} = state) do
     :ok = Client.command_async(["DEL", key(state)])
     rotate(socket, state)
   end
 
   @impl true
-  def keep_alive(socket, %State{stash_id: nil}), do: socket
-
   def keep_alive(socket, %State{} = state) do
     # PEXPIRE on a missing key is a no-op, so a late refresh cannot resurrect anything.
     :ok = Client.command_async(["PEXPIRE", key(state), ttl_ms(state)])

@@ -2,10 +2,15 @@ defmodule Phoenix.Component do
   @moduledoc """
   TEST DOUBLE of `Phoenix.Component.assign/3` on a socket: an unchanged value leaves
   the socket (and change tracking) untouched, a new one is recorded in `__changed__`,
-  and `:flash` is reserved.
+  and `:flash` is reserved. `assign/2` takes a map or keyword list and assigns each pair.
   """
 
   alias Phoenix.LiveView.Socket
+
+  def assign(%Socket{} = socket, keyword_or_map)
+      when is_map(keyword_or_map) or is_list(keyword_or_map) do
+    Enum.reduce(keyword_or_map, socket, fn {key, value}, acc -> assign(acc, key, value) end)
+  end
 
   def assign(%Socket{}, :flash, _value) do
     raise ArgumentError, ":flash is a reserved assign by LiveView and it cannot be set directly"

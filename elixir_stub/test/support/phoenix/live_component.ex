@@ -9,7 +9,7 @@ defmodule Phoenix.LiveComponent do
   defmacro __using__(_opts) do
     quote do
       import Phoenix.LiveView
-      import Phoenix.Component, only: [assign: 3]
+      import Phoenix.Component, only: [assign: 2, assign: 3]
       @behaviour Phoenix.LiveComponent
     end
   end

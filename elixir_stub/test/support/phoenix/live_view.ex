@@ -22,7 +22,7 @@ defmodule Phoenix.LiveView do
   defmacro __using__(_opts) do
     quote do
       import Phoenix.LiveView
-      import Phoenix.Component, only: [assign: 3]
+      import Phoenix.Component, only: [assign: 2, assign: 3]
       Module.register_attribute(__MODULE__, :phoenix_live_mount, accumulate: true)
       @before_compile Phoenix.LiveView
     end
@@ -92,7 +92,7 @@ defmodule Phoenix.LiveView do
   Like the real `send_update/3`: the assigns must hold an `:id`, and the message goes to
   `pid` (the LiveView process), which updates the component if it still has it.
   """
-  def send_update(pid \\ self(), module, assigns) when is_atom(module) do
+  def send_update(pid \\ self(), module, assigns) when is_atom(module) and is_pid(pid) do
     assigns = Enum.into(assigns, %{})
 
     id =

@@ -72,10 +72,6 @@ defmodule LiveStash.Adapters.Mnesia.Table do
     end
   end
 
-  @doc "Rows in the local copy, expired or not."
-  @spec size() :: non_neg_integer()
-  def size, do: :mnesia.table_info(@table, :size)
-
   defp transact(fun) do
     case :mnesia.transaction(fun) do
       {:atomic, :ok} -> :ok
