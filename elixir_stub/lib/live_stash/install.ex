@@ -10,7 +10,10 @@ defmodule LiveStash.Install do
 
   alias LiveStash.Install.{AppJs, ConfigExs, Project}
 
+  @typedoc "One file of a plan: its path from the root, its text before and after, what changed."
   @type file :: %{path: String.t(), old: binary(), new: binary(), done: [String.t()]}
+
+  @typedoc "Why a run stops, and the lines to add to `path` by hand instead."
   @type refusal :: %{path: String.t(), reason: String.t(), by_hand: [String.t()]}
 
   @config "config/config.exs"

@@ -178,7 +178,7 @@ defmodule LiveStash.Install.AppJs do
         newline = if String.contains?(source, "\r\n"), do: "\r\n", else: "\n"
         semi = binary_part(source, semi_at, semi_len)
         line = import_line(import_path, binary_part(source, quote_at, 1), semi)
-        stop = line_stop(source, at + len)
+        stop = JsScan.line_end(source, at + len)
         {:ok, {stop, stop, "imported initLiveStash from \"#{import_path}\"", line <> newline}}
 
       {false, []} ->
@@ -187,14 +187,6 @@ defmodule LiveStash.Install.AppJs do
 
       {false, _} ->
         {:error, "more than one `import {LiveSocket} ...` line"}
-    end
-  end
-
-  # The import goes on its own line after the LiveSocket import's line end.
-  defp line_stop(source, pos) do
-    case :binary.match(source, "\n", scope: {pos, byte_size(source) - pos}) do
-      {at, 1} -> at + 1
-      :nomatch -> byte_size(source)
     end
   end
 

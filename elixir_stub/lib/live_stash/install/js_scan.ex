@@ -16,6 +16,7 @@ defmodule LiveStash.Install.JsScan do
       ["a", "{b: 1}", ~s|"c,d"|]
   """
 
+  @typedoc "Byte offsets `{start, stop}` into the source, `stop` exclusive."
   @type span :: {non_neg_integer(), non_neg_integer()}
 
   @closers %{?( => ?), ?[ => ?], ?{ => ?}}
@@ -150,7 +151,15 @@ defmodule LiveStash.Install.JsScan do
     end
   end
 
-  defp line_end(source, pos) do
+  @doc ~S"""
+  The offset just past the end of the line that holds `pos` (past its `\n`), or the end
+  of the source.
+
+      iex> LiveStash.Install.JsScan.line_end("ab\ncd", 0)
+      3
+  """
+  @spec line_end(binary(), non_neg_integer()) :: non_neg_integer()
+  def line_end(source, pos) do
     case :binary.match(source, "\n", scope: {pos, byte_size(source) - pos}) do
       {at, 1} -> at + 1
       :nomatch -> byte_size(source)

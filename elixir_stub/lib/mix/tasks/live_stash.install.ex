@@ -126,24 +126,18 @@ defmodule Mix.Tasks.LiveStash.Install do
   defp next_step(web) do
     """
 
-    Next: keep assigns across reconnects in a LiveView with `use LiveStash`, after
-    `use #{web}, :live_view`, and recover them in mount/3:
+    Next, in a LiveView: after `use #{web}, :live_view`, name the assigns to keep
 
-        defmodule #{web}.CounterLive do
-          use #{web}, :live_view
-          use LiveStash, stored_keys: [:count]
+        use LiveStash, stored_keys: [:count]
 
-          def mount(_params, _session, socket) do
-            case LiveStash.recover_state(socket) do
-              {:recovered, socket} -> {:ok, socket}
-              {_status, socket} -> {:ok, assign(socket, :count, 0)}
-            end
-          end
+    put them back in mount/3 after a reconnect
 
-          def handle_event("inc", _params, socket) do
-            {:noreply, socket |> update(:count, &(&1 + 1)) |> LiveStash.stash()}
-          end
-        end
+        {status, socket} = LiveStash.recover_state(socket)
+        socket = if status == :recovered, do: socket, else: assign(socket, :count, 0)
+
+    and stash them where they change, e.g. in handle_event/3:
+
+        {:noreply, socket |> update(:count, &(&1 + 1)) |> LiveStash.stash()}
 
     To keep the stash in the browser (it survives a server restart), add
     `adapter: LiveStash.Adapters.BrowserMemory, security_mode: :encrypt`.

@@ -52,7 +52,8 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
                    ~s|    imported initLiveStash from "../../deps/live_stash/assets/js/live-stash.js"\n| <>
                    "    wrapped the LiveSocket params in initLiveStash(...)"
 
-        assert out =~ "use MyAppWeb, :live_view\n      use LiveStash, stored_keys: [:count]"
+        assert out =~ "after `use MyAppWeb, :live_view`"
+        assert out =~ "\n    use LiveStash, stored_keys: [:count]\n"
         assert err == ""
       end
     end
@@ -126,13 +127,11 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
     test "changes nothing and says so", %{tmp_dir: tmp} do
       root = app!(:phx_1_8, tmp)
       install(root)
-      js = read(root, "assets/js/app.js")
-      config = read(root, "config/config.exs")
+      before = files(root)
 
       {out, _err} = install(root)
 
-      assert read(root, "assets/js/app.js") == js
-      assert read(root, "config/config.exs") == config
+      assert files(root) == before
 
       assert out =~
                "Nothing to change: config/config.exs and assets/js/app.js are already set up"
@@ -157,13 +156,11 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
   describe "--dry-run" do
     test "prints the diff a run would apply and writes nothing", %{tmp_dir: tmp} do
       root = app!(:phx_1_7, tmp)
-      js = read(root, "assets/js/app.js")
-      config = read(root, "config/config.exs")
+      before = files(root)
 
       {out, _err} = install(root, ["--dry-run"])
 
-      assert read(root, "assets/js/app.js") == js
-      assert read(root, "config/config.exs") == config
+      assert files(root) == before
       assert out =~ "--dry-run: nothing was written."
       assert out =~ "\n-  #{@csrf_params}\n+  #{@wrapped_params}\n"
       assert out =~ "\n+#{@deps_import}\n"
@@ -172,11 +169,10 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
       # The printed diff is a real patch: git applies it and gets what a run writes.
       File.write!(Path.join(tmp, "dry-run.patch"), patch_text(out))
       assert {_, 0} = System.cmd("git", ["apply", Path.join(tmp, "dry-run.patch")], cd: root)
-      applied = {read(root, "assets/js/app.js"), read(root, "config/config.exs")}
 
       other = app!(:phx_1_7, Path.join(tmp, "run"))
       install(other)
-      assert applied == {read(other, "assets/js/app.js"), read(other, "config/config.exs")}
+      assert files(root) == files(other)
     end
 
     test "after a run, says there is nothing to change", %{tmp_dir: tmp} do
@@ -193,13 +189,11 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
   describe "a file it does not recognise" do
     test "is refused: nothing written, the two lines printed, a Mix error", %{tmp_dir: tmp} do
       root = app!(:hand_edited, tmp)
-      js = read(root, "assets/js/app.js")
-      config = read(root, "config/config.exs")
+      before = files(root)
 
       error = refused(root)
 
-      assert read(root, "assets/js/app.js") == js
-      assert read(root, "config/config.exs") == config
+      assert files(root) == before
 
       assert error.message =~
                "assets/js/app.js: the LiveSocket's options are `socketOptions`, not an object literal"
@@ -255,15 +249,13 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
         :append
       ])
 
-      js = read(root, "assets/js/app.js")
-      config = read(root, "config/config.exs")
+      before = files(root)
 
       error = refused(root)
 
       assert error.message =~ "config/config.exs: not valid Elixir (line"
       assert error.message =~ "\n    #{ConfigExs.line()}\n"
-      assert read(root, "assets/js/app.js") == js
-      assert read(root, "config/config.exs") == config
+      assert files(root) == before
     end
 
     test "an app without assets/js/app.js is refused", %{tmp_dir: tmp} do
@@ -337,6 +329,8 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
   end
 
   defp read(root, path), do: File.read!(Path.join(root, path))
+
+  defp files(root), do: Map.new(["assets/js/app.js", "config/config.exs"], &{&1, read(root, &1)})
 
   # The only change: the config line (with its comment) just above the import_config
   # comment; and Config reads it back as the adapters LiveStash uses.
