@@ -179,7 +179,9 @@ defmodule LiveStash.Install.AppJs do
         semi = binary_part(source, semi_at, semi_len)
         line = import_line(import_path, binary_part(source, quote_at, 1), semi)
         stop = JsScan.line_end(source, at + len)
-        {:ok, {stop, stop, "imported initLiveStash from \"#{import_path}\"", line <> newline}}
+        # The LiveSocket import may be the file's last line, without a newline of its own.
+        insert = if stop == byte_size(source), do: newline <> line, else: line <> newline
+        {:ok, {stop, stop, "imported initLiveStash from \"#{import_path}\"", insert}}
 
       {false, []} ->
         {:error,

@@ -213,6 +213,8 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
           "elixir",
           ["-pa", ebin, "-e", ~s|Mix.start(); Mix.CLI.main(["live_stash.install"])|],
           cd: root,
+          # The app's own env, not the suite's: its config imports config/dev.exs.
+          env: [{"MIX_ENV", "dev"}],
           stderr_to_stdout: true
         )
 
