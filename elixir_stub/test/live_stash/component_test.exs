@@ -9,16 +9,8 @@ defmodule LiveStash.ComponentTest do
 
   @stash "live-stash:stash-state"
 
-  defmodule Browser do
-    use LiveStash.Test.ComponentView,
-      adapter: LiveStash.Adapters.BrowserMemory,
-      security_mode: :encrypt,
-      stored_keys: [:items]
-  end
-
-  defmodule Server do
-    use LiveStash.Test.ComponentView, stored_keys: [:items]
-  end
+  alias LiveStash.Test.BrowserTodo, as: Browser
+  alias LiveStash.Test.ServerTodo, as: Server
 
   defmodule Auto do
     use LiveStash.Test.ComponentView,

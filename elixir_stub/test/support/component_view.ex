@@ -122,3 +122,16 @@ defmodule LiveStash.Test.NoStashView do
   def mount(_params, _session, socket), do: {:ok, assign(socket, :items, ["a"])}
   def components(assigns), do: for(id <- assigns.items, do: {LiveStash.Test.Item, id, %{}})
 end
+
+defmodule LiveStash.Test.BrowserTodo do
+  @moduledoc "The component suites' todo page, stashing in the browser (encrypted)."
+  use LiveStash.Test.ComponentView,
+    adapter: LiveStash.Adapters.BrowserMemory,
+    security_mode: :encrypt,
+    stored_keys: [:items]
+end
+
+defmodule LiveStash.Test.ServerTodo do
+  @moduledoc "The component suites' todo page, stashing on the server (ETS)."
+  use LiveStash.Test.ComponentView, stored_keys: [:items]
+end

@@ -7,7 +7,9 @@ defmodule LiveStash.Component.Host do
   """
 
   alias LiveStash.State
-  alias LiveStash.Component.{Registry, Sweep, Writer}
+  alias LiveStash.Component.{Instance, Registry, Sweep, Writer}
+
+  require Logger
 
   @hook :live_stash_components
 
@@ -32,13 +34,23 @@ defmodule LiveStash.Component.Host do
 
         # At once: the record must not keep them for a later reconnect. The parent's
         # events go after its components', so this token is the browser's last.
-        if dropped == [],
-          do: socket,
-          else: Writer.write!(socket, registry, "drop components missing from the first render")
+        if dropped == [], do: socket, else: drop(socket, registry, dropped)
 
       _ ->
         socket
     end
+  end
+
+  # Info, not a warning: a component removed before the reconnect lands here too. It
+  # tells a developer whose components render late (after assign_async) why they start
+  # fresh.
+  defp drop(socket, registry, dropped) do
+    Logger.info(
+      "LiveStash dropped the stashed state of #{Enum.map_join(dropped, ", ", &Instance.describe(socket, &1))}: " <>
+        "not rendered by the first connected render after the reconnect (removed, or rendered later)"
+    )
+
+    Writer.write!(socket, registry, "drop components missing from the first render")
   end
 
   @doc "Mirrors the parent's state, so components can write the whole record."
