@@ -8,6 +8,8 @@ export interface CounterQuery {
   reload?: boolean;
   ttl?: number;
   csp?: boolean;
+  /** "official": a double of the official client (one stash per page) instead of ours. */
+  client?: "official";
 }
 
 export function pageUrl(server: { url: string }, path: string, q: CounterQuery = {}): string {
@@ -16,6 +18,7 @@ export function pageUrl(server: { url: string }, path: string, q: CounterQuery =
   if (q.reload) search.set("reload", "1");
   if (q.ttl) search.set("ttl", String(q.ttl));
   if (q.csp) search.set("csp", "1");
+  if (q.client) search.set("client", q.client);
   const s = search.toString();
   return `${server.url}${path}${s ? `?${s}` : ""}`;
 }
