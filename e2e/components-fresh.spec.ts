@@ -5,6 +5,7 @@ import { reconnect } from "../src/testing";
 import { open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 import { recordFrames } from "./support/frames";
+import { afterEachReconnect } from "./support/reconnects";
 import { destroyed, stashedItems, Todo } from "./support/todo";
 
 async function expectFresh(todo: Todo, id: string, status: "new" | "not_found"): Promise<void> {
@@ -61,10 +62,9 @@ for (const mode of ["browser", "ets"] as const) {
     // The record dropped b's old draft when b started fresh, not at the list's next stash.
     if (mode === "browser") expect(stashedItems(server)).toEqual(["a"]);
 
-    for (let round = 1; round <= 2; round++) {
-      await reconnect(page);
+    await afterEachReconnect(page, 2, async () => {
       await expectKept(todo);
       await expectFresh(todo, "b", "not_found");
-    }
+    });
   });
 }

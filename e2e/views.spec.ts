@@ -5,6 +5,7 @@
 import { reconnect, waitForConnected } from "../src/testing";
 import { Counter, open, waitForPersisted } from "./support/counter";
 import { expect, test } from "./support/fixtures";
+import { afterEachReconnect } from "./support/reconnects";
 
 const PAIRS = [
   ["browser (signed)", "/pair"],
@@ -24,13 +25,10 @@ test.describe("official client", () => {
       await right.increment(3);
 
       // The page-wide stash now holds the right view's (browser: its last stash; server modes: its id, announced last).
-      for (let round = 1; round <= 2; round++) {
-        await reconnect(page);
-        await expect(right.status).toHaveText("recovered");
-        await expect(right.value).toHaveText("3");
-        await expect(left.status).toHaveText("not_found");
-        await expect(left.value).toHaveText("0");
-      }
+      await afterEachReconnect(page, 2, async () => {
+        await right.expectShows("recovered", 3);
+        await left.expectShows("not_found", 0);
+      });
       // The official client's stash rides in the websocket URL: the one exemption this test declares.
       expect(requestedUrls.some((url) => url.includes("/live/websocket?") && url.includes("liveStash"))).toBe(true);
     });
@@ -45,15 +43,15 @@ test.describe("official client", () => {
     await expect(left.status).toHaveText("not_found");
     // No init-browser-memory went out for the left view's miss: the right view's stash survives a crash of the right view.
     expect(server.crashView("right")).toBe(1);
+    await expect(page.locator("#right")).toHaveClass(/phx-server-error/);
     await waitForConnected(page);
-    await expect(right.value).toHaveText("3");
-    await expect(right.status).toHaveText("recovered");
+    await right.expectShows("recovered", 3);
     // The left view stashes again and, holding the page-wide stash now, gets its own value back.
     await left.increment(1);
     expect(server.crashView("left")).toBe(1);
+    await expect(page.locator("#left")).toHaveClass(/phx-server-error/);
     await waitForConnected(page);
-    await expect(left.status).toHaveText("recovered");
-    await expect(left.value).toHaveText("1");
+    await left.expectShows("recovered", 1);
   });
 });
 
@@ -63,13 +61,10 @@ for (const [mode, path] of PAIRS) {
     const [left, right] = [new Counter(page, "#left"), new Counter(page, "#right")];
     await left.increment(2);
     await right.increment(3);
-    for (let round = 1; round <= 2; round++) {
-      await reconnect(page);
-      await expect(left.status).toHaveText("recovered");
-      await expect(right.status).toHaveText("recovered");
-      await expect(left.value).toHaveText("2");
-      await expect(right.value).toHaveText("3");
-    }
+    await afterEachReconnect(page, 2, async () => {
+      await left.expectShows("recovered", 2);
+      await right.expectShows("recovered", 3);
+    });
   });
 }
 
@@ -85,7 +80,6 @@ for (const view of ["browser-reload", "ets-reload"] as const) {
     expect(await counter.viewId()).not.toBe(before);
     // No stash since the reload: the record written before it must still be this view's.
     await reconnect(page);
-    await expect(counter.status).toHaveText("recovered");
-    await expect(counter.value).toHaveText("3");
+    await counter.expectShows("recovered", 3);
   });
 }

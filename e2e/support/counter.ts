@@ -54,6 +54,12 @@ export class Counter {
     }
   }
 
+  /** What the user sees: the stash status and the count. */
+  async expectShows(status: string, value: number): Promise<void> {
+    await expect(this.status).toHaveText(status);
+    await expect(this.value).toHaveText(String(value));
+  }
+
   /** The DOM id of the LiveView this counter renders in. */
   async viewId(): Promise<string> {
     return this.page.locator(this.scope).first().evaluate((el) => (el.closest("[data-phx-session]") ?? el).id);
