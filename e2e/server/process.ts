@@ -37,7 +37,7 @@ export class LiveViewProcess {
     // A record that held only components leaves the view itself not_found, its components recovered.
     const outcome = recovery?.components ? "recovered" : recovery?.status;
     this.components = new ComponentHost(outcome, recovery?.components, () => this.stash?.rewrite());
-    this.stash?.carryComponents(() => this.components.stash.snapshot());
+    this.stash?.carryComponents(this.components.stash);
     this.assigns = def.mount(recovery?.assigns, recovery?.status);
     if (def.stash?.autoStash) this.stash?.stash(this.assigns);
     if (this.stash) {
@@ -53,6 +53,7 @@ export class LiveViewProcess {
 
   joinRendered(): Record<string, unknown> {
     const c = this.render();
+    this.stash?.settle();
     return withComponents(fullRender(this.def.statics, this.dynamics, this.takeEvents(), this.def.title), c);
   }
 
@@ -65,10 +66,7 @@ export class LiveViewProcess {
     }
     const stash = this.stash;
     this.assigns = this.def.handleEvent(event, value, this.assigns, {
-      stash: (a) => {
-        this.components.parentStashing();
-        stash?.stash(a);
-      },
+      stash: (a) => stash?.stash(a),
       resetStash: () => {
         this.components.stash.clear();
         stash?.reset();

@@ -67,6 +67,7 @@ export class ComponentHost {
   /** Component diffs of this render; instances the parent no longer shows become "removed". */
   endRender(): ComponentDiffs {
     for (const [cid, inst] of this.byCid) if (!this.seen.has(cid)) inst.removed = true;
+    if (!this.mounted) this.stash.dropUnclaimed();
     this.mounted = true;
     return this.takeDiffs();
   }
@@ -96,11 +97,6 @@ export class ComponentHost {
       this.byKey.delete(inst.key);
       this.stash.forget(inst.key);
     }
-  }
-
-  /** The parent is about to stash: recovered states nobody claimed by now are off the page. */
-  parentStashing(): void {
-    if (this.mounted) this.stash.dropUnclaimed();
   }
 
   private renderInstance(cid: number, inst: Instance): void {

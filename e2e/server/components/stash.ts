@@ -1,9 +1,10 @@
 // The component states one LiveView carries in its own stash, as the shim's
 // LiveStash.Component.Registry does: recovered once per instance, keyed by (module, id),
-// at most MAX_COMPONENTS per view, and dropped when the component leaves the page.
+// only by instances of the parent's first connected render, at most MAX_COMPONENTS per view,
+// and dropped when the component leaves the page.
 import { createHash } from "node:crypto";
 import type { Assigns } from "../views/types";
-import { isRecord, type RecoverStatus } from "../stash/stash";
+import { isRecord, type ComponentsSource, type RecoverStatus } from "../stash/stash";
 
 export const MAX_COMPONENTS = 50;
 
@@ -13,11 +14,13 @@ export function componentKey(name: string, id: string): ComponentKey {
   return JSON.stringify([name, id]);
 }
 
-export class ComponentStash {
+export class ComponentStash implements ComponentsSource {
   private recovered = new Map<ComponentKey, Assigns>();
   private readonly entries = new Map<ComponentKey, Assigns>();
   private readonly fingerprints = new Map<ComponentKey, string>();
   private readonly claimed = new Set<ComponentKey>();
+  /** The keys the parent's last written (or recovered) record holds state for. */
+  private written: Set<ComponentKey>;
 
   constructor(
     /** How the parent's recovery went; components get the same unless theirs is found. */
@@ -27,14 +30,24 @@ export class ComponentStash {
     private readonly rewrite: () => void,
   ) {
     for (const [k, v] of Object.entries(recovered ?? {})) if (isRecord(v)) this.recovered.set(k, v);
+    this.written = new Set(this.recovered.keys());
   }
 
   /** Everything to write: unclaimed recovered states, overridden by live ones. */
-  snapshot(): Record<string, Assigns> {
-    return Object.fromEntries([...this.recovered, ...this.entries]);
+  forRecord(): Record<string, Assigns> {
+    const out = Object.fromEntries([...this.recovered, ...this.entries]);
+    this.written = new Set(Object.keys(out));
+    return out;
   }
 
-  /** A new instance recovers its key once; a later instance of the same key starts fresh. */
+  get empty(): boolean {
+    return this.recovered.size === 0 && this.entries.size === 0;
+  }
+
+  /**
+   * A new instance recovers its key once; a later instance of the same key starts fresh, and
+   * the record forgets what an earlier one left there at once, so no reconnect can hand it back.
+   */
   claim(key: ComponentKey): { status: RecoverStatus; state?: Assigns } {
     const again = this.claimed.has(key);
     this.claimed.add(key);
@@ -46,6 +59,7 @@ export class ComponentStash {
       return { status: "recovered", state: found };
     }
     this.forget(key);
+    if (this.written.has(key)) this.rewrite();
     if (again || this.outcome === undefined) return { status: "new" };
     return { status: this.outcome === "recovered" ? "not_found" : this.outcome };
   }
@@ -75,16 +89,22 @@ export class ComponentStash {
     this.fingerprints.delete(key);
   }
 
-  /** After the first render, recovered states nobody claimed belong to components no longer on the page. */
+  /**
+   * After the parent's first connected render, recovered states nobody claimed belong to
+   * components no longer on the page: one added later is a new instance. The record drops them now.
+   */
   dropUnclaimed(): void {
+    if (this.recovered.size === 0) return;
     this.recovered = new Map();
+    this.rewrite();
   }
 
-  /** The parent reset its stash. */
+  /** The parent reset its stash: its record is gone too. */
   clear(): void {
     this.recovered = new Map();
     this.entries.clear();
     this.fingerprints.clear();
+    this.written = new Set();
   }
 }
 

@@ -14,8 +14,13 @@ export interface Recovery {
   /** Stashed LiveComponent states, by component key (see ../components/stash.ts). */
   readonly components?: Record<string, Record<string, unknown>>;
 }
-/** The component states to write along with the view's own assigns. */
-export type ComponentsSource = () => Record<string, Record<string, unknown>>;
+/** The component states a view's record carries (see ../components/stash.ts). */
+export interface ComponentsSource {
+  /** What the record written now carries; the source remembers it as what the record holds. */
+  forRecord(): Record<string, Record<string, unknown>>;
+  readonly empty: boolean;
+}
+const NO_COMPONENTS: ComponentsSource = { forRecord: () => ({}), empty: true };
 export type PushEvent = (name: string, payload: Record<string, unknown>) => void;
 
 const DEFAULT_TTL = 300;
@@ -33,7 +38,9 @@ export class ViewStash {
   private stashId: string | undefined;
   /** The browser token this view's client holds: its digest and when it was signed. */
   private held: { digest: string; issuedAt: number } | undefined;
-  private components: ComponentsSource = () => ({});
+  private components: ComponentsSource = NO_COMPONENTS;
+  /** A reload replay recovered a record bound to the old root id: write it again, bound to this one. */
+  private rebind = false;
 
   constructor(
     private readonly env: StashEnv,
@@ -67,19 +74,30 @@ export class ViewStash {
     const replay = isRecord(given) && given[RESTORED_KEY] === true && this.opts.recoverAfterReload === true;
     if (!reconnected && !replay) return this.fresh("new");
     if (!isRecord(given)) return this.fresh(given === undefined ? "not_found" : "error");
-    return this.opts.adapter === "browser" ? this.recoverToken(given) : this.recoverRow(given);
+    return this.opts.adapter === "browser" ? this.recoverToken(given, replay) : this.recoverRow(given, replay);
   }
 
-  private recoverToken(given: Record<string, unknown>): Recovery {
+  /**
+   * A record is bound to the view module and to the view instance (its DOM id, stable across
+   * reconnects). A reload replay comes from the same view under a new root id, so only the
+   * module is checked then.
+   */
+  private owns(record: { module: unknown; instance: unknown }, replay: boolean): boolean {
+    return record.module === this.viewName && (replay || record.instance === this.domId);
+  }
+
+  private recoverToken(given: Record<string, unknown>, replay: boolean): Recovery {
     const token = given["stashedState"];
     if (token === undefined) return this.fresh("not_found");
     const result = this.openToken(token, given["lease"]);
     if (!result.ok) return this.fresh(result.reason === "expired" ? "not_found" : "error");
     const data = result.data;
-    if (!isRecord(data) || data["w"] !== this.viewName || !isRecord(data["a"])) return this.fresh("error");
+    if (!isRecord(data) || !isRecord(data["a"])) return this.fresh("error");
+    if (!this.owns({ module: data["w"], instance: data["i"] }, replay)) return this.foreign();
     if ((data["v"] ?? undefined) !== this.version) return this.fresh("error");
     const recovery = this.recovered(this.pick(data["a"]), data["c"]);
-    this.renew(token as string, given["lease"]);
+    this.rebind = data["i"] !== this.domId;
+    if (!this.rebind) this.renew(token as string, given["lease"]);
     return recovery;
   }
 
@@ -111,7 +129,7 @@ export class ViewStash {
     this.emit(EVENTS.lease, { lease: signLease(this.leaseKey, held, issuedAt, this.env.clock.now()), ttl: this.ttl });
   }
 
-  private recoverRow(given: Record<string, unknown>): Recovery {
+  private recoverRow(given: Record<string, unknown>, replay: boolean): Recovery {
     const id = given["stashId"];
     if (id === undefined) return this.fresh("not_found");
     if (typeof id !== "string" || id.length === 0 || id.length > MAX_STASH_ID) return this.fresh("error");
@@ -121,9 +139,11 @@ export class ViewStash {
     }
     const row = this.env.stores[this.opts.adapter as "ets"].get(id);
     if (!row) return this.fresh("not_found");
-    if (row.view !== this.viewName || row.version !== this.version) return this.fresh("error");
+    if (!this.owns({ module: row.view, instance: row.viewId }, replay)) return this.foreign();
+    if (row.version !== this.version) return this.fresh("error");
     this.stashId = id;
     this.pushInit();
+    this.rebind = row.viewId !== this.domId;
     return this.recovered(this.pick(row.assigns), row.components);
   }
 
@@ -141,6 +161,11 @@ export class ViewStash {
     this.components = source;
   }
 
+  /** After the first connected render: a record recovered under an old root id is bound to this one. */
+  settle(): void {
+    if (this.rebind) this.rewrite();
+  }
+
   /** Rewrites the record (the view's last stashed assigns + components) after a component changed. */
   rewrite(): void {
     this.write(this.lastStashed ?? {});
@@ -154,10 +179,26 @@ export class ViewStash {
     if (this.opts.adapter === "browser") {
       this.emit(EVENTS.initBrowserMemory, {});
     } else {
-      this.stashId = randomBytes(16).toString("base64url");
-      this.pushInit();
+      this.newStashId();
     }
     return { status };
+  }
+
+  /**
+   * The record belongs to another view instance or module (a client that keeps one stash per
+   * page sends every view the same one): `not_found`, and the record is left alone for its
+   * owner. No init-browser-memory, which would make such a client drop it; a server mode
+   * still needs a stash id of its own.
+   */
+  private foreign(): Recovery {
+    console.warn(`LiveStash: ${this.viewName} (${this.domId}) was handed the stash of another view; starting without it`);
+    if (this.opts.adapter !== "browser") this.newStashId();
+    return { status: "not_found" };
+  }
+
+  private newStashId(): void {
+    this.stashId = randomBytes(16).toString("base64url");
+    this.pushInit();
   }
 
   /** Writes only when the stored keys' fingerprint changed, so "Add Zero" costs no event. */
@@ -186,7 +227,7 @@ export class ViewStash {
   keepAlive(): void {
     if (this.opts.adapter !== "browser") {
       if (this.stashId) this.env.stores[this.opts.adapter as "ets"].bump(this.stashId, this.ttl);
-    } else if (this.lastStashed || Object.keys(this.components()).length > 0) {
+    } else if (this.lastStashed || !this.components.empty) {
       const stale = !this.held || outlivesToken(this.held.issuedAt, this.ttl, this.env.clock.now());
       if (!this.env.leases || stale) this.write(this.lastStashed ?? {});
       else this.pushLease();
@@ -194,9 +235,10 @@ export class ViewStash {
   }
 
   private write(assigns: Record<string, unknown>): void {
+    this.rebind = false;
     if (this.opts.adapter === "browser") {
-      const [c, now] = [this.components(), this.env.clock.now()];
-      const data = { v: this.version ?? null, a: assigns, w: this.viewName, ...(Object.keys(c).length > 0 ? { c } : {}) };
+      const [c, now] = [this.components.forRecord(), this.env.clock.now()];
+      const data = { v: this.version ?? null, a: assigns, w: this.viewName, i: this.domId, ...(Object.keys(c).length > 0 ? { c } : {}) };
       const maxAge = this.env.leases ? bound(this.ttl) : this.ttl;
       const token = issueToken(this.opts.securityMode ?? "sign", this.env.secret, this.salt, data, now, maxAge);
       this.held = { digest: digest(token), issuedAt: now };
@@ -205,7 +247,7 @@ export class ViewStash {
       return;
     }
     if (!this.stashId) this.fresh("new");
-    const row = { assigns, version: this.version, view: this.viewName, components: this.components() };
+    const row = { assigns, version: this.version, view: this.viewName, viewId: this.domId, components: this.components.forRecord() };
     this.env.stores[this.opts.adapter as "ets"].put(this.stashId!, row, this.ttl);
   }
 

@@ -5,7 +5,9 @@ import type { Clock } from "../clock";
 export interface Row {
   readonly assigns: Record<string, unknown>;
   readonly version: string | undefined;
+  /** The view module and the view instance (its DOM id) the row belongs to. */
   readonly view: string;
+  readonly viewId: string;
   readonly components?: Record<string, Record<string, unknown>>;
   expiresAt: number;
 }

@@ -1,6 +1,8 @@
 // A todo list whose items are LiveComponents with their own "editing" state and draft:
 // the items' ids are the parent's stash, each item's editing/draft its component stash,
 // carried in the parent's token or row. Typing (phx-keyup, phx-target=cid) stashes the draft.
+// "(list not stashed)" buttons change the list without stashing it, as a view whose list lives
+// elsewhere (a database) would: components then come and go while the record stays as it was.
 import { escapeHtml } from "../rendered";
 import { cidList } from "../components/host";
 import type { ComponentDef } from "../components/types";
@@ -18,7 +20,8 @@ const ITEM_STATICS = [
   '"> <span class="item-draft">',
   '</span> <button phx-click="toggle" phx-target="',
   '">Edit</button> <button phx-click="remove" phx-value-id="',
-  '">Remove</button></li>',
+  '">Remove</button> <button phx-click="remove" phx-value-quiet="1" phx-value-id="',
+  '">Remove (list not stashed)</button></li>',
 ];
 
 export function todoItem(name: string): ComponentDef {
@@ -31,7 +34,7 @@ export function todoItem(name: string): ComponentDef {
     render: (s, cid) => {
       const id = escapeHtml(s["id"]);
       const draft = escapeHtml(s["draft"]);
-      return [id, escapeHtml(s["label"]), escapeHtml(s["status"]), s["editing"] ? "editing" : "viewing", `Draft ${id}`, draft, String(cid), draft, String(cid), id];
+      return [id, escapeHtml(s["label"]), escapeHtml(s["status"]), s["editing"] ? "editing" : "viewing", `Draft ${id}`, draft, String(cid), draft, String(cid), id, id];
     },
     handleEvent(event, value, s, act) {
       let next = s;
@@ -49,6 +52,7 @@ const STATICS = [
   '</span></p><button phx-click="add" aria-label="Add item">Add item</button> ' +
     '<button phx-click="reverse" aria-label="Reverse">Reverse</button> ' +
     '<button phx-click="restore" phx-value-id="a" aria-label="Restore a">Restore a</button> ' +
+    '<button phx-click="restore" phx-value-id="b" phx-value-quiet="1" aria-label="Restore b (list not stashed)">Restore b (list not stashed)</button> ' +
     '<button phx-click="crash" aria-label="Crash">Crash</button><ul class="items">',
   "</ul></section>",
 ];
@@ -84,7 +88,7 @@ export function todoView(name: string, title: string, stash: Omit<StashOptions, 
         act.crash();
         return a;
       }
-      act.stash(next);
+      if (value["quiet"] !== "1") act.stash(next);
       return next;
     },
   };
