@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildDemoPage, E2E_ENTRY } from "../demo/build";
+import { buildDemoPage, BARE_ENTRY } from "../demo/build";
 import { startHarness } from "./harness";
 import { e2eKeepAlive, shimKeepAlive } from "./keep-alive";
 import { largeStash } from "./large";
@@ -46,8 +46,8 @@ try {
   await step("server adapters (stash / recover, ETS vs Redis vs Mnesia)", async () => serverAdapters(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
   const pageDir = join(tmp, "page");
-  // The bare e2e page: no demo panel or inspector re-rendering on each push.
-  await buildDemoPage(pageDir, E2E_ENTRY);
+  // The bare page (liveview-server/page/): no demo panel or inspector re-rendering on each push.
+  await buildDemoPage(pageDir, BARE_ENTRY);
   const h = await startHarness(pageDir);
   try {
     await step(`push cost (${N.pushes} pushes × 3 sizes × 3 storages)`, () => pushCost(h, N.pushes));

@@ -4,7 +4,7 @@
 import { reconnect } from "../src/testing";
 import { open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
-import { recordFrames } from "./support/frames";
+import { recordFrames } from "../liveview-server/frames";
 import { afterEachReconnect } from "./support/reconnects";
 import { destroyed, stashedItems, Todo } from "./support/todo";
 

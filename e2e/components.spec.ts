@@ -4,7 +4,7 @@ import { reconnect, waitForConnected } from "../src/testing";
 import { open } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";
 import { spawnServer } from "./support/spawn";
-import { messages, recordFrames } from "./support/frames";
+import { messages, recordFrames } from "../liveview-server/frames";
 import { stashedItems, Todo } from "./support/todo";
 
 for (const mode of ["browser", "ets"] as const) {

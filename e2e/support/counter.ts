@@ -1,7 +1,7 @@
 // Page-object helpers for the counter view and the pages built around it.
 import { expect, type Locator, type Page } from "@playwright/test";
 import { readStoredEntries, waitForConnected } from "../../src/testing";
-import type { TestServer } from "../server/index";
+import type { TestServer } from "../../liveview-server/index";
 
 export interface CounterQuery {
   storage?: "memory" | "session" | "indexeddb";

@@ -3,7 +3,8 @@
 // stash token, stash id or `liveStash` key in any HTTP or websocket URL.
 import { test as base, expect, type ConsoleMessage } from "@playwright/test";
 import { PARAM_KEY } from "../../src/protocol";
-import { startServer, type ServerOptions, type TestServer } from "../server/index";
+import { startServer, type ServerOptions, type TestServer } from "../../liveview-server/index";
+import { BUILD_DIR } from "./build-dir";
 
 export interface Guards {
   /** Console errors matching this are expected in this test (network noise of a cut). */
@@ -27,7 +28,7 @@ function guarded(urls: readonly string[], stashInWebsocketUrl: boolean): string[
 }
 
 interface Fixtures extends Guards {
-  serverOptions: ServerOptions;
+  serverOptions: Omit<ServerOptions, "buildDir">;
   server: TestServer;
   /** Every URL the browser requested in this test (HTTP and websocket). */
   requestedUrls: string[];
@@ -39,7 +40,7 @@ export const test = base.extend<Fixtures>({
   stashInWebsocketUrl: [false, { option: true }],
 
   server: async ({ serverOptions, stashInWebsocketUrl }, use) => {
-    const server = await startServer(serverOptions);
+    const server = await startServer({ ...serverOptions, buildDir: BUILD_DIR });
     await use(server);
     const leaks = guarded(server.requests, stashInWebsocketUrl).filter((url) => LEAK_MARKERS.some((m) => url.includes(m)) || [...server.issued].some((t) => url.includes(t)));
     await server.close();

@@ -1,7 +1,7 @@
-// Page object for the todo view (e2e/server/views/todo.ts): items are LiveComponents.
+// Page object for the todo view (liveview-server/views/todo.ts): items are LiveComponents.
 import { expect, type Locator, type Page } from "@playwright/test";
-import type { TestServer } from "../server/index";
-import { messages, type Frames } from "./frames";
+import type { TestServer } from "../../liveview-server/index";
+import { messages, type Frames } from "../../liveview-server/frames";
 
 export class Todo {
   readonly status: Locator;

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { escapeHtml, toHtml } from "./rendered";
 import type { Sessions } from "./session";
-import type { ViewDef } from "./views/types";
+import type { ViewDef } from "./views/view-def";
 
 export function renderPage(def: ViewDef, viewKey: string, sessions: Sessions): string {
   const domId = `phx-${randomBytes(8).toString("base64url")}`;

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join, normalize } from "node:path";
 import type { AppContext } from "./connection";
-import { BLANK_PAGE, renderPage } from "./page";
+import { BLANK_PAGE, renderPage } from "./dead-render";
 
 /** Bandit answers longer request lines with 414; Cowboy's limit is 8,000. */
 export const MAX_REQUEST_LINE = 10_000;

@@ -2,7 +2,6 @@
 // and main.ts for a standalone process that can be killed and restarted on its port).
 import { createServer, type Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 import { createClock } from "./clock";
 import { Connection, type AppContext, type JoinRecord } from "./connection";
@@ -25,7 +24,8 @@ export interface ServerOptions {
   readonly includeView?: boolean;
   /** false: browser tokens are re-sent at every keep-alive beat and after recovery, as before leases. */
   readonly leases?: boolean;
-  readonly buildDir?: string;
+  /** The folder holding the page script (`app.js`) its pages load: whoever built it says where. */
+  readonly buildDir: string;
   readonly nodeName?: string;
   /** Replace the view registry (the demo adds its own views): key → view, path → key. */
   readonly views?: Readonly<Record<string, ViewDef>>;
@@ -54,13 +54,12 @@ export interface TestServer {
 }
 
 export const DEFAULT_SECRET = "live-stash-e2e-secret-key-base-0123456789abcdef0123456789abcdef";
-export const DEFAULT_BUILD_DIR = fileURLToPath(new URL("../.build/", import.meta.url));
 
 function reject(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
 }
 
-export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
+export async function startServer(opts: ServerOptions): Promise<TestServer> {
   const clock = createClock();
   const secret = opts.secret ?? DEFAULT_SECRET;
   const env = createStashEnv({
@@ -77,7 +76,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   const app: AppContext = { env, sessions: createSessions(secret, clock.now), views: opts.views ?? VIEWS, routes: opts.routes ?? ROUTES, joins };
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({ noServer: true });
-  const http: Server = createServer(createHttpHandler(app, requests, { buildDir: opts.buildDir ?? DEFAULT_BUILD_DIR, cspQueryFlag: "csp" }));
+  const http: Server = createServer(createHttpHandler(app, requests, { buildDir: opts.buildDir, cspQueryFlag: "csp" }));
 
   http.on("upgrade", (req, socket, head) => {
     requests.push(req.url ?? "");

@@ -1,10 +1,9 @@
 // The contract between the channel and one LiveView module.
 import type { StashOptions } from "../stash/options";
-import type { RecoverStatus } from "../stash/stash";
+import type { RecoverStatus } from "../stash/view-stash";
 import type { Dynamics } from "../rendered";
-import type { ComponentDef } from "../components/types";
-
-export type Assigns = Record<string, unknown>;
+import type { ComponentDef } from "../components/component-def";
+import type { Assigns } from "../assigns";
 
 /** What a view may do to its own process while handling an event. */
 export interface ViewActions {

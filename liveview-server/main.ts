@@ -1,5 +1,6 @@
-// Standalone server process: `tsx e2e/server/main.ts --port 4100 [--ttl 5] [--version v2]`.
-// Prints one "listening <url>" line once it accepts connections, so a parent can wait for it.
+// Standalone server process: `tsx liveview-server/main.ts --build-dir <dir> [--port 4100] [--host 127.0.0.1]
+// [--ttl 5] [--version v2] [--no-view]`. Prints one "listening <url>" line once it accepts connections,
+// so a parent can wait for it (listening.ts).
 import { parseArgs } from "node:util";
 import { startServer } from "./index";
 
@@ -7,15 +8,23 @@ const { values } = parseArgs({
   options: {
     port: { type: "string", default: "0" },
     host: { type: "string", default: "127.0.0.1" },
+    "build-dir": { type: "string" },
     ttl: { type: "string" },
     version: { type: "string" },
     "no-view": { type: "boolean", default: false },
   },
 });
 
+const buildDir = values["build-dir"];
+if (buildDir === undefined) {
+  process.stderr.write("liveview-server: --build-dir <dir> is required: the folder holding the page script app.js (see liveview-server/README.md)\n");
+  process.exit(2);
+}
+
 const server = await startServer({
   port: Number(values.port),
   host: values.host,
+  buildDir,
   ...(values.ttl !== undefined ? { ttlSeconds: Number(values.ttl) } : {}),
   ...(values.version !== undefined ? { version: values.version } : {}),
   includeView: !values["no-view"],

@@ -3,8 +3,9 @@
 import { ComponentHost } from "./components/host";
 import { diffRender, fullRender, type Dynamics, type EventEntry } from "./rendered";
 import type { StashEnv } from "./stash/env";
-import { ViewStash } from "./stash/stash";
-import type { Assigns, RenderContext, ViewDef } from "./views/types";
+import { ViewStash } from "./stash/view-stash";
+import type { Assigns } from "./assigns";
+import type { RenderContext, ViewDef } from "./views/view-def";
 
 export interface ProcessHooks {
   /** Server-initiated push (keep-alive events) on the current join. */

@@ -3,10 +3,10 @@
 // (full with "s" and "r":1 when new, changed dynamics after), events with phx-target={cid}
 // come back with "cid", and an instance stays until the browser's cids_destroyed.
 import { diffRender, fullRender, type Dynamics } from "../rendered";
-import type { RecoverStatus } from "../stash/stash";
-import type { Assigns } from "../views/types";
+import type { RecoverStatus } from "../stash/view-stash";
+import type { Assigns } from "../assigns";
 import { ComponentStash, componentKey, MAX_COMPONENTS, type ComponentKey } from "./stash";
-import type { ComponentDef } from "./types";
+import type { ComponentDef } from "./component-def";
 
 interface Instance {
   readonly def: ComponentDef;

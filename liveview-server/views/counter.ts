@@ -2,7 +2,7 @@
 // "Grow" and a "Crash" for the large-stash and crash scenarios. Stashes explicitly.
 import { escapeHtml } from "../rendered";
 import { validateOptions, type StashOptions } from "../stash/options";
-import type { ViewDef } from "./types";
+import type { ViewDef } from "./view-def";
 
 export const ONE_MB = 1024 * 1024;
 

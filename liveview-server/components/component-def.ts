@@ -2,7 +2,7 @@
 // Phoenix.LiveComponent: mount once per instance, update with the parent's props on every
 // parent render, handle events sent with `phx-target` = its cid.
 import type { Dynamics } from "../rendered";
-import type { Assigns } from "../views/types";
+import type { Assigns } from "../assigns";
 
 export interface ComponentActions {
   /** LiveStash.stash/1 on the component socket. */

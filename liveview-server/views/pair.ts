@@ -1,6 +1,6 @@
 // A page holding two nested LiveViews (live_render with fixed ids "left" and "right"),
 // both the same counter module, so only their DOM ids keep their stashes apart.
-import type { ViewDef } from "./types";
+import type { ViewDef } from "./view-def";
 
 export function pairView(name: string, leftKey: string, rightKey: string): ViewDef {
   const child = (id: string, key: string, session: string, parent: string): string =>

@@ -1,10 +1,10 @@
 // One websocket: Phoenix channels v2 framing ([join_ref, ref, topic, event, payload]),
 // heartbeats, and the lv:* channels on it. Refs are echoed as the client sent them (strings).
 import type { WebSocket } from "ws";
-import { LiveViewProcess } from "./process";
+import { LiveViewProcess } from "./live-view-process";
 import type { Sessions } from "./session";
 import type { StashEnv } from "./stash/env";
-import type { ViewDef } from "./views/types";
+import type { ViewDef } from "./views/view-def";
 
 export const LIVEVIEW_VERSION = "1.2.12";
 

@@ -3,8 +3,8 @@
 // only by instances of the parent's first connected render, at most MAX_COMPONENTS per view,
 // and dropped when the component leaves the page.
 import { createHash } from "node:crypto";
-import type { Assigns } from "../views/types";
-import { isRecord, type ComponentsSource, type RecoverStatus } from "../stash/stash";
+import type { Assigns } from "../assigns";
+import { isRecord, type ComponentsSource, type RecoverStatus } from "../stash/view-stash";
 
 export const MAX_COMPONENTS = 50;
 

@@ -2,7 +2,7 @@
 import { counterView } from "./counter";
 import { pairView } from "./pair";
 import { todoItem, todoView } from "./todo";
-import type { ViewDef } from "./types";
+import type { ViewDef } from "./view-def";
 
 export const VIEWS: Readonly<Record<string, ViewDef>> = {
   "counter-browser": counterView({ name: "CounterBrowserLive", title: "Browser memory (signed)", stash: { adapter: "browser", securityMode: "sign" } }),
@@ -41,4 +41,4 @@ export const ROUTES: Readonly<Record<string, keyof typeof VIEWS>> = {
   "/todo/ets": "todo-ets",
 };
 
-export type { ViewDef } from "./types";
+export type { ViewDef } from "./view-def";

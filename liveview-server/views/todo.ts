@@ -5,9 +5,10 @@
 // elsewhere (a database) would: components then come and go while the record stays as it was.
 import { escapeHtml } from "../rendered";
 import { cidList } from "../components/host";
-import type { ComponentDef } from "../components/types";
+import type { ComponentDef } from "../components/component-def";
 import { validateOptions, type StashOptions } from "../stash/options";
-import type { Assigns, ViewDef } from "./types";
+import type { Assigns } from "../assigns";
+import type { ViewDef } from "./view-def";
 
 const ITEM_STATICS = [
   '<li class="item" data-item="',
