@@ -42,6 +42,9 @@ defmodule LiveStash.ContractTest do
   }
   # Flows whose server side needs a store started by another module's set-up.
   @elsewhere %{"redis" => LiveStash.ContractTest.Redis}
+  # Events our client follows but the shim does not push yet (issue 16: the server side of
+  # per-key stashes comes next). Flows that push one are followed by the client double only.
+  @not_pushed_yet ["stash_keys"]
 
   defp event(key), do: Map.fetch!(@contract["events"], key)
   defp payload(key), do: Map.fetch!(@contract["payloads"], key)
@@ -176,8 +179,18 @@ defmodule LiveStash.ContractTest do
   # The shim pushes payloads with atom keys, as the client double expects them.
   defp atom_keys(payload), do: Map.new(payload, fn {k, v} -> {String.to_existing_atom(k), v} end)
 
+  test "an event the shim does not push yet is in the contract, and out of Events until it is pushed" do
+    for key <- @not_pushed_yet do
+      assert Map.has_key?(@contract["events"], key)
+
+      refute Keyword.has_key?(Events.__info__(:functions), String.to_atom(key)),
+             "Events.#{key}/0 exists: play its flows on the server (drop it from @not_pushed_yet)"
+    end
+  end
+
   test "each flow: what the server pushes, handed back as the contract says, recovers" do
-    for %{"then_join_params" => join_key} = flow <- @contract["flows"] do
+    for %{"then_join_params" => join_key} = flow <- @contract["flows"],
+        not Enum.any?(flow["push"], fn [event, _] -> event in @not_pushed_yet end) do
       case Map.fetch(@flow_views, join_key) do
         {:ok, view} ->
           play(flow, view)
