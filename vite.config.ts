@@ -3,23 +3,23 @@
 // for apps that import it from deps/ (a Mix git dependency: deps/live_stash/elixir_stub/assets/js/).
 // `vite build --mode testing-cjs` emits dist/testing.cjs, so CommonJS Playwright projects (the
 // `npm init` default) can require `live-stash/testing`.
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 
 const root = import.meta.dirname;
-const entries = Object.fromEntries(
-  ["index", "testing", "inspector"]
-    .map((name) => [name, resolve(root, `src/${name}.ts`)] as const)
-    .filter(([, file]) => existsSync(file)),
-);
+/** One file in dist/ per package export, named for the export: dist/index.js, dist/testing.js, dist/inspector.js. */
+const entries = {
+  index: resolve(root, "src/index.ts"),
+  testing: resolve(root, "src/testing/testing.ts"),
+  inspector: resolve(root, "src/inspector/inspector.ts"),
+};
 
 const testingCjs = {
   build: {
     outDir: "dist",
     emptyOutDir: false,
     minify: false,
-    lib: { entry: resolve(root, "src/testing.ts"), formats: ["cjs" as const], fileName: () => "testing.cjs" },
+    lib: { entry: entries.testing, formats: ["cjs" as const], fileName: () => "testing.cjs" },
   },
 };
 

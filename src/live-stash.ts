@@ -1,18 +1,18 @@
-import { CONNECTED_CLASS, MAIN_VIEW_SELECTOR } from "./constants.js";
-import { createReporter, LiveStashError } from "./errors.js";
-import { listen, type Update } from "./events.js";
-import { entryInfo, type StashEntryInfo } from "./info.js";
-import { ownerOf, paramsForJoin, type JoinParams, type JoinState } from "./join.js";
-import { createMirror } from "./mirror.js";
-import { isRestoredPage } from "./navigation.js";
+import { CONNECTED_CLASS, MAIN_VIEW_SELECTOR } from "./core/constants.js";
+import { createReporter, LiveStashError } from "./core/errors.js";
+import { listen, type Update } from "./core/push-events.js";
+import { entryInfo, type StashEntryInfo } from "./core/entry-info.js";
+import { ownerOf, paramsForJoin, type JoinParams, type JoinState } from "./core/join.js";
+import { createMirror } from "./core/mirror.js";
+import { isRestoredPage } from "./core/page-load.js";
 import { resolveOptions, type LiveStashOptions } from "./options.js";
-import { watchPage } from "./page-events.js";
-import { createPersistence } from "./persistence.js";
-import { nextEntry } from "./next-entry.js";
-import { ACCEPT_KEY, KEYED_CAPABILITY, PARAM_KEY } from "./protocol.js";
-import { buildSnapshot, isExpired, readSnapshot } from "./snapshot.js";
+import { watchPage } from "./core/page-events.js";
+import { createPersistence } from "./persistence/persistence.js";
+import { nextEntry } from "./core/next-entry.js";
+import { ACCEPT_KEY, KEYED_CAPABILITY, PARAM_KEY } from "./core/protocol.js";
+import { buildSnapshot, isExpired, readSnapshot } from "./persistence/snapshot.js";
 import { openStorage, tabStorage } from "./storage/open.js";
-import { claimTab, markTab } from "./tab.js";
+import { claimTab, markTab } from "./persistence/tab-id.js";
 
 export type ConnectParams = Record<string, unknown>;
 /** What LiveSocket accepts as `params`: an object, or a function of the joining view's element. */

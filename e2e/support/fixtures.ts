@@ -2,7 +2,7 @@
 // and guards every test runs under: no unexpected console error or page error, and no
 // stash token, stash id or `liveStash` key in any HTTP or websocket URL.
 import { test as base, expect, type ConsoleMessage } from "@playwright/test";
-import { PARAM_KEY } from "../../src/protocol";
+import { PARAM_KEY } from "../../src/core/protocol";
 import { startServer, type ServerOptions, type TestServer } from "../../liveview-server/index";
 import { BUILD_DIR } from "./build-dir";
 

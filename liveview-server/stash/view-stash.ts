@@ -1,7 +1,7 @@
 // One LiveView's stash: recover on mount, stash on change, reset on demand and keep alive
 // while the view lives. Mirrors the Elixir shim's statuses and events.
 import { createHash, randomBytes } from "node:crypto";
-import { EVENTS, PARAM_KEY, RESTORED_KEY } from "../../src/protocol";
+import { EVENTS, PARAM_KEY, RESTORED_KEY } from "../../src/core/protocol";
 import { issueToken, verifyToken, type VerifyResult } from "../tokens";
 import { bound, digest, outlivesToken, signLease, verifyLease, type LeaseKey } from "./lease";
 import type { StashEnv } from "./env";

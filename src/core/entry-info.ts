@@ -1,5 +1,5 @@
 import type { StashKind } from "./protocol.js";
-import { entrySize, type Entry } from "./record.js";
+import { entrySize, type Entry } from "./entry.js";
 
 /** What the inspector may show of an entry: never the token itself. */
 export interface StashEntryInfo {

@@ -4,7 +4,7 @@
 import { MAIN_VIEW_SELECTOR, ROOT_VIEW_SELECTOR } from "./constants.js";
 import type { Mirror } from "./mirror.js";
 import { RESTORED_KEY, type StashParams } from "./protocol.js";
-import type { Entry } from "./record.js";
+import type { Entry } from "./entry.js";
 
 /** The element an entry was saved for, and the root LiveView container it lived in. */
 export interface Owner {

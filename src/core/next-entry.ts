@@ -1,8 +1,8 @@
 // How one push changes the entry a view holds. A lease and a per-key stash build on what is held;
 // every other push replaces it.
-import type { Keys, Update } from "./events.js";
+import type { Keys, Update } from "./push-events.js";
 import type { StashParams } from "./protocol.js";
-import type { Entry } from "./record.js";
+import type { Entry } from "./entry.js";
 
 /** Where a new stash is saved: asked only when a push brings one. */
 export type Place = () => Pick<Entry, "path" | "main">;

@@ -1,11 +1,11 @@
 // `live-stash/inspector`: a small live panel of what live-stash holds for each view. Optional
 // entry point, never imported by index.ts, so apps that do not mount it do not ship it.
 // From the core only types and DOM constants: the panel reads the public `entries()`/`subscribe()` API.
-import type { LiveStash, StashEntryInfo } from "./live-stash.js";
-import { renderEntry } from "./inspector-entry.js";
-import { onThisPage, placeOf, type Place } from "./inspector-place.js";
+import type { LiveStash, StashEntryInfo } from "../index.js";
+import { renderEntry } from "./entry.js";
+import { onThisPage, placeOf, type Place } from "./place.js";
 
-export { formatBytes, formatDuration } from "./inspector-format.js";
+export { formatBytes, formatDuration } from "./format.js";
 
 export interface InspectorOptions {
   /** How often ages and expiries are redrawn, in milliseconds. Default 1,000. */

@@ -1,13 +1,13 @@
 // A tab's snapshot in its storage: read once at start (from the unload journal when there is
 // one), then written back, coalesced, whenever the mirror changes, but never before the stored
 // copy was read, or a write could erase what the page has yet to load.
-import { JOURNAL_PREFIX, SNAPSHOT_PREFIX } from "./constants.js";
-import type { Report } from "./errors.js";
+import { JOURNAL_PREFIX, SNAPSHOT_PREFIX } from "../core/constants.js";
+import type { Report } from "../core/errors.js";
 import { takeJournal, writeJournal } from "./journal.js";
-import { attempt } from "./attempt.js";
+import { attempt } from "./storage-call.js";
 import { createWriter } from "./writer.js";
-import type { Snapshot } from "./record.js";
-import type { StashStorage } from "./storage/types.js";
+import type { Snapshot } from "../core/entry.js";
+import type { StashStorage } from "./stash-storage.js";
 import { sweepStaleSnapshots } from "./sweep.js";
 
 export interface PersistenceOptions {

@@ -1,9 +1,9 @@
 // Turning the mirror into a stored snapshot and back. Reading is where stored garbage is caught:
 // whatever fails its schema or has expired is left out and reported, never replayed.
-import { SNAPSHOT_VERSION } from "./constants.js";
-import type { Report } from "./errors.js";
+import { SNAPSHOT_VERSION } from "../core/constants.js";
+import type { Report } from "../core/errors.js";
 import { migrate } from "./migrations.js";
-import { entrySchema, entrySize, snapshotSchema, type Entry, type Snapshot } from "./record.js";
+import { entrySchema, entrySize, snapshotSchema, type Entry, type Snapshot } from "../core/entry.js";
 
 export const isExpired = (entry: Entry, now: number, ttlMs: number): boolean =>
   now - entry.seenAt > ttlMs;
