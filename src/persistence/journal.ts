@@ -4,7 +4,7 @@
 // as the newest truth, at once, without waiting for IndexedDB.
 import { SNAPSHOT_VERSION } from "../core/constants.js";
 import type { Report } from "../core/errors.js";
-import type { Snapshot } from "../core/entry.js";
+import type { Snapshot } from "./snapshot.js";
 
 /** Reads and removes the journal: it speaks only for the unload that wrote it. */
 export function takeJournal(session: Storage | undefined, key: string): unknown {
