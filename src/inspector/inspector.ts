@@ -1,6 +1,6 @@
 // `live-stash/inspector`: a small live panel of what live-stash holds for each view. Optional
 // entry point, never imported by index.ts, so apps that do not mount it do not ship it.
-// From the core only types and DOM constants: the panel reads the public `entries()`/`subscribe()` API.
+// It reads the public `entries()`/`subscribe()` API; what it may import is in README.md.
 import type { LiveStash, StashEntryInfo } from "../index.js";
 import { renderEntry } from "./entry.js";
 import { onThisPage, placeOf, type Place } from "./place.js";

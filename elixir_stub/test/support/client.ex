@@ -11,7 +11,7 @@ defmodule LiveStash.Test.Client do
 
   alias LiveStash.Events
 
-  # Our client's names (src/protocol.ts), pinned by the contract file. The shim reads none of
+  # Our client's names (src/core/protocol.ts), pinned by the contract file. The shim reads none of
   # them yet, so they are not in LiveStash.Events.
   @stash_keys "live-stash:stash-keys"
   @accept %{"accept" => ["keys"]}
