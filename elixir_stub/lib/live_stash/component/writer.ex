@@ -15,8 +15,7 @@ defmodule LiveStash.Component.Writer do
   def write(socket, %Registry{state: state} = registry) do
     components = Registry.components(registry)
 
-    record =
-      Record.new(state.last_assigns || %{}, registry.view, state.options.version, components)
+    record = Record.new(state, registry.view, state.last_assigns || %{}, components)
 
     state.options.adapter.put(socket, state, record)
   rescue
