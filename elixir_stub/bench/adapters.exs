@@ -77,10 +77,13 @@ rows =
       )
 
     n = Bench.samples(n, scale)
-    {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())
+    # One page: the reconnect rejoins with the same DOM id, as LiveView's client does.
+    page = [id: "phx-F1a2b3c4d5e6f7g8"]
+    {:ok, pid} = ViewServer.start(view, [params: Client.fresh_params()] ++ page)
     stash = Bench.time(pid, n, bytes, &Bench.stash/2)
 
-    {:ok, pid} = ViewServer.start(view, params: Client.join_params(ViewServer.events(pid)))
+    params = Client.join_params(ViewServer.events(pid))
+    {:ok, pid} = ViewServer.start(view, [params: params] ++ page)
     %{recover_status: :recovered} = ViewServer.assigns(pid)
     recover = Bench.time(pid, n, bytes, &Bench.recover/2)
     ViewServer.stop(pid)

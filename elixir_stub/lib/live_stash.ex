@@ -22,7 +22,7 @@ defmodule LiveStash do
   LiveComponents.
   """
 
-  alias LiveStash.{Component, ConnectParams, KeepAlive, Options, Record, Secret, State}
+  alias LiveStash.{Component, ConnectParams, Failure, KeepAlive, Options, Record, Secret, State}
   alias LiveStash.Component.Host
 
   require Logger
@@ -45,7 +45,13 @@ defmodule LiveStash do
   @doc false
   def on_mount(opts, _params, session, socket) do
     options = Options.validate!(opts)
-    state = %State{options: options, secret: Secret.derive(options, session)}
+
+    state = %State{
+      options: options,
+      secret: options.secret,
+      session: Secret.binding(options, session),
+      view_id: socket.id
+    }
 
     socket =
       if Phoenix.LiveView.connected?(socket) do
@@ -105,7 +111,7 @@ defmodule LiveStash do
   end
 
   defp write(socket, state, assigns, fingerprint) do
-    record = Record.new(assigns, socket.view, state.options.version, Host.components(socket))
+    record = Record.new(state, socket.view, assigns, Host.components(socket))
 
     case state.options.adapter.put(socket, state, record) do
       {:ok, socket} ->
@@ -128,9 +134,14 @@ defmodule LiveStash do
 
     * `:recovered` - the stashed assigns were assigned
     * `:new` - a first mount (or not connected yet): there is nothing to recover
-    * `:not_found` - a reconnect, but nothing (unexpired) is stashed
-    * `:error` - the stash was rejected (tampered, foreign session, other version or
-      LiveView, adapter failure); it is dropped
+    * `:not_found` - a reconnect, but nothing (unexpired) is stashed for this view. A
+      stash of another view (another LiveView module, or another instance of it, e.g. a
+      sibling nested view) is left in place for its owner; this view gets a fresh one
+    * `:error` - the stash was rejected (tampered, foreign session, other version,
+      unreadable, adapter failure); it is dropped
+
+  Anything but a plain "nothing stashed" logs one warning naming the view and the
+  reason (see `LiveStash.Failure`).
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
@@ -149,27 +160,55 @@ defmodule LiveStash do
     end
   end
 
-  defp recover(socket, %State{options: options} = state) do
-    fetched =
-      try do
-        options.adapter.fetch(socket, state)
-      rescue
-        error -> {:error, error}
-      end
+  defp recover(socket, %State{} = state) do
+    result =
+      with {:ok, record} <- fetch(socket, state),
+           do: Record.check(record, expected(socket, state))
 
-    with {:ok, record} <- fetched,
-         {:ok, record} <- Record.check(record, socket.view, options.version) do
-      :ok = Host.recovered(socket, record.components)
+    case result do
+      {:ok, record} ->
+        :ok = Host.recovered(socket, record.components)
 
-      socket = Phoenix.Component.assign(socket, record.assigns)
-      socket = renew(State.put(socket, state), state)
+        socket = Phoenix.Component.assign(socket, record.assigns)
+        socket = renew(State.put(socket, state), state)
 
-      # Only components were stashed: nothing to recover for the view itself.
-      if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
-    else
-      :not_found -> drop(socket, state, :not_found)
-      {:error, _reason} -> drop(socket, state, :error)
+        # Only components were stashed: nothing to recover for the view itself.
+        if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
+
+      :not_found ->
+        drop(socket, state, :not_found)
+
+      {:not_found, :wrong_view} ->
+        :ok = Failure.warn(socket.view, :wrong_view)
+        leave(socket, state)
+
+      {:not_found, reason} ->
+        :ok = Failure.warn(socket.view, reason)
+        drop(socket, state, :not_found)
+
+      {:error, reason} ->
+        :ok = Failure.warn(socket.view, reason)
+        drop(socket, state, :error)
     end
+  end
+
+  defp fetch(socket, %State{options: options} = state) do
+    options.adapter.fetch(socket, state)
+  rescue
+    error -> {:error, error}
+  end
+
+  # A reload replay comes from a new page, whose root view has a new id: only the
+  # module is checked then (with the version and session), as before ids were bound.
+  defp expected(socket, %State{options: options, incoming: incoming} = state) do
+    restored? = incoming.restored? and options.recover_after_reload
+
+    %{
+      view: socket.view,
+      view_id: if(restored?, do: :any, else: state.view_id),
+      version: options.version,
+      session: state.session
+    }
   end
 
   # Rewrite at once: it restarts the TTL and moves a row found on another node here.
@@ -187,6 +226,14 @@ defmodule LiveStash do
     :ok = Host.failed(socket, status)
     {socket, state} = state.options.adapter.drop(socket, state)
     {status, State.put(socket, state)}
+  end
+
+  # Another view's stash: neither deleted nor cleared from the client, so its owner
+  # still recovers it; this view moves to a stash of its own.
+  defp leave(socket, state) do
+    :ok = Host.failed(socket, :not_found)
+    {socket, state} = state.options.adapter.leave(socket, state)
+    {:not_found, State.put(socket, state)}
   end
 
   @doc """

@@ -148,6 +148,7 @@ defmodule LiveStash.ContractTest do
              ConnectParams.parse(join("mnesia"))
   end
 
+  @tag :capture_log
   test "the contract's example params (foreign tokens and ids) are refused without crashing" do
     for {key, view, status} <- [
           {"browser", Browser, :error},
@@ -202,7 +203,7 @@ defmodule LiveStash.ContractTest do
   end
 
   defp play(%{"then_join_params" => join_key} = flow, view) do
-    {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())
+    {:ok, pid} = ViewServer.start(view, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
 
     # The server does what makes it push each of the flow's events, in order.
     flow["push"]
@@ -215,7 +216,7 @@ defmodule LiveStash.ContractTest do
     assert Enum.sort(Map.keys(params["liveStash"])) == Enum.sort(Map.keys(expected)),
            flow["about"]
 
-    {:ok, pid} = ViewServer.start(view, params: params)
+    {:ok, pid} = ViewServer.start(view, params: params, id: "phx-F1a2b3c4d5e6f7g8")
     expected_status = if join_key == "none", do: :not_found, else: :recovered
     assert ViewServer.assigns(pid).recover_status == expected_status, flow["about"]
   end
@@ -278,13 +279,15 @@ defmodule LiveStash.ContractTest.Redis do
     assert flows != []
 
     for flow <- flows do
-      {:ok, pid} = ViewServer.start(@view, params: Client.fresh_params())
+      {:ok, pid} =
+        ViewServer.start(@view, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+
       :ok = ViewServer.update(pid, {View, :put_count, [5]})
 
       params = Client.join_params(ViewServer.events(pid))
       assert Map.keys(params["liveStash"]) == Map.keys(join("redis")["liveStash"]), flow["about"]
 
-      {:ok, pid} = ViewServer.start(@view, params: params)
+      {:ok, pid} = ViewServer.start(@view, params: params, id: "phx-F1a2b3c4d5e6f7g8")
       assert %{recover_status: :recovered, count: 5} = ViewServer.assigns(pid), flow["about"]
     end
   end

@@ -19,8 +19,7 @@ defmodule LiveStash.Component.Writer do
   def write(socket, %Registry{state: state} = registry) do
     components = Registry.components(registry)
 
-    record =
-      Record.new(state.last_assigns || %{}, registry.view, state.options.version, components)
+    record = Record.new(state, registry.view, state.last_assigns || %{}, components)
 
     case state.options.adapter.put(socket, state, record) do
       {:ok, socket} ->
