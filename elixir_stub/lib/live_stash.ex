@@ -170,7 +170,7 @@ defmodule LiveStash do
         :ok = Host.recovered(socket, record.components)
 
         socket = Phoenix.Component.assign(socket, record.assigns)
-        socket = renew(State.put(socket, state), state)
+        socket = renew(State.put(socket, state), state, record)
 
         # Only components were stashed: nothing to recover for the view itself.
         if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
@@ -212,9 +212,11 @@ defmodule LiveStash do
   end
 
   # Rewrite at once: it restarts the TTL and moves a row found on another node here.
-  # An adapter that can renew in place (a browser lease) does so instead.
-  defp renew(socket, %State{options: %{adapter: adapter}} = state) do
-    if function_exported?(adapter, :renew, 2) do
+  # An adapter that can renew in place (a browser lease) does so instead, unless the
+  # record came from a reload replay: it names the old page's view id, and only a
+  # rewrite binds it to this one, so that the next reconnect still recovers it.
+  defp renew(socket, %State{options: %{adapter: adapter}} = state, record) do
+    if function_exported?(adapter, :renew, 2) and record.view_id == state.view_id do
       {socket, state} = adapter.renew(socket, state)
       State.put(socket, state)
     else

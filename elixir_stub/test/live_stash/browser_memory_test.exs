@@ -264,6 +264,16 @@ defmodule LiveStash.BrowserMemoryTest do
       refute Enum.any?(ViewServer.events(pid), &match?([@init, _], &1))
     end
 
+    test "binds the stash to the new page's view, so a reconnect after the reload still recovers" do
+      pid = stashed_view(Reloadable, 6)
+      pid = reconnect(pid, Reloadable, mounts: 0, restored: true)
+      assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
+
+      # Nothing is stashed after the reload; the socket drops and the same page rejoins.
+      pid = reconnect(pid, Reloadable)
+      assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
+    end
+
     test "is ignored by default" do
       pid = stashed_view(Signed, 6)
       pid = reconnect(pid, Signed, mounts: 0, restored: true)
