@@ -22,7 +22,7 @@ defmodule LiveStash do
   LiveComponents.
   """
 
-  alias LiveStash.{Component, ConnectParams, KeepAlive, Options, Record, Secret, State}
+  alias LiveStash.{Component, ConnectParams, KeepAlive, Options, Record, Secret, State, Telemetry}
   alias LiveStash.Component.Host
 
   require Logger
@@ -107,7 +107,7 @@ defmodule LiveStash do
   defp write(socket, state, assigns, fingerprint) do
     record = Record.new(assigns, socket.view, state.options.version, Host.components(socket))
 
-    case state.options.adapter.put(socket, state, record) do
+    case Telemetry.stash(socket, state, fn -> state.options.adapter.put(socket, state, record) end) do
       {:ok, socket} ->
         socket =
           State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
@@ -134,9 +134,11 @@ defmodule LiveStash do
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
-    if Component.socket?(socket),
-      do: Component.recover_state(socket),
-      else: recover_view(socket)
+    Telemetry.recover(socket, fn ->
+      if Component.socket?(socket),
+        do: Component.recover_state(socket),
+        else: recover_view(socket)
+    end)
   end
 
   defp recover_view(socket) do
@@ -167,8 +169,12 @@ defmodule LiveStash do
       # Only components were stashed: nothing to recover for the view itself.
       if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
     else
-      :not_found -> drop(socket, state, :not_found)
-      {:error, _reason} -> drop(socket, state, :error)
+      :not_found ->
+        drop(socket, state, :not_found)
+
+      {:error, reason} ->
+        :ok = Telemetry.rejected(socket, state, reason)
+        drop(socket, state, :error)
     end
   end
 
@@ -194,7 +200,9 @@ defmodule LiveStash do
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
-    if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
+    Telemetry.reset(socket, fn ->
+      if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
+    end)
   end
 
   defp reset_view(socket) do

@@ -53,11 +53,12 @@ defmodule LiveStash.Record do
   @spec encode(t()) :: binary()
   def encode(%__MODULE__{components: components} = record) when components == %{} do
     :erlang.term_to_binary({record.view, record.version, record.assigns}, [:compressed])
+    |> LiveStash.Telemetry.encoded()
   end
 
   def encode(%__MODULE__{} = record) do
     term = {record.view, record.version, record.assigns, record.components}
-    :erlang.term_to_binary(term, [:compressed])
+    term |> :erlang.term_to_binary([:compressed]) |> LiveStash.Telemetry.encoded()
   end
 
   @doc """

@@ -44,7 +44,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
     case open(socket, state, token) do
       {:ok, binary} -> Record.decode(binary)
       # An expired token means nothing usable is stored, not that someone tampered.
-      {:error, :expired} -> :not_found
+      {:error, :expired} -> LiveStash.Telemetry.not_found(:expired)
       {:error, :missing} -> :not_found
       {:error, reason} -> {:error, reason}
     end
