@@ -22,7 +22,7 @@ defmodule LiveStash do
   LiveComponents.
   """
 
-  alias LiveStash.{Component, ConnectParams, KeepAlive, Options, Record, Secret, State, Telemetry}
+  alias LiveStash.{Component, ConnectParams, KeepAlive, Options, Record, Secret, State}
   alias LiveStash.Component.Host
 
   require Logger
@@ -107,7 +107,9 @@ defmodule LiveStash do
   defp write(socket, state, assigns, fingerprint) do
     record = Record.new(assigns, socket.view, state.options.version, Host.components(socket))
 
-    case Telemetry.stash(socket, state, fn -> state.options.adapter.put(socket, state, record) end) do
+    put = fn -> state.options.adapter.put(socket, state, record) end
+
+    case LiveStash.Telemetry.stash(socket, state, put) do
       {:ok, socket} ->
         socket =
           State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
@@ -134,7 +136,7 @@ defmodule LiveStash do
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
-    Telemetry.recover(socket, fn ->
+    LiveStash.Telemetry.recover(socket, fn ->
       if Component.socket?(socket),
         do: Component.recover_state(socket),
         else: recover_view(socket)
@@ -173,7 +175,7 @@ defmodule LiveStash do
         drop(socket, state, :not_found)
 
       {:error, reason} ->
-        :ok = Telemetry.rejected(socket, state, reason)
+        :ok = LiveStash.Telemetry.rejected(socket, state, reason)
         drop(socket, state, :error)
     end
   end
@@ -200,7 +202,7 @@ defmodule LiveStash do
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
-    Telemetry.reset(socket, fn ->
+    LiveStash.Telemetry.reset(socket, fn ->
       if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
     end)
   end
