@@ -113,7 +113,9 @@ defmodule LiveStash do
   defp write(socket, state, assigns, fingerprint) do
     record = Record.new(state, socket.view, assigns, Host.components(socket))
 
-    case state.options.adapter.put(socket, state, record) do
+    put = fn -> state.options.adapter.put(socket, state, record) end
+
+    case LiveStash.Telemetry.stash(socket, state, put) do
       {:ok, socket} ->
         socket =
           State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
@@ -145,9 +147,11 @@ defmodule LiveStash do
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
-    if Component.socket?(socket),
-      do: Component.recover_state(socket),
-      else: recover_view(socket)
+    LiveStash.Telemetry.recover(socket, fn ->
+      if Component.socket?(socket),
+        do: Component.recover_state(socket),
+        else: recover_view(socket)
+    end)
   end
 
   defp recover_view(socket) do
@@ -179,17 +183,23 @@ defmodule LiveStash do
         drop(socket, state, :not_found)
 
       {:not_found, :wrong_view} ->
-        :ok = Failure.warn(socket.view, :wrong_view)
+        :ok = rejected(socket, state, :wrong_view)
         leave(socket, state)
 
       {:not_found, reason} ->
-        :ok = Failure.warn(socket.view, reason)
+        :ok = rejected(socket, state, reason)
         drop(socket, state, :not_found)
 
       {:error, reason} ->
-        :ok = Failure.warn(socket.view, reason)
+        :ok = rejected(socket, state, reason)
         drop(socket, state, :error)
     end
+  end
+
+  # One warning, and the reason on the recover span (an adapter failure as an adapter error too).
+  defp rejected(socket, state, returned) do
+    :ok = Failure.warn(socket.view, returned)
+    LiveStash.Telemetry.rejected(socket, state, returned)
   end
 
   defp fetch(socket, %State{options: options} = state) do
@@ -243,7 +253,9 @@ defmodule LiveStash do
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
-    if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
+    LiveStash.Telemetry.reset(socket, fn ->
+      if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
+    end)
   end
 
   defp reset_view(socket) do

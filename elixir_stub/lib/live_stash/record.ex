@@ -102,7 +102,7 @@ defmodule LiveStash.Record do
       {@tag, @format, record.view, record.view_id, record.version, record.session, record.assigns,
        record.components}
 
-    :erlang.term_to_binary(term, [:compressed])
+    term |> :erlang.term_to_binary([:compressed]) |> LiveStash.Telemetry.encoded()
   end
 
   @doc """
