@@ -1,8 +1,10 @@
 // Test fixtures: a fresh server per test (free port, options via `test.use({ serverOptions })`),
 // and guards every test runs under: no unexpected console error or page error, and no
-// stash token, stash id or `liveStash` key in any HTTP or websocket URL.
-import { test as base, expect, type ConsoleMessage } from "@playwright/test";
+// stash token, stash id or `liveStash` key in any HTTP or websocket URL (checked on the server
+// and, with live-stash/testing's own matcher, in every page of the test).
+import { test as base, expect as baseExpect, type ConsoleMessage, type Page } from "@playwright/test";
 import { PARAM_KEY } from "../../src/protocol";
+import { liveStashMatchers, recordUrls } from "../../src/testing";
 import { startServer, type ServerOptions, type TestServer } from "../server/index";
 
 export interface Guards {
@@ -21,6 +23,8 @@ interface Fixtures extends Guards {
   /** Every URL the browser requested in this test (HTTP and websocket). */
   requestedUrls: string[];
 }
+
+export const expect = baseExpect.extend(liveStashMatchers);
 
 export const test = base.extend<Fixtures>({
   serverOptions: [{}, { option: true }],
@@ -43,7 +47,10 @@ export const test = base.extend<Fixtures>({
 
   context: async ({ context, allowedConsoleErrors }, use) => {
     const problems: string[] = [];
-    const watch = (page: import("@playwright/test").Page): void => {
+    const pages: Page[] = [];
+    const watch = (page: Page): void => {
+      pages.push(page);
+      recordUrls(page);
       page.on("console", (msg: ConsoleMessage) => {
         if (msg.type() === "error" && !allowedConsoleErrors?.test(msg.text())) problems.push(`console.error: ${msg.text()}`);
       });
@@ -52,15 +59,12 @@ export const test = base.extend<Fixtures>({
     context.pages().forEach(watch);
     context.on("page", watch);
     await use(context);
+    for (const page of pages) await expect(page, "stash data in a URL the browser opened").toHaveNoStashInUrl();
     expect(problems, "unexpected console errors or page errors").toEqual([]);
   },
 
   page: async ({ page, requestedUrls }, use) => {
     page.on("websocket", (ws) => requestedUrls.push(ws.url()));
     await use(page);
-    const leaks = requestedUrls.filter((url) => LEAK_MARKERS.some((m) => url.includes(m)));
-    expect(leaks, "stash data in a URL the browser requested").toEqual([]);
   },
 });
-
-export { expect };
