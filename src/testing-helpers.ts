@@ -7,16 +7,21 @@ import type { StashKind } from "./protocol.js";
 
 /** The parts of a Playwright `BrowserContext` these helpers use. */
 export interface ContextLike {
+  /** Playwright's `browserContext.setOffline`. */
   setOffline(offline: boolean): Promise<void>;
 }
 
 /** The parts of a Playwright `Page` these helpers use. */
 export interface PageLike {
+  /** Playwright's `page.evaluate`: runs a self-contained function in the page. */
   evaluate<R, Arg>(pageFunction: (arg: Arg) => R | Promise<R>, arg: Arg): Promise<R>;
+  /** Playwright's `page.waitForFunction`. */
   waitForFunction<R, Arg>(pageFunction: (arg: Arg) => R, arg: Arg, options?: { timeout?: number }): Promise<unknown>;
+  /** Playwright's `page.context()`, for going offline. */
   context(): ContextLike;
 }
 
+/** Options of `waitForConnected`, `goOffline` and `goOnline`. */
 export interface WaitOptions {
   /** Milliseconds before giving up. Default 10,000. */
   timeout?: number;
@@ -24,6 +29,7 @@ export interface WaitOptions {
   socketGlobal?: string;
 }
 
+/** Options of `reconnect`. */
 export interface ReconnectOptions extends WaitOptions {
   /** How long the socket stays down before `connect()`, in milliseconds. Default 0. */
   delayMs?: number;
@@ -31,11 +37,17 @@ export interface ReconnectOptions extends WaitOptions {
 
 /** One stored entry as live-stash persists it (snapshot format v1). */
 export interface StoredEntry {
+  /** The server mode that made it. */
   kind: StashKind;
+  /** What the view sends back on join: its token or stash id. Secret: keep out of logs. */
   params: Record<string, unknown>;
+  /** When the server last pushed it, in ms since the epoch. */
   savedAt: number;
+  /** When its view was last seen connected: expiry counts from here. */
   seenAt: number;
+  /** `location.pathname` where it was saved. */
   path: string;
+  /** Saved by the page's main view. */
   main: boolean;
 }
 

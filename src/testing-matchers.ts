@@ -17,13 +17,19 @@ export interface MatcherState {
 
 /** What a matcher returns to `expect`, as Playwright's `MatcherReturnType` expects it. */
 export interface MatcherResult {
+  /** Whether what the matcher claims holds (Playwright inverts it under `.not`). */
   pass: boolean;
+  /** What was expected and what was seen. */
   message: () => string;
+  /** The matcher's name, for Playwright's report. */
   name: string;
+  /** The expected value, for Playwright's report. */
   expected?: unknown;
+  /** What was seen, for Playwright's report. */
   actual?: unknown;
 }
 
+/** Options of `toHaveStash`. */
 export interface StashMatcherOptions {
   /** DOM id of the LiveView container. Default: the page's main LiveView (`[data-phx-main]`). */
   view?: string;
@@ -33,6 +39,7 @@ export interface StashMatcherOptions {
   timeout?: number;
 }
 
+/** Options of `toHaveRecovered`. */
 export interface RecoveredMatcherOptions {
   /** How long the socket stays down before `connect()`, in milliseconds. Default 0. */
   delayMs?: number;
@@ -42,6 +49,7 @@ export interface RecoveredMatcherOptions {
   timeout?: number;
 }
 
+/** Options of `toHaveNoStashInUrl`. */
 export interface UrlMatcherOptions {
   /** Milliseconds to wait for a stash to show up, under `.not` only. Default: the expect timeout. */
   timeout?: number;

@@ -7,20 +7,27 @@ import { EVENTS, PARAM_KEY } from "./protocol.js";
 
 /** One websocket frame, as Playwright reports it. */
 export interface FrameLike {
+  /** The frame's text, or its bytes. */
   payload: string | Uint8Array;
 }
 
 /** The parts of a Playwright `WebSocket` the recording uses. */
 export interface WebSocketLike {
+  /** The URL the socket was opened with. */
   url(): string;
+  /** Each frame the page receives. */
   on(event: "framereceived", listener: (frame: FrameLike) => void): unknown;
+  /** Each frame the page sends. */
   on(event: "framesent", listener: (frame: FrameLike) => void): unknown;
 }
 
 /** The parts of a Playwright `Page` that `recordUrls` and `toHaveNoStashInUrl` use. */
 export interface RecordablePage {
+  /** Where the page is: `about:blank` until its first navigation. */
   url(): string;
+  /** Each websocket the page opens. */
   on(event: "websocket", listener: (socket: WebSocketLike) => void): unknown;
+  /** Each HTTP request the page makes. */
   on(event: "request", listener: (request: { url(): string }) => void): unknown;
 }
 

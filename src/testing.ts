@@ -1,5 +1,8 @@
-// `live-stash/testing`: helpers and Playwright matchers for an app's own browser tests of
-// reconnects and stashes. Structural page types only: Playwright is never loaded from here.
+/**
+ * Helpers and Playwright matchers for an app's own browser tests of reconnects and stashes.
+ * Typed against structural page types: Playwright is never loaded from here.
+ * @module live-stash/testing
+ */
 export {
   goOffline,
   goOnline,
