@@ -19,7 +19,12 @@ defmodule LiveStash.AutoStashTest do
   end
 
   test "auto_stash stashes after each render without calling stash/1" do
-    {:ok, pid} = ViewServer.start(AutoBrowser, params: Client.fresh_params(), id: "phx-auto")
+    {:ok, pid} =
+      ViewServer.start(AutoBrowser,
+        params: Client.fresh_params(%{}, official: true),
+        id: "phx-auto"
+      )
+
     # the first render stashes the initial value
     assert [%{assigns: _}] = ViewServer.payloads(pid, @stash)
 
