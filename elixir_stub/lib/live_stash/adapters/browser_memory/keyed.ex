@@ -196,9 +196,12 @@ defmodule LiveStash.Adapters.BrowserMemory.Keyed do
 
   defp encode(term) do
     # external_size walks the term without building the binary.
-    if :erlang.external_size(term) > @compress_above,
-      do: :erlang.term_to_binary(term, compressed: 1),
-      else: :erlang.term_to_binary(term)
+    binary =
+      if :erlang.external_size(term) > @compress_above,
+        do: :erlang.term_to_binary(term, compressed: 1),
+        else: :erlang.term_to_binary(term)
+
+    LiveStash.Telemetry.encoded(binary)
   end
 
   defp held(socket), do: Process.get({@held, socket.id})
