@@ -100,23 +100,25 @@ defmodule LiveStash do
 
     if state.connected? do
       assigns = Map.take(socket.assigns, state.options.stored_keys)
-      fingerprint = LiveStash.Fingerprint.of(assigns)
 
-      if fingerprint == state.fingerprint,
+      # Strict equality, not a hash of the serialised value: a value that was not rebuilt
+      # since the last stash compares in constant time, so an unchanged stash serialises
+      # nothing. `last_assigns` moves only on a successful write, so a failed one is retried.
+      if assigns === state.last_assigns,
         do: socket,
-        else: write(socket, state, assigns, fingerprint)
+        else: write(socket, state, assigns)
     else
       socket
     end
   end
 
-  defp write(socket, state, assigns, fingerprint) do
+  defp write(socket, state, assigns) do
     record = Record.new(state, socket.view, assigns, Host.components(socket))
 
     case state.options.adapter.put(socket, state, record) do
       {:ok, socket} ->
         socket =
-          State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
+          State.put(socket, %State{state | last_assigns: assigns})
 
         :ok = Host.written(socket)
         socket
@@ -220,7 +222,7 @@ defmodule LiveStash do
       {socket, state} = adapter.renew(socket, state)
       State.put(socket, state)
     else
-      stash(State.put(socket, %State{state | fingerprint: nil}))
+      stash(State.put(socket, %State{state | last_assigns: nil}))
     end
   end
 
@@ -252,7 +254,7 @@ defmodule LiveStash do
     if state.connected? do
       :ok = Host.reset(socket)
       {socket, state} = state.options.adapter.drop(socket, state)
-      State.put(socket, %State{state | fingerprint: nil, last_assigns: nil})
+      State.put(socket, %State{state | last_assigns: nil})
     else
       socket
     end

@@ -17,7 +17,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
 
   @behaviour LiveStash.Adapter
 
-  alias LiveStash.{Events, Fingerprint, Lease, Push, Record, State}
+  alias LiveStash.{Events, Lease, Push, Record, State}
 
   # Which token this view's browser holds: {digest, issued_at}. Kept in the LiveView
   # process, keyed by the view's id, not in the socket: a LiveComponent writes its
@@ -65,7 +65,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
     issued_at = lease_issued_at(socket, state, digest)
     assigns = Map.take(socket.assigns, state.options.stored_keys)
     socket = socket |> hold(digest, issued_at) |> push_lease(state, digest, issued_at)
-    {socket, %State{state | fingerprint: Fingerprint.of(assigns), last_assigns: assigns}}
+    {socket, %State{state | last_assigns: assigns}}
   end
 
   @impl true
