@@ -9,9 +9,9 @@ defmodule LiveStash.Record.Packing do
 
     * a payload under 1 KB is left raw: the zlib header and the token's base64
       eat most of what it could save;
-    * a larger one is judged first on a sample of at most 4 KB, taken in slices across
+    * a larger one is judged first on a sample of 2 KB, taken in slices across
       the whole binary: when the sample shrinks by less than 10 % it is left raw, so
-      an incompressible 1 MB costs one `term_to_binary` and a 4 KB deflate;
+      an incompressible 1 MB costs one `term_to_binary` and a 2 KB deflate;
     * otherwise it is deflated at level 1, and kept only if that saved 10 % or more.
 
   The output is always what `:erlang.binary_to_term/1` reads: either a plain
@@ -23,7 +23,7 @@ defmodule LiveStash.Record.Packing do
 
   @small 1024
   @slices 4
-  @slice 1024
+  @slice 512
   # Keep the compressed form only when it is at most 90 % of the raw one.
   @gain_num 9
   @gain_den 10
