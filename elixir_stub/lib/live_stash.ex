@@ -117,8 +117,7 @@ defmodule LiveStash do
 
     case state.options.adapter.put(socket, state, record) do
       {:ok, socket} ->
-        socket =
-          State.put(socket, %State{state | last_assigns: assigns})
+        socket = State.put(socket, %State{state | last_assigns: assigns})
 
         :ok = Host.written(socket)
         socket
