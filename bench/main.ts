@@ -13,8 +13,11 @@ import { largeStash } from "./large";
 import { pushCost } from "./push-cost";
 import { reconnectTime } from "./reconnect";
 import { serverAdapters } from "./server-adapters";
+import { sessions } from "./sessions";
+import { stashCost } from "./stash-cost";
 import { bundleSizes } from "./sizes";
 import { soak } from "./soak";
+import { shimStashKeys } from "./stash-keys";
 import { printTable, writeResults, type Row } from "./table";
 
 const quick = process.env["BENCH_QUICK"] === "1";
@@ -45,6 +48,9 @@ try {
   await step("bundle sizes", () => bundleSizes(tmp));
   await step("server adapters (stash / recover, ETS vs Redis vs Mnesia)", async () => serverAdapters(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
+  await step("stash cost, keyed vs whole token, shim (mix run)", async () => shimStashKeys());
+  await step("stash cost, shim (click / typing / auto-typing × adapters × 2 states, vs today)", async () => stashCost(quick));
+  await step("session_key memory, shim (1,000 and 10,000 sessions)", async () => sessions(quick));
   const pageDir = join(tmp, "page");
   // The bare page (liveview-server/page/): no demo panel or inspector re-rendering on each push.
   await buildDemoPage(pageDir, BARE_ENTRY);

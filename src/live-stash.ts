@@ -13,6 +13,7 @@ import { openStorage, tabStorage } from "./storage/open.js";
 export type { ConnectParams, ParamsFunction, ParamsInput } from "./core/connect-params.js";
 export type { StashEntryInfo };
 
+/** The whole client, from `createLiveStash`: its `params` for LiveSocket, and what it holds. */
 export interface LiveStash {
   /** Pass as LiveSocket's `params`. */
   params: ParamsFunction;
@@ -20,6 +21,7 @@ export interface LiveStash {
   ready: Promise<void>;
   /** Forgets every stash of this tab, in memory and in storage (e.g. on logout). */
   clear(): void;
+  /** What is held for each view, without the tokens: for the inspector, tests and debugging. */
   entries(): readonly StashEntryInfo[];
   /** Calls `listener` after every change of the entries; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
@@ -27,6 +29,11 @@ export interface LiveStash {
   dispose(): void;
 }
 
+/**
+ * `initLiveStash` with the client kept: pass `.params` to LiveSocket, and keep the rest for the
+ * inspector (`live-stash/inspector`), `clear()` on logout, or tests (`live-stash/testing`'s
+ * `toHaveStash` reads `window.liveStash.entries()`). Throws on invalid options.
+ */
 export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOptions): LiveStash {
   checkParamsInput(params);
   const opts = resolveOptions(options);

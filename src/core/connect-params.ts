@@ -4,9 +4,11 @@ import { LiveStashError, type Report } from "./errors.js";
 import type { JoinParams } from "./join.js";
 import { ACCEPT_KEY, KEYED_CAPABILITY, PARAM_KEY } from "./protocol.js";
 
+/** Join params as LiveSocket sends them: the app's own (`_csrf_token`, …) plus `liveStash`. */
 export type ConnectParams = Record<string, unknown>;
 /** What LiveSocket accepts as `params`: an object, or a function of the joining view's element. */
 export type ParamsInput = ConnectParams | ((el?: HTMLElement) => ConnectParams);
+/** LiveSocket's `params` function: called per join with the joining view's element. */
 export type ParamsFunction = (el?: HTMLElement) => ConnectParams;
 
 /** The app's params are the developer's input: a mistake throws at start-up. */

@@ -1,5 +1,8 @@
-// `live-stash/inspector`: a small live panel of what live-stash holds for each view. Optional
-// entry point, never imported by index.ts, so apps that do not mount it do not ship it.
+/**
+ * A small live panel of what live-stash holds for each view, for development pages.
+ * @module live-stash/inspector
+ */
+// Optional entry point, never imported by index.ts, so apps that do not mount it do not ship it.
 // It reads the public `entries()`/`subscribe()` API; what it may import is in README.md.
 import type { LiveStash, StashEntryInfo } from "../index.js";
 import { renderEntry } from "./entry.js";
@@ -7,6 +10,7 @@ import { onThisPage, placeOf, type Place } from "./place.js";
 
 export { formatBytes, formatDuration } from "./format.js";
 
+/** The third argument of `mountInspector`. */
 export interface InspectorOptions {
   /** How often ages and expiries are redrawn, in milliseconds. Default 1,000. */
   intervalMs?: number;

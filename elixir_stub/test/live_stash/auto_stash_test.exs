@@ -19,7 +19,12 @@ defmodule LiveStash.AutoStashTest do
   end
 
   test "auto_stash stashes after each render without calling stash/1" do
-    {:ok, pid} = ViewServer.start(AutoBrowser, params: Client.fresh_params())
+    {:ok, pid} =
+      ViewServer.start(AutoBrowser,
+        params: Client.fresh_params(%{}, official: true),
+        id: "phx-auto"
+      )
+
     # the first render stashes the initial value
     assert [%{assigns: _}] = ViewServer.payloads(pid, @stash)
 
@@ -32,17 +37,17 @@ defmodule LiveStash.AutoStashTest do
     assert length(ViewServer.payloads(pid, @stash)) == 3
 
     params = Client.join_params(ViewServer.events(pid))
-    {:ok, pid} = ViewServer.start(AutoBrowser, params: params)
+    {:ok, pid} = ViewServer.start(AutoBrowser, params: params, id: "phx-auto")
     assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(pid)
   end
 
   test "auto_stash works with the ETS adapter end to end" do
-    {:ok, pid} = ViewServer.start(AutoETS, params: Client.fresh_params())
+    {:ok, pid} = ViewServer.start(AutoETS, params: Client.fresh_params(), id: "phx-auto")
     :ok = ViewServer.update(pid, {View, :set_count, [42]})
     params = Client.join_params(ViewServer.events(pid))
     ViewServer.stop(pid)
 
-    {:ok, pid} = ViewServer.start(AutoETS, params: params)
+    {:ok, pid} = ViewServer.start(AutoETS, params: params, id: "phx-auto")
     assert %{recover_status: :recovered, count: 42} = ViewServer.assigns(pid)
   end
 

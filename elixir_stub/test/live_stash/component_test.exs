@@ -169,10 +169,12 @@ defmodule LiveStash.ComponentTest do
       {Atom.to_string(Item), "a"} => %{editing: true, draft: "kept"}
     }
 
-    record = LiveStash.Record.new(%{items: ["a"]}, Browser, nil, stale)
-    data = LiveStash.Record.encode(record)
-    token = Phoenix.Token.encrypt(LiveStash.Test.Endpoint, "live_stash", data)
-    pid = start!(Browser, %{"_mounts" => 1, "liveStash" => %{"stashedState" => token}})
+    record = LiveStash.Test.Tokens.record(Browser, "phx-todo", %{items: ["a"]}, components: stale)
+    token = LiveStash.Test.Tokens.token(record, encrypt: true)
+
+    pid =
+      start!(Browser, %{"_mounts" => 1, "liveStash" => %{"stashedState" => token}}, id: "phx-todo")
+
     assert %{draft: "kept"} = item(pid, "a")
 
     # The parent's stash starts the sweep; the view lives through it.
@@ -204,7 +206,7 @@ defmodule LiveStash.ComponentTest do
   end
 
   test "the browser keep-alive leases the token a component wrote, even if the parent never stashed" do
-    pid = fresh(Browser)
+    pid = fresh(Browser, official: true)
     type(pid, "a", "kept alive")
     tokens = ViewServer.payloads(pid, @stash)
     component_token = List.last(tokens).assigns

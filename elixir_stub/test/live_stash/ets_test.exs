@@ -102,10 +102,20 @@ defmodule LiveStash.ETSTest do
       assert %{recover_status: :new, count: 0} = ViewServer.assigns(pid)
     end
 
-    test "is still bound to the LiveView module" do
+    test "is still bound to the LiveView module: another module's stash is :not_found" do
       pid = stashed_view(Counter, 6)
+
+      {pid, log} = with_warnings(fn -> reconnect(pid, Reloadable, mounts: 0, restored: true) end)
+      assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
+      assert warned_once?(log, pid, Reloadable, "the stash belongs to another view")
+    end
+
+    test "skips the instance check: the reloaded page's root has a new id" do
+      pid = stashed_view(Reloadable, 6)
+      old_id = ViewServer.socket(pid).id
       pid = reconnect(pid, Reloadable, mounts: 0, restored: true)
-      assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+      refute ViewServer.socket(pid).id == old_id
+      assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
     end
   end
 

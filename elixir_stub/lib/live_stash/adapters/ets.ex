@@ -59,6 +59,11 @@ defmodule LiveStash.Adapters.ETS do
   # may still hold (it was unreachable) can never outrank what this view writes next.
   defp rotate(socket, state), do: announce(socket, %State{state | stash_id: StashId.new()})
 
+  @doc "Another view's row stays for its owner; this view takes a new id."
+  @impl true
+  def leave(socket, %State{} = state),
+    do: rotate(socket, state)
+
   @impl true
   def keep_alive(socket, %State{} = state) do
     Table.touch(StashId.key(state))

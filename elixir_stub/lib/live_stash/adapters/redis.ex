@@ -6,7 +6,9 @@ defmodule LiveStash.Adapters.Redis do
   hex of the row key every server adapter uses (`LiveStash.Adapters.StashId`: bound to
   the per-view secret, so with `:session_key` another session holding the id still
   finds nothing). The value is the same `LiveStash.Record` a browser token carries,
-  written with a TTL (`PX`) on every write and pushed forward by the keep-alive.
+  behind a MAC (`LiveStash.Adapters.Redis.Row`), written with a TTL (`PX`) on every
+  write and pushed forward by the keep-alive. A value whose MAC does not verify is never
+  decoded: it is `:error` (`:tampered`), logged, and dropped.
 
   Across nodes there is one copy of each stash, the one in Redis, and every write
   replaces it: a reconnect that lands on any node reads the newest write or nothing,
@@ -22,10 +24,8 @@ defmodule LiveStash.Adapters.Redis do
   @behaviour LiveStash.Adapter
 
   alias LiveStash.{Events, Push, Record, State}
-  alias LiveStash.Adapters.Redis.Client
+  alias LiveStash.Adapters.Redis.{Client, Row}
   alias LiveStash.Adapters.StashId
-
-  require Logger
 
   @prefix "live_stash:"
 
@@ -38,7 +38,10 @@ defmodule LiveStash.Adapters.Redis do
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
-    case Client.command(["SET", key(state), Record.encode(record), "PX", ttl_ms(state)]) do
+    key = key(state)
+    value = Row.seal(socket.endpoint, state.secret, key, record)
+
+    case Client.command(["SET", key, value, "PX", ttl_ms(state)]) do
       {:ok, "OK"} -> {:ok, socket}
       {:ok, other} -> {:error, {:unexpected_reply, other}}
       {:error, reason} -> {:error, {:redis_unavailable, reason}}
@@ -46,20 +49,15 @@ defmodule LiveStash.Adapters.Redis do
   end
 
   @impl true
-  def fetch(_socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
-    case Client.command(["GET", key(state)]) do
-      {:ok, nil} ->
-        :not_found
+  def fetch(socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
+    key = key(state)
 
-      {:ok, binary} when is_binary(binary) ->
-        Record.decode(binary)
-
-      {:ok, other} ->
-        {:error, {:unexpected_reply, other}}
-
-      {:error, reason} ->
-        Logger.warning("LiveStash could not read from Redis: #{inspect(reason)}")
-        {:error, {:redis_unavailable, reason}}
+    case Client.command(["GET", key]) do
+      {:ok, nil} -> :not_found
+      {:ok, value} when is_binary(value) -> Row.open(socket.endpoint, state.secret, key, value)
+      {:ok, other} -> {:error, {:unexpected_reply, other}}
+      # Logged once, with the reason, by LiveStash's recovery.
+      {:error, reason} -> {:error, {:redis_unavailable, reason}}
     end
   end
 
@@ -70,6 +68,10 @@ defmodule LiveStash.Adapters.Redis do
     :ok = Client.command_async(["DEL", key(state)])
     rotate(socket, state)
   end
+
+  @doc "Another view's key stays for its owner; this view takes a new id."
+  @impl true
+  def leave(socket, %State{} = state), do: rotate(socket, state)
 
   @impl true
   def keep_alive(socket, %State{} = state) do
@@ -84,11 +86,11 @@ defmodule LiveStash.Adapters.Redis do
     {Push.event(socket, Events.init_redis(), %{stashId: id}), state}
   end
 
-  defp key(%State{secret: secret, stash_id: id}), do: key(secret, id)
+  defp key(%State{stash_id: id} = state), do: key(StashId.scope(state), id)
 
   @doc false
   # Public for the test suite, which checks what is (not) written.
-  def key(secret, id), do: @prefix <> Base.encode16(StashId.row_key(secret, id), case: :lower)
+  def key(scope, id), do: @prefix <> Base.encode16(StashId.row_key(scope, id), case: :lower)
 
   # PX takes a positive integer.
   defp ttl_ms(state), do: Integer.to_string(max(StashId.ttl_ms(state), 1))

@@ -5,7 +5,7 @@ defmodule LiveStash.Component.Writer do
   parent's id and endpoint, so the adapter pushes to (or stores for) the parent's view.
   """
 
-  alias LiveStash.Record
+  alias LiveStash.{Record, Telemetry}
   alias LiveStash.Component.Registry
 
   require Logger
@@ -19,10 +19,9 @@ defmodule LiveStash.Component.Writer do
   def write(socket, %Registry{state: state} = registry) do
     components = Registry.components(registry)
 
-    record =
-      Record.new(state.last_assigns || %{}, registry.view, state.options.version, components)
+    record = Record.new(state, registry.view, state.last_assigns || %{}, components)
 
-    case state.options.adapter.put(socket, state, record) do
+    case Telemetry.stash(socket, state, fn -> state.options.adapter.put(socket, state, record) end) do
       {:ok, socket} ->
         registry = Registry.written(registry)
         :ok = Registry.put(socket, registry)
