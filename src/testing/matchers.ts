@@ -4,8 +4,8 @@
 // `.not`, and says in its message what it saw.
 import { reconnect, type PageLike } from "./helpers.js";
 import { pollUntil } from "./poll.js";
-import { readHeldStashes, type StashReading } from "./stash.js";
-import { findLeaks, recordingOf, type Leak, type RecordablePage, type UrlRecording } from "./urls.js";
+import { readHeldStashes, type StashReading } from "./held-stashes.js";
+import { findLeaks, recordingOf, type Leak, type RecordablePage, type UrlRecording } from "./url-leaks.js";
 
 /** The part of Playwright's matcher context (`this` in a custom matcher) these matchers read. */
 export interface MatcherState {

@@ -24,4 +24,4 @@ export {
   type StashMatcherOptions,
   type UrlMatcherOptions,
 } from "./matchers.js";
-export { recordUrls, type FrameLike, type RecordablePage, type WebSocketLike } from "./urls.js";
+export { recordUrls, type FrameLike, type RecordablePage, type WebSocketLike } from "./url-leaks.js";
