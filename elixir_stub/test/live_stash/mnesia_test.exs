@@ -34,7 +34,10 @@ defmodule LiveStash.MnesiaTest do
     deployed: {LiveStash.MnesiaTest.Deployed, [adapter: @adapter]},
     rotates_on_drop?: false
 
-  def stored_count(id), do: count_of(Table.lookup(StashId.row_key("live_stash", id)))
+  def stored_count(id) do
+    :ok = LiveStash.Test.Writers.settle()
+    count_of(Table.lookup(StashId.row_key("live_stash", id)))
+  end
 
   def delete_stored(id), do: Table.delete(StashId.row_key("live_stash", id))
 

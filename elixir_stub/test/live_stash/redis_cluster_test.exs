@@ -10,7 +10,7 @@ defmodule LiveStash.RedisClusterTest do
   import LiveStash.Test.Flow, only: [eventually: 1]
 
   alias LiveStash.Adapters.Redis
-  alias LiveStash.Test.{Client, View, ViewServer}
+  alias LiveStash.Test.{Client, View, ViewServer, Writers}
 
   @view LiveStash.RedisClusterTest.Counter
 
@@ -31,6 +31,7 @@ defmodule LiveStash.RedisClusterTest do
   test "a reset on one node is seen by every node", %{a: a, b: b, c: c} do
     {:ok, pid} = :erpc.call(a, ViewServer, :start, [@view, [params: Client.fresh_params()]])
     :ok = ViewServer.update(pid, {View, :put_count, [5]})
+    :ok = Writers.settle_on(a)
     old = Client.join_params(ViewServer.events(pid))
     id = old["liveStash"]["stashId"]
     assert stored_count(b, id) == 5
