@@ -27,8 +27,8 @@ defmodule LiveStash.Component do
   parent keeps every component's stashed state (`LiveStash.Component.Registry`).
   """
 
+  alias LiveStash.{AutoStash, Fingerprint}
   alias LiveStash.Component.{Callbacks, Host, Instance, Registry, Writer}
-  alias LiveStash.Fingerprint
 
   require Logger
 
@@ -87,7 +87,13 @@ defmodule LiveStash.Component do
   defp assign_all(socket, assigns), do: Phoenix.Component.assign(socket, assigns)
 
   @doc false
-  def stash(socket) do
+  def stash(socket), do: stash(socket, false)
+
+  @doc false
+  # `auto_stash`: written with the parent's next coalesced stash (see LiveStash.AutoStash).
+  def auto_stash(socket), do: stash(socket, true)
+
+  defp stash(socket, auto?) do
     instance = Instance.fetch!(socket, :stash)
 
     with true <- Phoenix.LiveView.connected?(socket),
@@ -101,7 +107,7 @@ defmodule LiveStash.Component do
       cond do
         registry.fingerprints[instance.key] == fingerprint -> socket
         Registry.full?(registry, instance.key) -> refuse(socket, registry, instance.key)
-        true -> write(socket, registry, instance.key, assigns, fingerprint)
+        true -> write(socket, registry, instance.key, assigns, fingerprint, auto?)
       end
     else
       _ -> socket
@@ -111,12 +117,26 @@ defmodule LiveStash.Component do
   # update/2 runs while the parent renders, and LiveView sends a component's pushed
   # events before the parent's: a token pushed from here would be overtaken by an older
   # one the parent pushed before the render. So the parent writes it right after.
-  defp write(socket, registry, key, assigns, fingerprint) do
+  defp write(socket, registry, key, assigns, fingerprint, auto?) do
     registry = %{registry | entries: Map.put(registry.entries, key, assigns)}
+    interval = registry.state.options.auto_stash_interval
 
-    if Callbacks.in_update?(),
-      do: defer(socket, registry, key, fingerprint),
-      else: write_now(socket, registry, key, fingerprint)
+    cond do
+      auto? and interval > 0 -> coalesce(socket, registry, key, fingerprint, interval)
+      Callbacks.in_update?() -> defer(socket, registry, key, fingerprint)
+      true -> write_now(socket, registry, key, fingerprint)
+    end
+  end
+
+  defp coalesce(socket, registry, key, fingerprint, interval) do
+    :ok =
+      Registry.put(socket, %{
+        registry
+        | fingerprints: Map.put(registry.fingerprints, key, fingerprint)
+      })
+
+    :ok = AutoStash.components_changed(socket, interval)
+    socket
   end
 
   defp defer(socket, registry, key, fingerprint) do

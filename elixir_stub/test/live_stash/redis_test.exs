@@ -18,6 +18,7 @@ defmodule LiveStash.RedisTest do
   @short LiveStash.RedisTest.Short
   @bound LiveStash.RedisTest.Bound
   @other LiveStash.RedisTest.Other
+  @auto LiveStash.RedisTest.Auto
 
   setup_all do
     context = start_redis!()
@@ -25,6 +26,12 @@ defmodule LiveStash.RedisTest do
     Define.view!(@short, @adapter ++ [stored_keys: [:count], ttl: 1])
     Define.view!(@bound, @adapter ++ [stored_keys: [:count], session_key: "user_token"])
     Define.view!(@other, @adapter ++ [stored_keys: [:count]])
+
+    Define.view!(
+      @auto,
+      @adapter ++ [stored_keys: [:count], auto_stash: true, auto_stash_interval: 60_000]
+    )
+
     context
   end
 
@@ -105,6 +112,47 @@ defmodule LiveStash.RedisTest do
     RedisServer.command!(redis, ["SET", key(pid), "not a record"])
     pid = reconnect(pid, @counter)
     assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+  end
+
+  test "a Redis stalled by DEBUG SLEEP holds up no event; the newest state is recovered and lands, coalesced",
+       %{redis: redis} do
+    pid = stashed_view(@counter, 1)
+    id = stash_id(pid)
+    :ok = settle()
+    sets = RedisServer.calls(redis, "set")
+
+    capture_log(fn ->
+      stall = RedisServer.stall!(redis, 2)
+
+      # Each of these used to wait for the 500 ms timeout: 2.5 s for the five, longer
+      # than the stall. They are all answered while Redis still sleeps.
+      for count <- 2..6, do: :ok = ViewServer.update(pid, {View, :put_count, [count]})
+      assert Task.yield(stall, 0) == nil, "the events waited for the stall to end"
+
+      # A reconnect on this node, still during the stall, recovers the newest state.
+      pid = reconnect(pid, @counter)
+      assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
+      assert Task.yield(stall, 0) == nil
+
+      Task.await(stall, 10_000)
+    end)
+
+    assert stored_count(id) == 6
+
+    # Six stashes (five events and the recovery's rewrite), two SETs: the one sent as
+    # the stall began, and the newest state once Redis answered again.
+    assert RedisServer.calls(redis, "set") - sets == 2
+  end
+
+  test "auto_stash: a write still pending when the socket closes lands in Redis" do
+    pid = start!(@auto, Client.fresh_params())
+    id = stash_id(pid)
+    :ok = ViewServer.update(pid, {View, :set_count, [5]})
+    # coalesced: nothing is written before the interval
+    assert stored_count(id) == nil
+
+    ViewServer.stop(pid)
+    assert stored_count(id) == 5
   end
 
   describe "Redis down" do

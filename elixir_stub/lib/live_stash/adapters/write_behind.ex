@@ -6,10 +6,10 @@ defmodule LiveStash.Adapters.WriteBehind do
   started by their `child_specs/0`.
 
   A LiveView hands its write over and goes on: the write becomes a row in this writer's
-  public ETS table, one row per stash key. A newer write replaces a pending older one
+  public ETS table, one row per stash key (a binary). A newer write replaces a pending older one
   (latest wins), and a delete replaces a pending write, so it is never overtaken by it.
   At most one write per key is in the store's hands at a time, so the writes of a stash
-  land in the order they were made; up to 16 keys are written at once.
+  land in the order they were made; up to 64 keys are written at once (pipelined on Redis's one connection).
 
   **Reads.** `lookup/2` answers from a pending row first: a view that reconnects on this
   node during a stall recovers what it last stashed. Other nodes read the store, which
@@ -51,7 +51,7 @@ defmodule LiveStash.Adapters.WriteBehind do
 
   @optional_callbacks probe: 0
 
-  @max_in_flight 16
+  @max_in_flight 64
   @min_backoff_ms 100
   @max_backoff_ms 5_000
   @flush_ms 5_000
@@ -78,19 +78,20 @@ defmodule LiveStash.Adapters.WriteBehind do
   process and never waits for the store. `view` names the LiveView in log lines.
   """
   @spec put(atom(), term(), term(), pos_integer(), module()) :: :ok | {:error, :not_running}
-  def put(writer, key, value, ttl_ms, view),
+  def put(writer, key, value, ttl_ms, view) when is_binary(key),
     do: enqueue(writer, key, {:put, value, ttl_ms}, ttl_ms, view)
 
   @doc "Hands over the deletion of `key`; it replaces a pending write of that key."
   @spec delete(atom(), term(), pos_integer(), module()) :: :ok | {:error, :not_running}
-  def delete(writer, key, ttl_ms, view), do: enqueue(writer, key, :delete, ttl_ms, view)
+  def delete(writer, key, ttl_ms, view) when is_binary(key),
+    do: enqueue(writer, key, :delete, ttl_ms, view)
 
   @doc """
   The keep-alive: a pending row of `key` lives `ttl_ms` longer (its write sets the ttl
   anyway); without one, the store is asked to extend the stored row.
   """
   @spec touch(atom(), term(), pos_integer(), module()) :: :ok | {:error, :not_running}
-  def touch(writer, key, ttl_ms, view) do
+  def touch(writer, key, ttl_ms, view) when is_binary(key) do
     deadline = deadline(ttl_ms)
 
     unless :ets.update_element(writer, key, {4, deadline}) do
@@ -184,7 +185,12 @@ defmodule LiveStash.Adapters.WriteBehind do
 
   @impl true
   def handle_call({:sync, marker}, from, state) do
-    {:noreply, answer_waiters(%{state | waiters: [{from, marker} | state.waiters]})}
+    spec = [{{:"$1", :"$2", :_, :_, :_}, [{:<, :"$2", marker}], [:"$1"]}]
+    keys = MapSet.new(:ets.select(state.name, spec))
+
+    if MapSet.size(keys) == 0,
+      do: {:reply, :ok, state},
+      else: {:noreply, %{state | waiters: [{from, marker, keys} | state.waiters]}}
   end
 
   @impl true
@@ -195,7 +201,8 @@ defmodule LiveStash.Adapters.WriteBehind do
   def handle_info({ref, result}, %{in_flight: in_flight} = state)
       when is_map_key(in_flight, ref) do
     Process.demonitor(ref, [:flush])
-    {:noreply, state |> done(ref, result) |> dispatch() |> answer_waiters()}
+    key = Map.fetch!(in_flight, ref)
+    {:noreply, state |> done(ref, result) |> settled(key) |> dispatch()}
   end
 
   def handle_info({ref, result}, %{probe: ref} = state) do
@@ -213,9 +220,9 @@ defmodule LiveStash.Adapters.WriteBehind do
 
     if function_exported?(store, :probe, 0) do
       %Task{ref: ref} = Task.async(fn -> safely(fn -> store.probe() end) end)
-      {:noreply, answer_waiters(%{state | probe: ref})}
+      {:noreply, %{state | probe: ref}}
     else
-      {:noreply, state |> Map.put(:probe, nil) |> dispatch() |> answer_waiters()}
+      {:noreply, dispatch(%{state | probe: nil})}
     end
   end
 
@@ -402,32 +409,41 @@ defmodule LiveStash.Adapters.WriteBehind do
       )
     end
 
-    %{state | failing: MapSet.delete(state.failing, key)}
+    settled(%{state | failing: MapSet.delete(state.failing, key)}, key)
   end
 
   # Deletes the row only if it is still the one that was written; false if a newer one
-  # replaced it.
-  defp remove(name, key, seq) do
-    :ets.select_delete(name, [
-      {{:"$1", :"$2", :_, :_, :_}, [{:"=:=", :"$1", {:const, key}}, {:"=:=", :"$2", seq}], [true]}
-    ]) ==
-      1
-  end
+  # replaced it. The key is a binary, so the match head is ground: a hash lookup.
+  defp remove(name, key, seq),
+    do: :ets.select_delete(name, [{{key, seq, :_, :_, :_}, [], [true]}]) == 1
 
-  defp answer_waiters(%{waiters: []} = state), do: state
+  # `key` was written, replaced or dropped: `sync/2` callers waiting for it may go on.
+  defp settled(%{waiters: []} = state, _key), do: state
 
-  defp answer_waiters(state) do
+  defp settled(state, key) do
     waiters =
-      Enum.reject(state.waiters, fn {from, marker} ->
-        spec = [{{:_, :"$1", :_, :_, :_}, [{:<, :"$1", marker}], [true]}]
+      Enum.flat_map(state.waiters, fn {from, marker, keys} = waiter ->
+        cond do
+          not MapSet.member?(keys, key) or pending_before?(state.name, key, marker) ->
+            [waiter]
 
-        if :ets.select_count(state.name, spec) == 0 do
-          GenServer.reply(from, :ok)
-          true
+          MapSet.size(keys) == 1 ->
+            GenServer.reply(from, :ok)
+            []
+
+          true ->
+            [{from, marker, MapSet.delete(keys, key)}]
         end
       end)
 
     %{state | waiters: waiters}
+  end
+
+  defp pending_before?(name, key, marker) do
+    case :ets.lookup(name, key) do
+      [{^key, seq, _op, _deadline, _view}] -> seq < marker
+      [] -> false
+    end
   end
 
   defp op_name({:put, _value, _ttl}), do: "stash"
