@@ -10,9 +10,10 @@ defmodule LiveStash.RedisClusterTest do
   import LiveStash.Test.Flow, only: [eventually: 1]
 
   alias LiveStash.Adapters.Redis
-  alias LiveStash.Test.{Client, View, ViewServer, Writers}
+  alias LiveStash.Test.{Client, Define, Peers, RedisServer, View, ViewServer, Writers}
 
   @view LiveStash.RedisClusterTest.Counter
+  @auto LiveStash.RedisClusterTest.Auto
 
   # Before ClusterCases' setup_all: the peers copy this node's app env, now pointing at
   # this server with the Redis adapter active.
@@ -27,6 +28,41 @@ defmodule LiveStash.RedisClusterTest do
     moves?: false
 
   def stored_count(node, stash_id), do: redis_count(node, stash_id)
+
+  test "a graceful shutdown writes what its views had pending, even while Redis is frozen",
+       %{a: a, b: b, c: c, redis: redis} do
+    {peer, d} = Peers.start!([a, b, c])
+    on_exit(fn -> Peers.stop(peer) end)
+    opts = [adapter: Redis, stored_keys: [:count], auto_stash: true, auto_stash_interval: 60_000]
+    :erpc.call(d, Define, :view!, [@auto, opts])
+    {:ok, pid} = :erpc.call(d, ViewServer, :start, [@auto, [params: Client.fresh_params()]])
+    id = Client.join_params(ViewServer.events(pid))["liveStash"]["stashId"]
+    RedisServer.pause!(redis)
+
+    try do
+      # A stash that d's writer sends into the frozen Redis: it times out, and from then
+      # on the writer sends nothing until Redis answers a PING again.
+      :ok = ViewServer.update(pid, {View, :put_count, [8]})
+      assert {:error, :timeout} = Writers.settle_on(d, 1_000)
+
+      # A newer state, pending in the view (its interval is a minute), goes to the writer
+      # when the endpoint drains the view at shutdown, as Phoenix does before the app stops.
+      :ok = ViewServer.update(pid, {View, :set_count, [9]})
+      ref = Process.monitor(pid)
+      ViewServer.drain(pid)
+      assert_receive {:DOWN, ^ref, :process, _, {:shutdown, :draining}}, 5_000
+
+      true = Node.monitor(d, true)
+      :ok = :erpc.cast(d, :init, :stop, [])
+      # Only once the writer is being stopped does Redis answer again.
+      assert eventually(fn -> Writers.flushing?(d, Redis.Writer) end)
+    after
+      RedisServer.resume!(redis)
+    end
+
+    assert_receive {:nodedown, ^d}, 15_000
+    assert stored_count(b, id) == 9
+  end
 
   test "a reset on one node is seen by every node", %{a: a, b: b, c: c} do
     {:ok, pid} = :erpc.call(a, ViewServer, :start, [@view, [params: Client.fresh_params()]])

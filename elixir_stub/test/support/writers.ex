@@ -25,4 +25,18 @@ defmodule LiveStash.Test.Writers do
 
   @doc "`settle/1` on `node`."
   def settle_on(node, timeout \\ 10_000), do: :erpc.call(node, __MODULE__, :settle, [timeout])
+
+  @doc """
+  True while `writer` on `node` is flushing at shutdown: its supervisor is stopping it
+  and it still waits for its store (it serves its own messages in `flush/2` then).
+  """
+  def flushing?(node, writer) do
+    pid = :erpc.call(node, Process, :whereis, [writer])
+
+    is_pid(pid) and
+      :erpc.call(node, Process, :info, [pid, :current_function]) ==
+        {:current_function, {WriteBehind, :flush, 2}}
+  catch
+    :exit, _ -> false
+  end
 end
