@@ -13,6 +13,7 @@ import { largeStash } from "./large";
 import { pushCost } from "./push-cost";
 import { reconnectTime } from "./reconnect";
 import { serverAdapters } from "./server-adapters";
+import { redisStall } from "./stall";
 import { bundleSizes } from "./sizes";
 import { soak } from "./soak";
 import { printTable, writeResults, type Row } from "./table";
@@ -44,6 +45,7 @@ const step = async (name: string, run: () => Promise<Row[]>) => {
 try {
   await step("bundle sizes", () => bundleSizes(tmp));
   await step("server adapters (stash / recover, ETS vs Redis vs Mnesia)", async () => serverAdapters(quick));
+  await step("Redis stall (event round trip during DEBUG SLEEP vs plain)", async () => redisStall(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
   const pageDir = join(tmp, "page");
   // The bare e2e page: no demo panel or inspector re-rendering on each push.
