@@ -3,7 +3,7 @@
 // in the same run. One Elixir run (elixir_stub/bench/stall.exs, which starts its own
 // redis-server) also reproduces the synchronous SET the adapter did before its writes went
 // behind the LiveView (LiveStash.Adapters.WriteBehind).
-import { mixRun } from "./mix";
+import { mixJsonLine } from "./mix";
 import { median, percentile } from "./stats";
 import type { Row } from "./table";
 
@@ -26,14 +26,7 @@ function isSeries(value: unknown): value is Series {
   return (s?.series === "plain" || (typeof s?.series === "string" && s.series in SERIES)) && typeof s?.phase === "string" && s.phase in PHASES && Array.isArray(s.us) && s.us.every((n) => typeof n === "number");
 }
 
-function run(scale: number): Series[] {
-  const out = mixRun("bench/stall.exs", scale.toFixed(2));
-  const line = out.split("\n").find((l) => l.startsWith("STALL_JSON "));
-  if (!line) throw new Error(`bench/stall.exs printed no STALL_JSON line:\n${out.slice(-2000)}`);
-  const parsed: unknown = JSON.parse(line.slice("STALL_JSON ".length));
-  if (!Array.isArray(parsed) || !parsed.every(isSeries)) throw new Error("bench/stall.exs: unexpected JSON shape");
-  return parsed;
-}
+const run = (scale: number): Series[] => mixJsonLine("bench/stall.exs", "STALL_JSON", isSeries, scale.toFixed(2));
 
 const ms = (us: number) => us / 1000;
 

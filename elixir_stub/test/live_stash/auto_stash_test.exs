@@ -31,7 +31,11 @@ defmodule LiveStash.AutoStashTest do
   end
 
   defmodule Default do
-    use LiveStash.Test.View, stored_keys: [:count], auto_stash: true
+    use LiveStash.Test.View,
+      adapter: LiveStash.Adapters.BrowserMemory,
+      security_mode: :sign,
+      stored_keys: [:count],
+      auto_stash: true
   end
 
   # A terminate/2 of its own, which must still run.
@@ -94,14 +98,12 @@ defmodule LiveStash.AutoStashTest do
     assert %{recover_status: :recovered, count: 20} = ViewServer.assigns(pid)
   end
 
-  test "the interval defaults to 500 ms" do
+  test "by default the timer fires by itself (after 500 ms)" do
     pid = start!(Default, Client.fresh_params())
     set_count(pid, 1)
-    set_count(pid, 2)
-    assert ViewServer.socket(pid).private.live_stash.options.auto_stash_interval == 500
-    # the write comes by itself, once
-    assert eventually(fn -> auto_stash_timer(pid) == nil end)
-    assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(reconnect(pid, Default))
+    assert eventually(fn -> pushed(pid) != [] end)
+    assert auto_stash_timer(pid) == nil
+    assert %{recover_status: :recovered, count: 1} = ViewServer.assigns(reconnect(pid, Default))
   end
 
   test "an explicit stash/1 writes at once and takes the pending auto write with it" do
@@ -118,26 +120,22 @@ defmodule LiveStash.AutoStashTest do
     assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(reconnect(pid, Browser))
   end
 
-  test "a write pending when the socket closes is written on terminate" do
-    pid = start!(ETS, Client.fresh_params())
-    set_count(pid, 7)
-    assert auto_stash_timer(pid) != nil
+  # How a LiveView ends normally: the socket closes, or the endpoint drains it at shutdown.
+  for ending <- [:closed, :draining] do
+    test "a write pending when the view ends (#{ending}) is written on terminate" do
+      pid = start!(ETS, Client.fresh_params())
+      set_count(pid, 7)
+      assert auto_stash_timer(pid) != nil
+      params = Client.join_params(ViewServer.events(pid))
+      end_view(pid, unquote(ending))
 
-    pid = reconnect(pid, ETS)
-    assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(pid)
+      assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(start!(ETS, params))
+    end
   end
 
-  test "a write pending when the endpoint drains its sockets is written on terminate" do
-    pid = start!(ETS, Client.fresh_params())
-    set_count(pid, 8)
-    params = Client.join_params(ViewServer.events(pid))
-    ref = Process.monitor(pid)
-    ViewServer.drain(pid)
-    assert_receive {:DOWN, ^ref, :process, _, {:shutdown, :draining}}
+  defp end_view(pid, :closed), do: ViewServer.stop(pid)
 
-    pid = start!(ETS, params)
-    assert %{recover_status: :recovered, count: 8} = ViewServer.assigns(pid)
-  end
+  defp end_view(pid, :draining), do: LiveStash.Test.Shutdown.drain!(pid)
 
   test "the view's own terminate/2 still runs after the pending write" do
     pid = start!(OwnTerminate, Client.fresh_params())

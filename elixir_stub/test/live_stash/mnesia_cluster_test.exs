@@ -5,12 +5,12 @@ defmodule LiveStash.MnesiaClusterTest do
   """
   use ExUnit.Case, async: false
 
-  import LiveStash.Test.Flow, only: [eventually: 1, reconnect: 2, stashed_view: 2]
+  import LiveStash.Test.Flow, only: [reconnect: 2, stashed_view: 2]
   import LiveStash.Test.AdapterCases, only: [stash_id: 2]
 
   alias LiveStash.Adapters.Mnesia
   alias LiveStash.Adapters.Mnesia.Table
-  alias LiveStash.Test.{Client, Define, MnesiaCounter, Peers, View, ViewServer, Writers}
+  alias LiveStash.Test.{MnesiaCounter, Peers, Shutdown, View, ViewServer, Writers}
 
   use LiveStash.Test.ClusterCases,
     view: MnesiaCounter,
@@ -55,29 +55,18 @@ defmodule LiveStash.MnesiaClusterTest do
 
   test "a graceful shutdown writes what its views had pending to the surviving replicas",
        %{a: a, b: b, c: c} do
-    {peer, d} = Peers.start!([a, b, c])
+    {peer, d, pid, id} = Shutdown.pending_on_new_peer!([a, b, c], @auto, Mnesia, 9)
     on_exit(fn -> Peers.stop(peer) end)
-    opts = [adapter: Mnesia, stored_keys: [:count], auto_stash: true, auto_stash_interval: 60_000]
-    :erpc.call(d, Define, :view!, [@auto, opts])
-    {:ok, pid} = :erpc.call(d, ViewServer, :start, [@auto, [params: Client.fresh_params()]])
-    id = Client.join_params(ViewServer.events(pid))["liveStash"]["stashId"]
-    # Pending in the view: its interval is a minute.
-    :ok = ViewServer.update(pid, {View, :set_count, [9]})
 
     # A transaction here holds the table, so d's write waits as it would for a slow
-    # replica; the write is handed over when the endpoint drains the view at shutdown.
+    # replica; the write is handed over when the view is drained.
     locker = hold_table()
-    ref = Process.monitor(pid)
-    ViewServer.drain(pid)
-    assert_receive {:DOWN, ^ref, :process, _, {:shutdown, :draining}}, 5_000
-
-    true = Node.monitor(d, true)
-    :ok = :erpc.cast(d, :init, :stop, [])
+    Shutdown.drain!(pid)
     # Only once d's writer is being stopped does the table become free.
-    assert eventually(fn -> Writers.flushing?(d, Mnesia.Writer) end)
+    Shutdown.stop_node!(d, Mnesia.Writer)
     send(locker, :release)
 
-    assert_receive {:nodedown, ^d}, 15_000
+    Shutdown.await_down!(d)
     for node <- [node(), a, b, c], do: assert(stored_count(node, id) == 9)
   end
 

@@ -10,7 +10,7 @@ defmodule LiveStash.RedisClusterTest do
   import LiveStash.Test.Flow, only: [eventually: 1]
 
   alias LiveStash.Adapters.Redis
-  alias LiveStash.Test.{Client, Define, Peers, RedisServer, View, ViewServer, Writers}
+  alias LiveStash.Test.{Client, Peers, RedisServer, Shutdown, View, ViewServer, Writers}
 
   @view LiveStash.RedisClusterTest.Counter
   @auto LiveStash.RedisClusterTest.Auto
@@ -31,36 +31,26 @@ defmodule LiveStash.RedisClusterTest do
 
   test "a graceful shutdown writes what its views had pending, even while Redis is frozen",
        %{a: a, b: b, c: c, redis: redis} do
-    {peer, d} = Peers.start!([a, b, c])
+    {peer, d, pid, id} = Shutdown.pending_on_new_peer!([a, b, c], @auto, Redis, 8)
     on_exit(fn -> Peers.stop(peer) end)
-    opts = [adapter: Redis, stored_keys: [:count], auto_stash: true, auto_stash_interval: 60_000]
-    :erpc.call(d, Define, :view!, [@auto, opts])
-    {:ok, pid} = :erpc.call(d, ViewServer, :start, [@auto, [params: Client.fresh_params()]])
-    id = Client.join_params(ViewServer.events(pid))["liveStash"]["stashId"]
     RedisServer.pause!(redis)
 
     try do
       # A stash that d's writer sends into the frozen Redis: it times out, and from then
       # on the writer sends nothing until Redis answers a PING again.
-      :ok = ViewServer.update(pid, {View, :put_count, [8]})
+      :ok = ViewServer.update(pid, {LiveStash, :stash, []})
       assert {:error, :timeout} = Writers.settle_on(d, 1_000)
 
-      # A newer state, pending in the view (its interval is a minute), goes to the writer
-      # when the endpoint drains the view at shutdown, as Phoenix does before the app stops.
+      # A newer state, pending in the view, goes to the writer when it is drained.
       :ok = ViewServer.update(pid, {View, :set_count, [9]})
-      ref = Process.monitor(pid)
-      ViewServer.drain(pid)
-      assert_receive {:DOWN, ^ref, :process, _, {:shutdown, :draining}}, 5_000
-
-      true = Node.monitor(d, true)
-      :ok = :erpc.cast(d, :init, :stop, [])
+      Shutdown.drain!(pid)
       # Only once the writer is being stopped does Redis answer again.
-      assert eventually(fn -> Writers.flushing?(d, Redis.Writer) end)
+      Shutdown.stop_node!(d, Redis.Writer)
     after
       RedisServer.resume!(redis)
     end
 
-    assert_receive {:nodedown, ^d}, 15_000
+    Shutdown.await_down!(d)
     assert stored_count(b, id) == 9
   end
 
