@@ -6,10 +6,11 @@ defmodule LiveStash.Adapters.WriteBehind do
   started by their `child_specs/0`.
 
   A LiveView hands its write over and goes on: the write becomes a row in this writer's
-  public ETS table, one row per stash key (a binary). A newer write replaces a pending older one
-  (latest wins), and a delete replaces a pending write, so it is never overtaken by it.
-  At most one write per key is in the store's hands at a time, so the writes of a stash
-  land in the order they were made; up to 64 keys are written at once (pipelined on Redis's one connection).
+  public ETS table, one row per stash key (a binary). A newer write replaces a pending
+  older one (latest wins), and a delete replaces a pending write, so it is never
+  overtaken by it. At most one write per key is in the store's hands at a time, so the
+  writes of a stash land in the order they were made; up to 64 keys are written at once
+  (pipelined on Redis's one connection).
 
   **Reads.** `lookup/2` answers from a pending row first: a view that reconnects on this
   node during a stall recovers what it last stashed. Other nodes read the store, which
@@ -41,7 +42,7 @@ defmodule LiveStash.Adapters.WriteBehind do
   @type op :: {:put, value :: term(), ttl_ms :: pos_integer()} | :delete | {:touch, pos_integer()}
 
   @doc "Performs one operation on the store."
-  @callback write(key :: term(), op()) :: :ok | {:error, term()}
+  @callback write(key :: binary(), op()) :: :ok | {:error, term()}
 
   @doc """
   Optional: `:ok` once the store answers again after a failure. Without it, the writer
@@ -77,12 +78,12 @@ defmodule LiveStash.Adapters.WriteBehind do
   Hands over a write of `value` under `key`, kept for `ttl_ms`. Runs in the LiveView
   process and never waits for the store. `view` names the LiveView in log lines.
   """
-  @spec put(atom(), term(), term(), pos_integer(), module()) :: :ok | {:error, :not_running}
+  @spec put(atom(), binary(), term(), pos_integer(), module()) :: :ok | {:error, :not_running}
   def put(writer, key, value, ttl_ms, view) when is_binary(key),
     do: enqueue(writer, key, {:put, value, ttl_ms}, ttl_ms, view)
 
   @doc "Hands over the deletion of `key`; it replaces a pending write of that key."
-  @spec delete(atom(), term(), pos_integer(), module()) :: :ok | {:error, :not_running}
+  @spec delete(atom(), binary(), pos_integer(), module()) :: :ok | {:error, :not_running}
   def delete(writer, key, ttl_ms, view) when is_binary(key),
     do: enqueue(writer, key, :delete, ttl_ms, view)
 
@@ -90,7 +91,7 @@ defmodule LiveStash.Adapters.WriteBehind do
   The keep-alive: a pending row of `key` lives `ttl_ms` longer (its write sets the ttl
   anyway); without one, the store is asked to extend the stored row.
   """
-  @spec touch(atom(), term(), pos_integer(), module()) :: :ok | {:error, :not_running}
+  @spec touch(atom(), binary(), pos_integer(), module()) :: :ok | {:error, :not_running}
   def touch(writer, key, ttl_ms, view) when is_binary(key) do
     deadline = deadline(ttl_ms)
 
@@ -108,7 +109,7 @@ defmodule LiveStash.Adapters.WriteBehind do
   What this node has pending for `key`: `{:ok, value}` for a write, `:deleted` for a
   delete, `:none` when the store is to be asked.
   """
-  @spec lookup(atom(), term()) :: {:ok, term()} | :deleted | :none
+  @spec lookup(atom(), binary()) :: {:ok, term()} | :deleted | :none
   def lookup(writer, key) do
     now = now()
 
