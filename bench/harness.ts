@@ -1,10 +1,10 @@
-// The in-browser rows' setup: the e2e server (in this process, with the demo's views so the
+// The in-browser rows' setup: liveview-server/ (in this process, with the demo's views so the
 // plain counter exists) behind the demo proxy, which adds COOP/COEP so the page is
 // cross-origin isolated and performance.now() has 5 µs resolution instead of 100 µs.
 // Chromium via Playwright, Debian's build when present.
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "@playwright/test";
-import { startServer, type TestServer } from "../e2e/server/index";
+import { startServer, type TestServer } from "../liveview-server/index";
 import { createProxy, type Proxy } from "../demo/proxy";
 import { DEMO_ROUTES, DEMO_VIEWS } from "../demo/views/index";
 import { waitForConnected } from "../src/testing";

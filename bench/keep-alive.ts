@@ -1,11 +1,11 @@
 // BrowserMemory keep-alive traffic: bytes pushed per view per minute while idle, and bytes at one
 // recovering reconnect, for stashes of 1 KB, 64 KB and 1 MB at TTL 300 s and 8 s. Measured for
-// the shim (a `mix run` script over the ExUnit doubles) and for the e2e server in Chromium (bytes
+// the shim (a `mix run` script over the ExUnit doubles) and for liveview-server/ in Chromium (bytes
 // on the wire from Playwright's websocket frame events). The baseline is the pre-lease behaviour,
 // run in the same process: the whole token re-pushed at every beat and after every recovery.
-import { startServer } from "../e2e/server/index";
-import { bound } from "../e2e/server/stash/lease";
-import { bytes as frameBytes, recordFrames } from "../e2e/support/frames";
+import { startServer } from "../liveview-server/index";
+import { bound } from "../liveview-server/stash/lease";
+import { bytes as frameBytes, recordFrames } from "../liveview-server/frames";
 import { reconnect, waitForConnected } from "../src/testing";
 import type { Harness } from "./harness";
 import { mixRun } from "./mix";
@@ -95,7 +95,7 @@ async function measure(h: Harness, pageDir: string, ttl: number, leases: boolean
   }
 }
 
-/** The e2e server in Chromium: one real beat and one real reconnect per cell, counted on the wire. */
+/** liveview-server/ in Chromium: one real beat and one real reconnect per cell, counted on the wire. */
 export async function e2eKeepAlive(h: Harness, pageDir: string): Promise<Row[]> {
   const group = "keep-alive, e2e server (Chromium, on the wire)";
   const rows: Row[] = [];

@@ -6,16 +6,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildDemoPage, E2E_ENTRY } from "../demo/build";
+import { buildDemoPage, BARE_ENTRY } from "../demo/build";
 import { startHarness } from "./harness";
 import { e2eKeepAlive, shimKeepAlive } from "./keep-alive";
 import { largeStash } from "./large";
 import { pushCost } from "./push-cost";
 import { reconnectTime } from "./reconnect";
 import { serverAdapters } from "./server-adapters";
-import { redisStall } from "./stall";
+import { sessions } from "./sessions";
 import { bundleSizes } from "./sizes";
 import { soak } from "./soak";
+import { redisStall } from "./stall";
 import { printTable, writeResults, type Row } from "./table";
 
 const quick = process.env["BENCH_QUICK"] === "1";
@@ -47,9 +48,10 @@ try {
   await step("server adapters (stash / recover, ETS vs Redis vs Mnesia)", async () => serverAdapters(quick));
   await step("Redis stall (event round trip during DEBUG SLEEP vs plain)", async () => redisStall(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
+  await step("session_key memory, shim (1,000 and 10,000 sessions)", async () => sessions(quick));
   const pageDir = join(tmp, "page");
-  // The bare e2e page: no demo panel or inspector re-rendering on each push.
-  await buildDemoPage(pageDir, E2E_ENTRY);
+  // The bare page (liveview-server/page/): no demo panel or inspector re-rendering on each push.
+  await buildDemoPage(pageDir, BARE_ENTRY);
   const h = await startHarness(pageDir);
   try {
     await step(`push cost (${N.pushes} pushes × 3 sizes × 3 storages)`, () => pushCost(h, N.pushes));

@@ -1,20 +1,21 @@
-// Builds a page entry (the demo's by default) into <outDir>/app.js, the name the e2e page
-// template loads. The bench builds the bare e2e entry with it, so no panel skews its numbers.
+// Builds a page entry (the demo's by default) into <outDir>/app.js, the name the server's page
+// template loads. The bench builds the bare page entry (liveview-server/page/) with it, so no
+// panel skews its numbers.
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "vite";
 
 export const DEMO_BUILD_DIR = fileURLToPath(new URL("./.build/", import.meta.url));
 export const DEMO_ENTRY = fileURLToPath(new URL("./page/entry.ts", import.meta.url));
-export const E2E_ENTRY = fileURLToPath(new URL("../e2e/page/entry.ts", import.meta.url));
+export const BARE_ENTRY = fileURLToPath(new URL("../liveview-server/page/entry.ts", import.meta.url));
 
 /**
  * package.json says `"sideEffects": false` (true of the library), but a page entry is nothing
- * but side effects, and the demo imports the e2e page entry for its LiveSocket.
+ * but side effects, and the demo imports the server's page entry for its LiveSocket.
  */
 const keepPageEntries: Plugin = {
   name: "live-stash-demo:keep-page-entries",
   transform(code, id) {
-    return /[\\/](e2e|demo)[\\/]page[\\/]/.test(id) ? { code, moduleSideEffects: true } : null;
+    return /[\\/](liveview-server|demo)[\\/]page[\\/]/.test(id) ? { code, moduleSideEffects: true } : null;
   },
 };
 

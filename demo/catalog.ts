@@ -1,5 +1,5 @@
 // Every demo page, grouped as the index shows them, each with its plain (no stash) twin.
-// Client options travel in the query string (read by e2e/page/entry.ts): storage, reload.
+// Client options travel in the query string (read by liveview-server/page/entry.ts): storage, reload.
 
 export interface DemoPage {
   readonly href: string;

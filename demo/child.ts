@@ -1,7 +1,7 @@
 // The server child process: spawned under tsx, killed with SIGKILL for "kill & restart".
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { listeningUrl } from "../e2e/support/listening";
+import { listeningUrl } from "../liveview-server/listening";
 
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

@@ -1,8 +1,8 @@
-// The demo's server process: the e2e LiveView-protocol server with the demo's views.
+// The demo's server process: the LiveView-protocol server (liveview-server/) with the demo's views.
 // Run as a child of the supervisor, so "kill & restart" really loses its memory.
 // Prints "listening <url>" once it accepts connections.
 import { parseArgs } from "node:util";
-import { startServer } from "../e2e/server/index";
+import { startServer } from "../liveview-server/index";
 import { DEMO_BUILD_DIR } from "./build";
 import { DEMO_ROUTES, DEMO_VIEWS } from "./views/index";
 

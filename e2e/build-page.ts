@@ -1,15 +1,16 @@
-// Builds e2e/page/entry.ts into e2e/.build/app.js with Vite's API: one ES module, no
+// Builds liveview-server/page/entry.ts into e2e/.build/app.js with Vite's API: one ES module, no
 // inline scripts, no eval, so the page also runs under `script-src 'self'`.
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
+import { BUILD_DIR } from "./support/build-dir";
 
-export const BUILD_DIR = fileURLToPath(new URL("./.build/", import.meta.url));
+const PAGE = fileURLToPath(new URL("../liveview-server/page/", import.meta.url));
 
 export async function buildPage(): Promise<void> {
   await build({
     configFile: false,
     logLevel: "warn",
-    root: fileURLToPath(new URL("./page/", import.meta.url)),
+    root: PAGE,
     build: {
       outDir: BUILD_DIR,
       emptyOutDir: true,
@@ -19,7 +20,7 @@ export async function buildPage(): Promise<void> {
       modulePreload: false,
       lib: false,
       rollupOptions: {
-        input: fileURLToPath(new URL("./page/entry.ts", import.meta.url)),
+        input: `${PAGE}entry.ts`,
         output: { entryFileNames: "app.js", format: "es" },
       },
     },

@@ -4,9 +4,8 @@ import { reconnect, waitForConnected } from "../src/testing";
 import { open } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";
 import { spawnServer } from "./support/spawn";
-import type { TestServer } from "./server/index";
-import { messages, recordFrames } from "./support/frames";
-import { Todo } from "./support/todo";
+import { messages, recordFrames } from "../liveview-server/frames";
+import { stashedItems, Todo } from "./support/todo";
 
 for (const mode of ["browser", "ets"] as const) {
   test(`${mode} mode: each item gets its own draft back after a reconnect`, async ({ page, server }) => {
@@ -69,13 +68,6 @@ test("a LiveView crash and rejoin restores the items' drafts", async ({ page, se
   await expect(todo.itemStatus("a")).toHaveText("recovered");
   await expect(todo.draft("a")).toHaveText("before the crash");
 });
-
-/** The item ids whose state the newest (signed, so readable) token carries. */
-function stashedItems(server: TestServer): string[] {
-  const token = [...server.issued].filter((t) => t.startsWith("SFMyNTY.")).at(-1)!;
-  const env = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { d: { c?: Record<string, unknown> } };
-  return Object.keys(env.d.c ?? {}).map((key) => (JSON.parse(key) as [string, string])[1]).sort();
-}
 
 test("a removed item is destroyed on the wire and its draft dropped at the parent's next stash", async ({ page, server }) => {
   const frames = recordFrames(page);

@@ -3,11 +3,11 @@
 // demand (`keepAliveNow`), so nothing here depends on timing.
 import { EVENTS } from "../src/protocol";
 import { reconnect } from "../src/testing";
-import { ONE_MB } from "./server/views/counter";
+import { ONE_MB } from "../liveview-server/views/counter";
 import { downFor } from "./support/clock";
 import { Counter, open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
-import { bytes, recordFrames } from "./support/frames";
+import { bytes, recordFrames } from "../liveview-server/frames";
 import { interceptJoins, tamper } from "./support/wire";
 
 const BEAT_LIMIT = 300;

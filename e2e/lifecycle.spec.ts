@@ -2,7 +2,8 @@
 // and what must keep living: a view's stash while the view is alive.
 import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
 import { reconnect } from "../src/testing";
-import { startServer } from "./server/index";
+import { startServer } from "../liveview-server/index";
+import { BUILD_DIR } from "./support/build-dir";
 import { downFor } from "./support/clock";
 import { Counter, open, pageUrl } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";
@@ -81,18 +82,18 @@ for (const mode of ["browser", "browser-encrypt"] as const) {
 test.describe(() => {
   test.use({ allowedConsoleErrors: NETWORK_NOISE });
   test("a version change (deploy) rejects old stashes, the same version keeps them", async ({ page }) => {
-    let server = await startServer({ version: "v1" });
+    let server = await startServer({ version: "v1", buildDir: BUILD_DIR });
     const port = server.port;
     try {
       await open(page, server, "/counter/browser");
       const counter = new Counter(page);
       await counter.increment(2);
       await server.close();
-      server = await startServer({ port, version: "v1" });
+      server = await startServer({ port, version: "v1", buildDir: BUILD_DIR });
       await expect(counter.status).toHaveText("recovered");
       await expect(counter.value).toHaveText("2");
       await server.close();
-      server = await startServer({ port, version: "v2" });
+      server = await startServer({ port, version: "v2", buildDir: BUILD_DIR });
       await expect(counter.status).toHaveText("error");
       await expect(counter.value).toHaveText("0");
       expect(page.url()).toBe(pageUrl(server, "/counter/browser"));

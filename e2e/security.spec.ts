@@ -2,7 +2,7 @@
 // a 1 MB stash over the socket, and a strict CSP page.
 import { PARAM_KEY } from "../src/protocol";
 import { reconnect, waitForConnected } from "../src/testing";
-import { ONE_MB } from "./server/views/counter";
+import { ONE_MB } from "../liveview-server/views/counter";
 import { Counter, open } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";
 

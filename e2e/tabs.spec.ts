@@ -4,7 +4,7 @@ import type { Page } from "@playwright/test";
 import { reconnect } from "../src/testing";
 import { Counter, open, waitForPersisted } from "./support/counter";
 import { expect, test } from "./support/fixtures";
-import type { TestServer } from "./server/index";
+import type { TestServer } from "../liveview-server/index";
 
 const VIEW = "/counter/browser-reload";
 

@@ -16,7 +16,8 @@ defmodule LiveStash.MixProject do
       # adapter lists :mnesia in its own extra_applications; see the README).
       # Redis clients are optional: neither is a dependency in :test (no hex in CI), and
       # Debian ships eredis under another application name (redis_client).
-      xref: [exclude: [:mnesia, Redix, :eredis]],
+      # Telemetry is optional too: LiveStash.Telemetry.Optional checks for it at runtime.
+      xref: [exclude: [:mnesia, Redix, :eredis, :telemetry, Telemetry.Metrics]],
       description: "Keep chosen Phoenix LiveView assigns across dropped sockets and reloads.",
       package: [licenses: ["Apache-2.0"], files: ~w(lib assets mix.exs README.md)]
     ]
@@ -43,7 +44,11 @@ defmodule LiveStash.MixProject do
         {:phoenix, "~> 1.7"},
         # LiveStash.Adapters.Redis uses Redix when the app has it, else eredis.
         {:redix, "~> 1.1", optional: true},
-        {:eredis, "~> 1.2", optional: true}
+        {:eredis, "~> 1.2", optional: true},
+        # Events and LiveDashboard metrics (LiveStash.Telemetry) when the app has them,
+        # as every Phoenix app does; span/3 returning measurements needs telemetry 1.1.
+        {:telemetry, "~> 1.1", optional: true},
+        {:telemetry_metrics, "~> 0.6 or ~> 1.0", optional: true}
       ]
     end
   end

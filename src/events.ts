@@ -1,10 +1,13 @@
 // Server pushes arrive as window events. Each is validated, then turned into an update of one
-// view's entry: a new stash, a lease for the browser token it holds, or `null` to clear it.
+// view's entry: a new stash, a lease for the browser token it holds, a per-key stash to merge into
+// the keys it holds, or `null` to clear it.
 import type { Report } from "./errors.js";
 import { EVENTS, payloadSchemas, WINDOW_EVENT_PREFIX, type StashEventName, type StashKind, type StashParams } from "./protocol.js";
 
 export type Lease = { lease: string; ttl: number | undefined };
-export type Update = { kind: StashKind; params: StashParams } | Lease | null;
+/** A per-key stash: `keys` holds the changed keys' tokens, `names` every current key. */
+export type Keys = { manifest: string; keys: Record<string, string>; names: string[] };
+export type Update = { kind: StashKind; params: StashParams } | Lease | Keys | null;
 export type ApplyUpdate = (view: string | undefined, update: Update) => void;
 
 type Payload<K extends StashEventName> = ReturnType<(typeof payloadSchemas)[K]["parse"]>;
@@ -16,6 +19,7 @@ const toUpdate: { [K in StashEventName]: (payload: Payload<K>) => Update } = {
   [EVENTS.initRedis]: ({ stashId }) => ({ kind: "redis", params: { stashId } }),
   [EVENTS.initMnesia]: ({ stashId }) => ({ kind: "mnesia", params: { stashId } }),
   [EVENTS.lease]: ({ lease, ttl }) => ({ lease, ttl }),
+  [EVENTS.stashKeys]: ({ manifest, keys, names }) => ({ manifest, keys, names }),
 };
 
 function handle<K extends StashEventName>(name: K, detail: unknown, apply: ApplyUpdate, report: Report) {

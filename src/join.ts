@@ -50,8 +50,13 @@ export function paramsForJoin(state: JoinState, el: Element): JoinParams {
   } else {
     return {};
   }
-  return state.stored.has(id) ? { ...entry.params, [RESTORED_KEY]: true } : { ...entry.params };
+  const params = copy(entry.params);
+  return state.stored.has(id) ? { ...params, [RESTORED_KEY]: true } : params;
 }
+
+/** What LiveView gets is its own: writing into it must not reach the held entry. */
+const copy = (params: StashParams): StashParams =>
+  "stashedKeys" in params ? { ...params, stashedKeys: { ...params.stashedKeys } } : { ...params };
 
 /** The main view's id is new on every page load, so its stored entry is found by role and path. */
 function adoptStoredMain(state: JoinState, id: string): void {

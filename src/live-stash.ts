@@ -2,14 +2,14 @@ import { CONNECTED_CLASS, MAIN_VIEW_SELECTOR } from "./constants.js";
 import { createReporter, LiveStashError } from "./errors.js";
 import { listen, type Update } from "./events.js";
 import { entryInfo, type StashEntryInfo } from "./info.js";
-import { ownerOf, paramsForJoin, type JoinState } from "./join.js";
+import { ownerOf, paramsForJoin, type JoinParams, type JoinState } from "./join.js";
 import { createMirror } from "./mirror.js";
 import { isRestoredPage } from "./navigation.js";
 import { resolveOptions, type LiveStashOptions } from "./options.js";
 import { watchPage } from "./page-events.js";
 import { createPersistence } from "./persistence.js";
-import { PARAM_KEY } from "./protocol.js";
-import type { Entry } from "./record.js";
+import { nextEntry } from "./next-entry.js";
+import { ACCEPT_KEY, KEYED_CAPABILITY, PARAM_KEY } from "./protocol.js";
 import { buildSnapshot, isExpired, readSnapshot } from "./snapshot.js";
 import { openStorage, tabStorage } from "./storage/open.js";
 import { claimTab, markTab } from "./tab.js";
@@ -69,22 +69,14 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
     notify();
   };
 
-  /** The entry a push leaves: a new stash, the held token with a fresh lease, or none (`null`). */
-  const nextEntry = (held: Entry | undefined, update: Update, main: () => boolean): Entry | null | undefined => {
-    const at = now();
-    if (update === null) return null;
-    if (!("lease" in update)) return { ...update, savedAt: at, seenAt: at, path: location.pathname, main: main() };
-    // A lease extends the token this view holds; with no token it means nothing.
-    if (!held || !("stashedState" in held.params)) return undefined;
-    const leaseUntil = update.ttl === undefined ? undefined : at + update.ttl * 1000;
-    return { ...held, params: { ...held.params, lease: update.lease }, seenAt: at, leaseUntil };
-  };
-
   const apply = (view: string | undefined, update: Update) => {
     const id = view || document.querySelector(MAIN_VIEW_SELECTOR)?.id;
     if (!id) return report("payload", "a push without `view` arrived, but the page has no main LiveView");
     const el = document.getElementById(id);
-    const entry = nextEntry(mirror.get(id), update, () => view === undefined || el?.matches(MAIN_VIEW_SELECTOR) === true);
+    const place = () => ({ path: location.pathname, main: view === undefined || el?.matches(MAIN_VIEW_SELECTOR) === true });
+    // The server will refuse the incomplete set at recovery; until then it is still this view's newest.
+    const missing = (count: number) => report("payload", `view ${id}: a per-key stash listed ${count} key(s) with no token; kept the rest`);
+    const entry = nextEntry(mirror.get(id), update, now(), place, missing);
     if (entry === undefined) return;
     if (el) state.owners.set(id, ownerOf(el));
     else state.owners.delete(id);
@@ -119,12 +111,14 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
     // A fresh object every call: LiveView writes `_mounts` and friends into what it gets back.
     const out: ConnectParams = { ...base };
     if (!el) return out;
+    let held: JoinParams = {};
     try {
-      out[PARAM_KEY] = stashFor(el);
+      held = stashFor(el);
     } catch (error) {
-      report("payload", "could not read the stash for a joining view", error);
-      out[PARAM_KEY] = {};
+      report("payload", `view ${el.id}: could not read its stash for its join`, error);
     }
+    // Every join announces what this client accepts, whether or not it holds a stash.
+    out[PARAM_KEY] = { ...held, [ACCEPT_KEY]: [KEYED_CAPABILITY] };
     return out;
   };
 

@@ -1,5 +1,6 @@
 // The wire contract with the server: event names, payload shapes and connect-param keys.
 // Names live here and nowhere else; contract/live-stash.contract.json pins them for both sides.
+import { isStringArray, isStringRecord } from "./guards.js";
 import { z } from "./zod.js";
 
 /** Prefix LiveView puts before every `push_event` name when it dispatches it on window. */
@@ -13,6 +14,11 @@ export const EVENTS = {
   initMnesia: "live-stash:init-mnesia",
   /** Our server's keep-alive for a browser token the client already holds; the official server never sends it. */
   lease: "live-stash:lease",
+  /**
+   * Our server's per-key stash, sent only to a client that accepts `keys`: a new manifest, the
+   * tokens of the keys that changed, and the names of all current keys. The official server never sends it.
+   */
+  stashKeys: "live-stash:stash-keys",
 } as const;
 
 export type StashEventName = (typeof EVENTS)[keyof typeof EVENTS];
@@ -26,7 +32,19 @@ export const PARAM_KEY = "liveStash";
 /** Marks a stash replayed after a full page reload; the server accepts it only where the view opts in. */
 export const RESTORED_KEY = "restored";
 
+/**
+ * Key of the join params' list of what this client understands beyond the official protocol.
+ * Every view's join carries it; the official server ignores it.
+ */
+export const ACCEPT_KEY = "accept";
+
+/** Capability: the server may push `stash-keys` (one token per stored key) instead of whole tokens. */
+export const KEYED_CAPABILITY = "keys";
+
 const view = z.optional(z.string());
+/** Key name → token; the names are the server's own, opaque to the client. */
+const tokens = z.custom<Record<string, string>>(isStringRecord);
+const lease = z.optional(z.string());
 
 /**
  * Payloads as the server pushes them; unknown keys are dropped. `view` is ours: the official server
@@ -40,14 +58,18 @@ export const payloadSchemas = {
   [EVENTS.initMnesia]: z.object({ stashId: z.string(), view }),
   /** `ttl`: seconds the lease is good for, shown by the inspector. */
   [EVENTS.lease]: z.object({ lease: z.string(), ttl: z.optional(z.number()), view }),
+  /** `keys`: the changed keys' tokens only; `names`: every current key, changed or not. */
+  [EVENTS.stashKeys]: z.object({ manifest: z.string(), keys: tokens, names: z.custom<string[]>(isStringArray), view }),
 } as const;
 
 /**
- * What one view's entry hands back in its join params, one of the official shapes. `lease` rides next
- * to the token it extends; the official server ignores it.
+ * What one view's entry hands back in its join params: one of the official shapes, or our keyed
+ * one (a manifest and one token per key). `lease` rides next to the browser token(s) it extends;
+ * the official server ignores it.
  */
 export const stashParamsSchema = z.union([
-  z.object({ stashedState: z.string(), lease: z.optional(z.string()) }),
+  z.object({ stashedState: z.string(), lease }),
+  z.object({ stashedManifest: z.string(), stashedKeys: tokens, lease }),
   z.object({ node: z.string(), stashId: z.string() }),
   z.object({ stashId: z.string() }),
 ]);

@@ -1,6 +1,7 @@
 // What one view's stash looks like in memory and at rest. The schemas are the single source of
 // truth: the types below are inferred from them.
 import { SNAPSHOT_VERSION } from "./constants.js";
+import { isRecord } from "./guards.js";
 import { STASH_KINDS, stashParamsSchema } from "./protocol.js";
 import { z } from "./zod.js";
 
@@ -20,9 +21,6 @@ export const entrySchema = z.object({
 });
 export type Entry = z.infer<typeof entrySchema>;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /**
  * Entries are checked one by one against `entrySchema`, so one corrupted entry does not take the
  * others with it. (A `z.record` here would cost the browser bundle 0.7 KB gzip for no extra check.)
@@ -34,5 +32,5 @@ export const snapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
-/** Rough size in bytes: what a stash costs in storage is almost all its token. */
+/** Rough size in bytes: what a stash costs in storage is almost all its token(s). */
 export const entrySize = (entry: Entry): number => JSON.stringify(entry.params).length;

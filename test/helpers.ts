@@ -1,6 +1,6 @@
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import { createLiveStash, type LiveStash, type LiveStashError, type LiveStashOptions, type ParamsInput } from "../src/index";
-import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
+import { ACCEPT_KEY, EVENTS, KEYED_CAPABILITY, PARAM_KEY, WINDOW_EVENT_PREFIX } from "../src/protocol";
 
 const live: LiveStash[] = [];
 
@@ -36,8 +36,15 @@ export function navigationType(type: "navigate" | "reload" | "back_forward"): vo
   vi.spyOn(performance, "getEntriesByType").mockReturnValue([{ type } as unknown as PerformanceEntry]);
 }
 
-/** The join params LiveView would send for `el`, stash part only. */
-export const joinStash = (instance: LiveStash, el: HTMLElement) => instance.params(el).liveStash;
+/**
+ * The join params LiveView would send for `el`, stash part only. Every view's join announces the
+ * keyed capability whatever it holds, so every test's join checks that too.
+ */
+export function joinStash(instance: LiveStash, el: HTMLElement): Record<string, unknown> {
+  const { [ACCEPT_KEY]: accept, ...held } = instance.params(el)[PARAM_KEY] as Record<string, unknown>;
+  expect(accept).toEqual([KEYED_CAPABILITY]);
+  return held;
+}
 
 export const TOKEN = "SFMyNTY.g2gDbQAAAC-token.signature";
 

@@ -27,7 +27,10 @@ describe("strict CSP", () => {
     const main = view("phx-main", { main: true });
     const live = fresh({}, { storage: "memory" });
     window.dispatchEvent(new CustomEvent("phx:live-stash:stash-state", { detail: { assigns: "t" } }));
-    expect(live.params(main)).toEqual({ liveStash: { stashedState: "t" } });
+    expect(live.params(main)).toEqual({ liveStash: { stashedState: "t", accept: ["keys"] } });
+    const keys = { manifest: "m", keys: { count: "t1" }, names: ["count"] };
+    window.dispatchEvent(new CustomEvent("phx:live-stash:stash-keys", { detail: keys }));
+    expect(live.params(main)).toEqual({ liveStash: { stashedManifest: "m", stashedKeys: { count: "t1" }, accept: ["keys"] } });
     expect(compile).not.toHaveBeenCalled();
     live.dispose();
   });

@@ -13,9 +13,31 @@ describe("params: the URL call versus the join call", () => {
     expect(joinStash(live, main)).toEqual({ stashedState: TOKEN });
   });
 
-  it("sends an empty liveStash object on a join with nothing stashed, like the official client", () => {
+  it("sends a liveStash object with only the keyed capability on a join with nothing stashed", () => {
     const main = view("phx-main", { main: true });
-    expect(stash().params(main)).toEqual({ _csrf_token: "csrf", liveStash: {} });
+    expect(stash().params(main)).toEqual({ _csrf_token: "csrf", liveStash: { accept: ["keys"] } });
+  });
+
+  it("announces the capability on every join, never in params() without an element (the websocket URL)", () => {
+    const main = view("phx-main", { main: true });
+    const live = stash();
+    push(EVENTS.stashKeys, { manifest: "manifest", keys: { count: TOKEN }, names: ["count"] });
+    expect(live.params(main)).toEqual({
+      _csrf_token: "csrf",
+      liveStash: { stashedManifest: "manifest", stashedKeys: { count: TOKEN }, accept: ["keys"] },
+    });
+    const url = JSON.stringify(live.params());
+    for (const leak of ["accept", "keys", "manifest", TOKEN]) expect(url).not.toContain(leak);
+  });
+
+  it("hands each join its own copy of the keys: what LiveView writes into it never reaches the held stash", () => {
+    const main = view("phx-main", { main: true });
+    const live = stash();
+    push(EVENTS.stashKeys, { manifest: "manifest", keys: { count: TOKEN }, names: ["count"] });
+    const first = joinStash(live, main) as { stashedKeys: Record<string, string> };
+    first.stashedKeys["count"] = "overwritten";
+    (live.params(main).liveStash as { accept: string[] }).accept.push("more");
+    expect(joinStash(live, main)).toEqual({ stashedManifest: "manifest", stashedKeys: { count: TOKEN } });
   });
 
   it("returns a fresh object on every call, so LiveView's _mounts never leaks into the URL", () => {
@@ -36,7 +58,7 @@ describe("params: the URL call versus the join call", () => {
       return { token: "t", view: el?.id ?? "none" };
     });
     expect(live.params()).toEqual({ token: "t", view: "none" });
-    expect(live.params(main)).toEqual({ token: "t", view: "phx-main", liveStash: {} });
+    expect(live.params(main)).toEqual({ token: "t", view: "phx-main", liveStash: { accept: ["keys"] } });
     expect(seen).toEqual([undefined, main]);
   });
 
@@ -44,7 +66,7 @@ describe("params: the URL call versus the join call", () => {
     const main = view("phx-main", { main: true });
     const params = initLiveStash({ _csrf_token: "x" }, { storage: "memory" });
     push(EVENTS.initEts, { node: "n", stashId: "id-1" });
-    expect(params(main)).toEqual({ _csrf_token: "x", liveStash: { node: "n", stashId: "id-1" } });
+    expect(params(main)).toEqual({ _csrf_token: "x", liveStash: { node: "n", stashId: "id-1", accept: ["keys"] } });
     expect(params()).toEqual({ _csrf_token: "x" });
   });
 

@@ -71,6 +71,25 @@ describe("stored records", () => {
     expect(Object.keys(JSON.parse(sessionStorage.getItem(key)!).entries)).toEqual(["good"]);
   });
 
+  it("reads keyed entries in the same snapshot version as whole tokens, and drops one whose keys are not all tokens", async () => {
+    vi.useFakeTimers();
+    const keyed = (stashedKeys: unknown) => entry({ params: { stashedManifest: "manifest", stashedKeys, lease: "lease-1" } });
+    storedBeforeReload({
+      v: 1,
+      savedAt: Date.now(),
+      entries: { whole: entry(), keys: keyed({ count: "count-1" }), bad: keyed({ count: 7 }), listed: keyed(["count-1"]) },
+    });
+    const [whole, keys, bad, listed] = ["whole", "keys", "bad", "listed"].map((id) => view(id));
+    const live = stash({ recoverAfterReload: true });
+    expect(joinStash(live, whole!)).toEqual({ stashedState: TOKEN, restored: true });
+    expect(joinStash(live, keys!)).toEqual({ stashedManifest: "manifest", stashedKeys: { count: "count-1" }, lease: "lease-1", restored: true });
+    expect(joinStash(live, bad!)).toEqual({});
+    expect(joinStash(live, listed!)).toEqual({});
+    expect(live.errors.map((error) => error.code)).toEqual(["stored"]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(Object.keys(JSON.parse(sessionStorage.getItem(key)!).entries)).toEqual(["whole", "keys"]);
+  });
+
   it("purges expired entries at start and never replays them", async () => {
     vi.useFakeTimers();
     const old = Date.now() - 301_000;

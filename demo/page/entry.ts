@@ -1,6 +1,6 @@
-// The demo page's script: the e2e page (real phoenix + phoenix_live_view with live-stash,
+// The demo page's script: the server's page (real phoenix + phoenix_live_view with live-stash,
 // options from the query string) plus the control panel and the inspector.
-import "../../e2e/page/entry";
+import "../../liveview-server/page/entry";
 import { mountInspector } from "../../src/inspector";
 import { mountControls } from "./controls";
 import { injectStyles } from "./styles";

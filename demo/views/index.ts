@@ -1,10 +1,10 @@
-// The demo's view table: every e2e view plus the game and the plain twins. Handed to the
-// e2e server's startServer({ views, routes }); nothing here changes the e2e registry.
-import { counterView } from "../../e2e/server/views/counter";
-import { ROUTES, VIEWS } from "../../e2e/server/views/index";
-import { pairView } from "../../e2e/server/views/pair";
-import { todoItem, todoView } from "../../e2e/server/views/todo";
-import type { ViewDef } from "../../e2e/server/views/types";
+// The demo's view table: every view of liveview-server/ plus the game and the plain twins. Handed to the
+// server's startServer({ views, routes }); nothing here changes the server's own registry.
+import { counterView } from "../../liveview-server/views/counter";
+import { ROUTES, VIEWS } from "../../liveview-server/views/index";
+import { pairView } from "../../liveview-server/views/pair";
+import { todoItem, todoView } from "../../liveview-server/views/todo";
+import type { ViewDef } from "../../liveview-server/views/view-def";
 import { plain } from "./plain";
 import { ticTacToeView } from "./tictactoe";
 

@@ -1,6 +1,6 @@
 // The "no stash" twin of a view: same markup and events, nothing stored, so a dropped
 // socket shows what LiveView does on its own (the view mounts from scratch).
-import type { ViewDef } from "../../e2e/server/views/types";
+import type { ViewDef } from "../../liveview-server/views/view-def";
 
 export function plain(def: ViewDef, name: string): ViewDef {
   const { stash: _dropped, ...rest } = def;

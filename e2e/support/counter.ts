@@ -1,13 +1,15 @@
 // Page-object helpers for the counter view and the pages built around it.
 import { expect, type Locator, type Page } from "@playwright/test";
 import { readStoredEntries, waitForConnected } from "../../src/testing";
-import type { TestServer } from "../server/index";
+import type { TestServer } from "../../liveview-server/index";
 
 export interface CounterQuery {
   storage?: "memory" | "session" | "indexeddb";
   reload?: boolean;
   ttl?: number;
   csp?: boolean;
+  /** "official": a double of the official client (one stash per page) instead of ours. */
+  client?: "official";
 }
 
 export function pageUrl(server: { url: string }, path: string, q: CounterQuery = {}): string {
@@ -16,6 +18,7 @@ export function pageUrl(server: { url: string }, path: string, q: CounterQuery =
   if (q.reload) search.set("reload", "1");
   if (q.ttl) search.set("ttl", String(q.ttl));
   if (q.csp) search.set("csp", "1");
+  if (q.client) search.set("client", q.client);
   const s = search.toString();
   return `${server.url}${path}${s ? `?${s}` : ""}`;
 }
@@ -49,6 +52,12 @@ export class Counter {
       await this.button("Increment").click();
       await this.value.filter({ hasText: new RegExp(`^${from + i}$`) }).waitFor();
     }
+  }
+
+  /** What the user sees: the stash status and the count. */
+  async expectShows(status: string, value: number): Promise<void> {
+    await expect(this.status).toHaveText(status);
+    await expect(this.value).toHaveText(String(value));
   }
 
   /** The DOM id of the LiveView this counter renders in. */

@@ -3,20 +3,32 @@
 // stash token, stash id or `liveStash` key in any HTTP or websocket URL.
 import { test as base, expect, type ConsoleMessage } from "@playwright/test";
 import { PARAM_KEY } from "../../src/protocol";
-import { startServer, type ServerOptions, type TestServer } from "../server/index";
+import { startServer, type ServerOptions, type TestServer } from "../../liveview-server/index";
+import { BUILD_DIR } from "./build-dir";
 
 export interface Guards {
   /** Console errors matching this are expected in this test (network noise of a cut). */
   allowedConsoleErrors: RegExp | undefined;
+  /**
+   * The official client puts its stash in the websocket URL (its params function serves the
+   * socket too): only tests that run it set this, and only that URL is exempt.
+   */
+  stashInWebsocketUrl: boolean;
 }
 
 /** What Chromium itself logs while a socket cannot reach the server: expected when we cut it. */
 export const NETWORK_NOISE = /^WebSocket connection to .* failed|^Failed to load resource: net::ERR_/;
 
 const LEAK_MARKERS = [PARAM_KEY, "stashedState", "stashId", "SFMyNTY.", "QTI1NkdDTQ."];
+const WEBSOCKET_PATH = "/live/websocket";
+
+/** The URLs the guard checks: all of them, or all but the websocket's when the test declared it. */
+function guarded(urls: readonly string[], stashInWebsocketUrl: boolean): string[] {
+  return stashInWebsocketUrl ? urls.filter((url) => new URL(url, "http://localhost").pathname !== WEBSOCKET_PATH) : [...urls];
+}
 
 interface Fixtures extends Guards {
-  serverOptions: ServerOptions;
+  serverOptions: Omit<ServerOptions, "buildDir">;
   server: TestServer;
   /** Every URL the browser requested in this test (HTTP and websocket). */
   requestedUrls: string[];
@@ -25,11 +37,12 @@ interface Fixtures extends Guards {
 export const test = base.extend<Fixtures>({
   serverOptions: [{}, { option: true }],
   allowedConsoleErrors: [undefined, { option: true }],
+  stashInWebsocketUrl: [false, { option: true }],
 
-  server: async ({ serverOptions }, use) => {
-    const server = await startServer(serverOptions);
+  server: async ({ serverOptions, stashInWebsocketUrl }, use) => {
+    const server = await startServer({ ...serverOptions, buildDir: BUILD_DIR });
     await use(server);
-    const leaks = server.requests.filter((url) => LEAK_MARKERS.some((m) => url.includes(m)) || [...server.issued].some((t) => url.includes(t)));
+    const leaks = guarded(server.requests, stashInWebsocketUrl).filter((url) => LEAK_MARKERS.some((m) => url.includes(m)) || [...server.issued].some((t) => url.includes(t)));
     await server.close();
     expect(leaks, "stash data in a request URL the server received").toEqual([]);
   },
@@ -55,10 +68,10 @@ export const test = base.extend<Fixtures>({
     expect(problems, "unexpected console errors or page errors").toEqual([]);
   },
 
-  page: async ({ page, requestedUrls }, use) => {
+  page: async ({ page, requestedUrls, stashInWebsocketUrl }, use) => {
     page.on("websocket", (ws) => requestedUrls.push(ws.url()));
     await use(page);
-    const leaks = requestedUrls.filter((url) => LEAK_MARKERS.some((m) => url.includes(m)));
+    const leaks = guarded(requestedUrls, stashInWebsocketUrl).filter((url) => LEAK_MARKERS.some((m) => url.includes(m)));
     expect(leaks, "stash data in a URL the browser requested").toEqual([]);
   },
 });

@@ -2,9 +2,10 @@
 // a new one on the same port with everything in memory gone.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { listeningUrl } from "./listening";
+import { listeningUrl } from "../../liveview-server/listening";
+import { BUILD_DIR } from "./build-dir";
 
-const MAIN = fileURLToPath(new URL("../server/main.ts", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../liveview-server/main.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface ServerProcess {
@@ -14,7 +15,7 @@ export interface ServerProcess {
 }
 
 export async function spawnServer(args: { port?: number; version?: string; ttl?: number } = {}): Promise<ServerProcess> {
-  const argv = ["--import", "tsx", MAIN, "--port", String(args.port ?? 0)];
+  const argv = ["--import", "tsx", MAIN, "--port", String(args.port ?? 0), "--build-dir", BUILD_DIR];
   if (args.version) argv.push("--version", args.version);
   if (args.ttl) argv.push("--ttl", String(args.ttl));
   const child: ChildProcess = spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });

@@ -1,5 +1,7 @@
-// Page object for the todo view (e2e/server/views/todo.ts): items are LiveComponents.
+// Page object for the todo view (liveview-server/views/todo.ts): items are LiveComponents.
 import { expect, type Locator, type Page } from "@playwright/test";
+import type { TestServer } from "../../liveview-server/index";
+import { messages, type Frames } from "../../liveview-server/frames";
 
 export class Todo {
   readonly status: Locator;
@@ -31,12 +33,14 @@ export class Todo {
     await expect(this.draft(id)).toHaveText(text);
   }
 
-  async click(label: "Add item" | "Reverse" | "Restore a" | "Crash"): Promise<void> {
+  async click(label: "Add item" | "Reverse" | "Restore a" | "Restore b (list not stashed)" | "Crash"): Promise<void> {
     await this.page.getByRole("button", { name: label, exact: true }).click();
   }
 
-  async remove(id: string): Promise<void> {
-    await this.item(id).getByRole("button", { name: "Remove" }).click();
+  /** `listStashed: false` removes the item without the list stashing its new ids. */
+  async remove(id: string, { listStashed = true } = {}): Promise<void> {
+    const label = listStashed ? "Remove" : "Remove (list not stashed)";
+    await this.item(id).getByRole("button", { name: label, exact: true }).click();
     await expect(this.item(id)).toHaveCount(0);
   }
 
@@ -44,4 +48,17 @@ export class Todo {
   ids(): Promise<string[]> {
     return this.page.locator("li.item").evaluateAll((els) => els.map((el) => el.getAttribute("data-item") ?? ""));
   }
+}
+
+/** Resolves once the server has answered `count` cids_destroyed: removed components are gone for good. */
+export async function destroyed(frames: Frames, count: number): Promise<void> {
+  const answered = () => messages(frames.received).filter((f) => f[3] === "phx_reply" && JSON.stringify(f[4]).includes('"cids":')).length;
+  await expect.poll(answered, { message: "cids_destroyed answered" }).toBe(count);
+}
+
+/** The item ids whose state the newest (signed, so readable) token carries. */
+export function stashedItems(server: TestServer): string[] {
+  const token = [...server.issued].filter((t) => t.startsWith("SFMyNTY.")).at(-1)!;
+  const env = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { d: { c?: Record<string, unknown> } };
+  return Object.keys(env.d.c ?? {}).map((key) => (JSON.parse(key) as [string, string])[1]).sort();
 }

@@ -32,7 +32,7 @@ defmodule LiveStash.Bench.KeepAlive do
       :ok =
         ViewServer.update(pid, fn socket ->
           state = socket.private.live_stash
-          record = Record.new(state.last_assigns, socket.view, state.options.version)
+          record = Record.new(state, socket.view, state.last_assigns)
           {:ok, socket} = BrowserMemory.put(socket, state, record)
           socket
         end)

@@ -22,7 +22,18 @@ defmodule LiveStash do
   LiveComponents.
   """
 
-  alias LiveStash.{AutoStash, Component, ConnectParams, KeepAlive, Options, Record, Secret, State}
+  alias LiveStash.{
+    AutoStash,
+    Component,
+    ConnectParams,
+    Failure,
+    KeepAlive,
+    Options,
+    Record,
+    Secret,
+    State
+  }
+
   alias LiveStash.Component.Host
 
   require Logger
@@ -48,7 +59,13 @@ defmodule LiveStash do
   @doc false
   def on_mount(opts, _params, session, socket) do
     options = Options.validate!(opts)
-    state = %State{options: options, secret: Secret.derive(options, session)}
+
+    state = %State{
+      options: options,
+      secret: options.secret,
+      session: Secret.binding(options, session),
+      view_id: socket.id
+    }
 
     socket =
       if Phoenix.LiveView.connected?(socket) do
@@ -104,9 +121,11 @@ defmodule LiveStash do
   end
 
   defp write(socket, state, assigns, fingerprint) do
-    record = Record.new(assigns, socket.view, state.options.version, Host.components(socket))
+    record = Record.new(state, socket.view, assigns, Host.components(socket))
 
-    case state.options.adapter.put(socket, state, record) do
+    put = fn -> state.options.adapter.put(socket, state, record) end
+
+    case LiveStash.Telemetry.stash(socket, state, put) do
       {:ok, socket} ->
         socket =
           State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
@@ -128,15 +147,22 @@ defmodule LiveStash do
 
     * `:recovered` - the stashed assigns were assigned
     * `:new` - a first mount (or not connected yet): there is nothing to recover
-    * `:not_found` - a reconnect, but nothing (unexpired) is stashed
-    * `:error` - the stash was rejected (tampered, foreign session, other version or
-      LiveView, adapter failure); it is dropped
+    * `:not_found` - a reconnect, but nothing (unexpired) is stashed for this view. A
+      stash of another view (another LiveView module, or another instance of it, e.g. a
+      sibling nested view) is left in place for its owner; this view gets a fresh one
+    * `:error` - the stash was rejected (tampered, foreign session, other version,
+      unreadable, adapter failure); it is dropped
+
+  Anything but a plain "nothing stashed" logs one warning naming the view and the
+  reason (see `LiveStash.Failure`).
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
-    if Component.socket?(socket),
-      do: Component.recover_state(socket),
-      else: recover_view(socket)
+    LiveStash.Telemetry.recover(socket, fn ->
+      if Component.socket?(socket),
+        do: Component.recover_state(socket),
+        else: recover_view(socket)
+    end)
   end
 
   defp recover_view(socket) do
@@ -149,33 +175,69 @@ defmodule LiveStash do
     end
   end
 
-  defp recover(socket, %State{options: options} = state) do
-    fetched =
-      try do
-        options.adapter.fetch(socket, state)
-      rescue
-        error -> {:error, error}
-      end
+  defp recover(socket, %State{} = state) do
+    result =
+      with {:ok, record} <- fetch(socket, state),
+           do: Record.check(record, expected(socket, state))
 
-    with {:ok, record} <- fetched,
-         {:ok, record} <- Record.check(record, socket.view, options.version) do
-      :ok = Host.recovered(socket, record.components)
+    case result do
+      {:ok, record} ->
+        :ok = Host.recovered(socket, record.components)
 
-      socket = Phoenix.Component.assign(socket, record.assigns)
-      socket = renew(State.put(socket, state), state)
+        socket = Phoenix.Component.assign(socket, record.assigns)
+        socket = renew(State.put(socket, state), state, record)
 
-      # Only components were stashed: nothing to recover for the view itself.
-      if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
-    else
-      :not_found -> drop(socket, state, :not_found)
-      {:error, _reason} -> drop(socket, state, :error)
+        # Only components were stashed: nothing to recover for the view itself.
+        if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
+
+      :not_found ->
+        drop(socket, state, :not_found)
+
+      {:not_found, :wrong_view} ->
+        :ok = rejected(socket, state, :wrong_view)
+        leave(socket, state)
+
+      {:not_found, reason} ->
+        :ok = rejected(socket, state, reason)
+        drop(socket, state, :not_found)
+
+      {:error, reason} ->
+        :ok = rejected(socket, state, reason)
+        drop(socket, state, :error)
     end
   end
 
+  # One warning, and the reason on the recover span (an adapter failure as an adapter error too).
+  defp rejected(socket, state, returned) do
+    :ok = Failure.warn(socket.view, returned)
+    LiveStash.Telemetry.rejected(socket, state, returned)
+  end
+
+  defp fetch(socket, %State{options: options} = state) do
+    options.adapter.fetch(socket, state)
+  rescue
+    error -> {:error, error}
+  end
+
+  # A reload replay comes from a new page, whose root view has a new id: only the
+  # module is checked then (with the version and session), as before ids were bound.
+  defp expected(socket, %State{options: options, incoming: incoming} = state) do
+    restored? = incoming.restored? and options.recover_after_reload
+
+    %{
+      view: socket.view,
+      view_id: if(restored?, do: :any, else: state.view_id),
+      version: options.version,
+      session: state.session
+    }
+  end
+
   # Rewrite at once: it restarts the TTL and moves a row found on another node here.
-  # An adapter that can renew in place (a browser lease) does so instead.
-  defp renew(socket, %State{options: %{adapter: adapter}} = state) do
-    if function_exported?(adapter, :renew, 2) do
+  # An adapter that can renew in place (a browser lease) does so instead, unless the
+  # record came from a reload replay: it names the old page's view id, and only a
+  # rewrite binds it to this one, so that the next reconnect still recovers it.
+  defp renew(socket, %State{options: %{adapter: adapter}} = state, record) do
+    if function_exported?(adapter, :renew, 2) and record.view_id == state.view_id do
       {socket, state} = adapter.renew(socket, state)
       State.put(socket, state)
     else
@@ -189,12 +251,22 @@ defmodule LiveStash do
     {status, State.put(socket, state)}
   end
 
+  # Another view's stash: neither deleted nor cleared from the client, so its owner
+  # still recovers it; this view moves to a stash of its own.
+  defp leave(socket, state) do
+    :ok = Host.failed(socket, :not_found)
+    {socket, state} = state.options.adapter.leave(socket, state)
+    {:not_found, State.put(socket, state)}
+  end
+
   @doc """
   Forgets the stash of this LiveView (on the server and in the browser).
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
-    if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
+    LiveStash.Telemetry.reset(socket, fn ->
+      if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
+    end)
   end
 
   defp reset_view(socket) do

@@ -21,6 +21,29 @@ defmodule LiveStash.Component do
   The parent LiveView must `use LiveStash` (and call `LiveStash.recover_state/1` in its
   `mount/3`): adapter, ttl and version come from it. See the README for the limits.
 
+  ## Which instance gets a stashed state
+
+  A component instance that starts fresh, or was removed, never receives an older
+  instance's state, whatever the order of remove, add, stash and reconnect:
+
+    * **C1.** After a recovering mount, a stashed component state goes only to the instance
+      of its `{module, id}` whose first `update/2` runs during the parent's first connected
+      render (LiveView runs the `update/2` of every component a render shows before the
+      parent's `after_render` hooks). When that render ends, every recovered state no such
+      instance claimed (with `recover_state/1`, or by stashing first) is dropped, and if
+      any was, the parent's record is rewritten at once, so no later reconnect brings it
+      back. A component first rendered later (after `assign_async`, say) starts fresh.
+    * **C2.** An instance whose first `update/2` runs after that render starts fresh: what
+      was known for its key is forgotten, and if the last record written (or recovered)
+      holds a state for the key, the record is rewritten without it right after the
+      render (see `write/5` for why the parent writes it), not at the parent's next stash.
+    * **C3.** A component removed from the page is found by the sweep after each parent
+      stash (`LiveStash.Component.Sweep`) and dropped from the record.
+
+  A fresh instance's status is `:new` when an earlier instance of its key in this
+  LiveView process recovered or stashed, and otherwise the parent's (`:not_found` after
+  a recovering mount).
+
   This module holds what `LiveStash.stash/1`, `recover_state/1` and `reset_stash/1` do on
   a component socket. `use` wraps the component's callbacks (`LiveStash.Component.Callbacks`);
   each instance keeps its own key and status (`LiveStash.Component.Instance`), and the
@@ -44,6 +67,22 @@ defmodule LiveStash.Component do
 
   @doc false
   defdelegate socket?(socket), to: Instance
+
+  @doc false
+  # A new instance's first update/2 (from `LiveStash.Component.Callbacks`). Past the
+  # parent's first connected render it starts fresh (rule C2); it always runs inside a
+  # render, so a rewrite goes through the parent (see `write/5`).
+  def started(socket) do
+    with true <- Phoenix.LiveView.connected?(socket),
+         %Registry{rendered?: true} = registry <- Registry.fetch(socket) do
+      case Registry.restart(registry, Instance.get(socket).key) do
+        {true, registry} -> flush_later(socket, registry)
+        {false, registry} -> :ok = Registry.put(socket, registry)
+      end
+    end
+
+    socket
+  end
 
   @doc false
   def recover_state(socket) do
@@ -140,15 +179,19 @@ defmodule LiveStash.Component do
   end
 
   defp defer(socket, registry, key, fingerprint) do
-    unless registry.flush?, do: send(self(), Host.flush_message())
     fingerprints = Map.put(registry.fingerprints, key, fingerprint)
-    :ok = Registry.put(socket, %{registry | fingerprints: fingerprints, flush?: true})
+    flush_later(socket, %{registry | fingerprints: fingerprints})
+  end
+
+  defp flush_later(socket, registry) do
+    unless registry.flush?, do: send(self(), Host.flush_message())
+    :ok = Registry.put(socket, %{registry | flush?: true})
     socket
   end
 
   defp write_now(socket, registry, key, fingerprint) do
     case Writer.write(socket, registry) do
-      {:ok, socket} ->
+      {:ok, socket, registry} ->
         fingerprints = Map.put(registry.fingerprints, key, fingerprint)
         :ok = Registry.put(socket, %{registry | fingerprints: fingerprints})
         socket

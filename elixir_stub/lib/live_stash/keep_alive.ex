@@ -4,7 +4,7 @@ defmodule LiveStash.KeepAlive do
   the last activity: an idle view that drops after a long pause still recovers.
   """
 
-  alias LiveStash.State
+  alias LiveStash.{State, Telemetry}
 
   @hook :live_stash_keep_alive
 
@@ -21,7 +21,8 @@ defmodule LiveStash.KeepAlive do
 
     # Timers from before a reset carry an old ref; letting them through would double the rate.
     if match?(%State{keep_alive_ref: ^ref}, state) do
-      socket = state.options.adapter.keep_alive(socket, state)
+      beat = fn -> state.options.adapter.keep_alive(socket, state) end
+      socket = Telemetry.keep_alive(socket, state, beat)
       {:halt, State.put(socket, schedule(state))}
     else
       {:halt, socket}

@@ -2,10 +2,12 @@ defmodule LiveStash.Lease do
   @moduledoc """
   Keeps a browser token alive without sending it again.
 
-  A lease is a `Phoenix.Token` signed with its own salt over `{digest, issued_at}`: a
-  digest of the one token it extends, and when that token was signed. It is valid for
-  the ttl, so it is useless without its token and a stale one is worth nothing. Its own
-  salt keeps a lease from ever passing for a stash token, and the other way round.
+  A lease is a `Phoenix.Token` signed with its own salt over
+  `{digest, issued_at, session}`: a digest of the one token it extends, when that token
+  was signed, and the session binding (`LiveStash.Secret`; nil without `:session_key`).
+  It is valid for the ttl, so it is useless without its token and a stale one is worth
+  nothing. Its own salt (fixed: the view's secret plus "/lease") keeps a lease from ever
+  passing for a stash token, and the other way round.
 
   The token itself carries a longer, absolute bound (`bound/1`); the view re-issues it
   shortly before that bound, so a view kept open for days still recovers.
@@ -25,25 +27,31 @@ defmodule LiveStash.Lease do
   @spec digest(binary()) :: binary()
   def digest(token), do: binary_part(:crypto.hash(:sha256, token), 0, 16)
 
-  @doc "Signs a lease for the token with `digest`, valid for `ttl` seconds."
-  @spec sign(term(), binary(), binary(), integer(), number()) :: binary()
-  def sign(endpoint, salt, digest, issued_at, ttl),
-    do: Phoenix.Token.sign(endpoint, salt(salt), {digest, issued_at}, max_age: ttl)
+  @doc """
+  Signs a lease for the token with `digest`, valid for `ttl` seconds, for the session
+  with binding `session`.
+  """
+  @spec sign(term(), binary(), binary(), integer(), number(), binary() | nil) :: binary()
+  def sign(endpoint, salt, digest, issued_at, ttl, session \\ nil),
+    do: Phoenix.Token.sign(endpoint, salt(salt), {digest, issued_at, session}, max_age: ttl)
 
   @doc """
-  Checks `lease` against the token with `digest`; returns when that token was signed.
-  A lease for another token is `:invalid`, as a forged one is.
+  Checks `lease` against the token with `digest` and the session binding `session`;
+  returns when that token was signed. A lease for another token or session is
+  `:invalid`, as a forged one or one of an older layout is.
   """
-  @spec verify(term(), binary(), binary() | nil, binary(), number()) ::
+  @spec verify(term(), binary(), binary() | nil, binary(), number(), binary() | nil) ::
           {:ok, integer()} | {:error, :missing | :expired | :invalid}
-  def verify(_endpoint, _salt, nil, _digest, _ttl), do: {:error, :missing}
+  def verify(endpoint, salt, lease, digest, ttl, session \\ nil)
 
-  def verify(endpoint, salt, lease, digest, ttl) when is_binary(lease) do
+  def verify(_endpoint, _salt, nil, _digest, _ttl, _session), do: {:error, :missing}
+
+  def verify(endpoint, salt, lease, digest, ttl, session) when is_binary(lease) do
     case Phoenix.Token.verify(endpoint, salt(salt), lease, max_age: ttl) do
       # Plain equality is enough: the lease's signature was checked first, and the digest
       # it names is worth nothing without the server-signed token it names.
       # (`:crypto.hash_equals/2` would also need OTP 25.)
-      {:ok, {held, issued_at}} when is_binary(held) and is_integer(issued_at) ->
+      {:ok, {held, issued_at, ^session}} when is_binary(held) and is_integer(issued_at) ->
         if held == digest, do: {:ok, issued_at}, else: {:error, :invalid}
 
       {:ok, _other} ->
@@ -54,7 +62,7 @@ defmodule LiveStash.Lease do
     end
   end
 
-  def verify(_endpoint, _salt, _lease, _digest, _ttl), do: {:error, :invalid}
+  def verify(_endpoint, _salt, _lease, _digest, _ttl, _session), do: {:error, :invalid}
 
   @doc """
   Whether a lease issued now (plus one more beat of margin) would outlive a token signed

@@ -1,79 +1,130 @@
 defmodule LiveStash.Record do
   @moduledoc """
   The unit that is stashed: the stored assigns plus what recovery must check before
-  trusting them (the `:version` option and the LiveView module that wrote them).
+  trusting them: the LiveView module and instance (`view_id`, its `socket.id`) that
+  wrote them, the `:version` option, and the session binding (`LiveStash.Secret`).
 
   `components` carries the stashed state of the view's LiveComponents (see
-  `LiveStash.Component`), keyed by `{module name as a string, component id}`. The module
-  is kept as a string so a token decodes (`binary_to_term/2` with `:safe`) even before
-  the component's module is loaded.
+  `LiveStash.Component`), keyed by `{module name as a string, component id}`.
+
+  ## Encoding and decoding
+
+  Browser tokens and Redis rows carry `encode/1`'s binary: a tagged tuple with an
+  explicit format number, so a record written by another format is refused as
+  `:malformed` instead of being misread. ETS and Mnesia keep the struct itself.
+
+  `decode/1` is only ever given authenticated binaries: a token that `Phoenix.Token`
+  verified or decrypted, a Redis row whose MAC verified. It therefore decodes without
+  `:safe`, so atoms, module names and structs of modules not loaded yet (dev loads code
+  lazily, and a fresh node has not created those atoms) recover. It still refuses any
+  term holding a function, so no code is ever built from a stash. Unauthenticated
+  binaries never reach it, and so never create atoms.
   """
 
-  @enforce_keys [:assigns, :view]
-  defstruct [:assigns, :view, :version, components: %{}]
+  alias LiveStash.Record.NonExecutable
+
+  # Bumped whenever the encoded layout or the checked fields change.
+  @format 2
+  @tag :live_stash_record
+
+  @enforce_keys [:assigns, :view, :view_id]
+  defstruct [:assigns, :view, :view_id, :version, :session, components: %{}, format: @format]
 
   @type component_key :: {binary(), term()}
   @type t :: %__MODULE__{
           assigns: map(),
           view: module(),
+          view_id: binary(),
           version: term(),
-          components: %{component_key() => map()}
+          session: binary() | nil,
+          components: %{component_key() => map()},
+          format: pos_integer()
         }
 
-  @spec new(map(), module(), term(), map()) :: t()
-  def new(assigns, view, version, components \\ %{}),
-    do: %__MODULE__{assigns: assigns, view: view, version: version, components: components}
+  @typedoc "What a recovering view expects; `view_id: :any` skips the instance check."
+  @type expected :: %{
+          view: module(),
+          view_id: binary() | :any,
+          version: term(),
+          session: binary() | nil
+        }
+
+  @doc "The record a LiveView with `state` writes for `assigns`."
+  @spec new(LiveStash.State.t(), module(), map(), map()) :: t()
+  def new(%LiveStash.State{} = state, view, assigns, components \\ %{}) do
+    %__MODULE__{
+      assigns: assigns,
+      view: view,
+      view_id: state.view_id,
+      version: state.options.version,
+      session: state.session,
+      components: components
+    }
+  end
 
   @doc """
-  Accepts a recovered record only for the same LiveView and, when a `:version` is
-  configured, the same version.
-  """
-  @spec check(term(), module(), term()) :: {:ok, t()} | {:error, atom()}
-  def check(%__MODULE__{view: view, assigns: assigns} = record, view, version)
-      when is_map(assigns) do
-    # A row written before components existed (another node, a disc copy) has no such field.
-    case Map.get(record, :components, %{}) do
-      components when is_map(components) ->
-        if is_nil(version) or record.version == version,
-          do: {:ok, Map.put(record, :components, components)},
-          else: {:error, :version_mismatch}
+  Accepts a recovered record only when it is this view's:
 
-      _ ->
-        {:error, :malformed}
+    * another session's record is `{:error, :wrong_session}`
+    * another LiveView module's, or another instance's (`view_id`), is
+      `{:not_found, :wrong_view}`: it is not this view's to drop
+    * another configured `:version`'s is `{:error, :version_mismatch}`
+    * anything else unexpected (another format) is `{:error, :malformed}`
+  """
+  @spec check(term(), expected()) :: {:ok, t()} | {:not_found, :wrong_view} | {:error, atom()}
+  def check(%__MODULE__{format: @format} = record, expected) do
+    cond do
+      record.session != expected.session -> {:error, :wrong_session}
+      record.view != expected.view -> {:not_found, :wrong_view}
+      not same_instance?(record, expected) -> {:not_found, :wrong_view}
+      version_mismatch?(record, expected) -> {:error, :version_mismatch}
+      not well_formed?(record) -> {:error, :malformed}
+      true -> {:ok, record}
     end
   end
 
-  def check(%__MODULE__{}, _view, _version), do: {:error, :wrong_view}
-  def check(_other, _view, _version), do: {:error, :malformed}
+  def check(_other, _expected), do: {:error, :malformed}
 
-  @doc """
-  Serialises a record for a browser token. A record without components keeps the
-  original three-element layout, so tokens look the same as before components existed.
-  """
+  defp same_instance?(_record, %{view_id: :any}), do: true
+  defp same_instance?(%{view_id: id}, %{view_id: id}), do: true
+  defp same_instance?(_record, _expected), do: false
+
+  defp version_mismatch?(_record, %{version: nil}), do: false
+  defp version_mismatch?(record, %{version: version}), do: record.version != version
+
+  defp well_formed?(record),
+    do: is_map(record.assigns) and is_binary(record.view_id) and components?(record.components)
+
+  @doc "Serialises a record for a browser token or a Redis row."
   @spec encode(t()) :: binary()
-  def encode(%__MODULE__{components: components} = record) when components == %{} do
-    :erlang.term_to_binary({record.view, record.version, record.assigns}, [:compressed])
-  end
-
   def encode(%__MODULE__{} = record) do
-    term = {record.view, record.version, record.assigns, record.components}
-    :erlang.term_to_binary(term, [:compressed])
+    term =
+      {@tag, @format, record.view, record.view_id, record.version, record.session, record.assigns,
+       record.components}
+
+    term |> :erlang.term_to_binary([:compressed]) |> LiveStash.Telemetry.encoded()
   end
 
   @doc """
-  Decodes a binary that came out of a verified token. `:safe` keeps a forged or stale
-  binary from creating atoms; the record is still checked afterwards.
+  Decodes an AUTHENTICATED binary (see the moduledoc): atoms it names are created, any
+  function inside is refused. A binary of another format is `{:error, :malformed}`.
   """
   @spec decode(binary()) :: {:ok, t()} | {:error, :malformed}
   def decode(binary) when is_binary(binary) do
-    case :erlang.binary_to_term(binary, [:safe]) do
-      {view, version, assigns} when is_atom(view) and is_map(assigns) ->
-        {:ok, new(assigns, view, version)}
+    term = :erlang.binary_to_term(binary)
 
-      {view, version, assigns, components} when is_atom(view) and is_map(assigns) ->
-        if components?(components),
-          do: {:ok, new(assigns, view, version, components)},
-          else: {:error, :malformed}
+    case NonExecutable.term?(term) && term do
+      {@tag, @format, view, view_id, version, session, assigns, components}
+      when is_atom(view) ->
+        {:ok,
+         %__MODULE__{
+           assigns: assigns,
+           view: view,
+           view_id: view_id,
+           version: version,
+           session: session,
+           components: components
+         }}
 
       _ ->
         {:error, :malformed}

@@ -1,20 +1,30 @@
 defmodule LiveStash.Secret do
   @moduledoc """
-  Derives the per-view secret that salts tokens and the server adapters' keys.
+  What binds a stash to a user's session, without a salt per session.
 
-  With `:session_key`, the secret folds in a hash of that session value, so a stash
-  written for one user's session cannot be read from another's.
+  `Phoenix.Token` salts stay fixed per configuration (the `:secret` option for stash
+  tokens, it plus "/lease" for leases, a constant for ETS node hints): Plug.Crypto caches
+  one derived key per salt in
+  its `Plug.Crypto.Keys` table and never frees it, so a salt per session would grow that
+  table by one entry per distinct session, forever.
+
+  With `:session_key`, the binding is a hash of that session value. It travels inside
+  the signed or encrypted payload (the record and the lease) and is compared on
+  recovery; the server adapters also fold it into their row keys (`scope/2`), which are
+  plain hashes, not token salts, so nothing is cached for them.
   """
 
-  @doc "Returns the salt for this mount, raising when the configured session key is absent."
-  @spec derive(LiveStash.Options.t(), map()) :: binary()
-  def derive(%LiveStash.Options{secret: secret, session_key: nil}, _session), do: secret
+  @doc """
+  The session binding for this mount: nil without `:session_key`, else a SHA-256 of the
+  session value. Raises when the configured session key is absent.
+  """
+  @spec binding(LiveStash.Options.t(), map()) :: binary() | nil
+  def binding(%LiveStash.Options{session_key: nil}, _session), do: nil
 
-  def derive(%LiveStash.Options{secret: secret, session_key: key}, session) do
+  def binding(%LiveStash.Options{session_key: key}, session) do
     case fetch_session(session, key) do
       {:ok, value} ->
-        digest = :crypto.hash(:sha256, :erlang.term_to_binary(value, [:deterministic]))
-        secret <> ":" <> Base.url_encode64(digest, padding: false)
+        :crypto.hash(:sha256, :erlang.term_to_binary(value, [:deterministic]))
 
       :error ->
         raise ArgumentError,
@@ -23,6 +33,14 @@ defmodule LiveStash.Secret do
                 "login plug) or drop the :session_key option."
     end
   end
+
+  @doc """
+  What the server adapters hash with a stash id into a row key: the secret alone, or the
+  secret and the session binding, so another session holding the id finds nothing.
+  """
+  @spec scope(binary(), binary() | nil) :: binary()
+  def scope(secret, nil), do: secret
+  def scope(secret, binding), do: secret <> ":" <> Base.url_encode64(binding, padding: false)
 
   # LiveView sessions have string keys; accept the atom spelling too.
   defp fetch_session(session, key) when is_map(session) do

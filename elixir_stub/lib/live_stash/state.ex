@@ -4,12 +4,18 @@ defmodule LiveStash.State do
 
   `last_assigns` is kept so the keep-alive can re-issue a browser token without a new
   write; it shares memory with the socket's assigns, so it costs nothing extra.
+
+  `secret` is the fixed token salt (the `:secret` option), `session` the session binding
+  (see `LiveStash.Secret`) and `view_id` the LiveView's `socket.id`, which every record
+  written here carries so no other view instance recovers it.
   """
 
   @enforce_keys [:options, :secret]
   defstruct [
     :options,
     :secret,
+    :session,
+    :view_id,
     :incoming,
     :stash_id,
     :fingerprint,

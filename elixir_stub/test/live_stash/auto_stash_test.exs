@@ -123,13 +123,15 @@ defmodule LiveStash.AutoStashTest do
   # How a LiveView ends normally: the socket closes, or the endpoint drains it at shutdown.
   for ending <- [:closed, :draining] do
     test "a write pending when the view ends (#{ending}) is written on terminate" do
-      pid = start!(ETS, Client.fresh_params())
+      pid = start!(ETS, Client.fresh_params(), id: "phx-auto")
       set_count(pid, 7)
       assert auto_stash_timer(pid) != nil
       params = Client.join_params(ViewServer.events(pid))
       end_view(pid, unquote(ending))
 
-      assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(start!(ETS, params))
+      # the same view joins again (the same socket id)
+      pid = start!(ETS, params, id: "phx-auto")
+      assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(pid)
     end
   end
 

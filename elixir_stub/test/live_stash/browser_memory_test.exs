@@ -1,8 +1,11 @@
 defmodule LiveStash.BrowserMemoryTest do
   use ExUnit.Case, async: true
 
+  # Rejected tokens log a warning each, by design; shown only on failure.
+  @moduletag :capture_log
+
   alias LiveStash.Adapters.BrowserMemory
-  alias LiveStash.Test.{Client, Define, Endpoint, View, ViewServer}
+  alias LiveStash.Test.{Client, Define, Endpoint, Tokens, View, ViewServer}
   alias LiveStash.Test.BrowserCounter, as: Encrypted
   alias LiveStash.Test.SignedBrowserCounter, as: Signed
   import LiveStash.Test.Flow
@@ -35,6 +38,14 @@ defmodule LiveStash.BrowserMemoryTest do
   end
 
   defp last_token(pid), do: List.last(ViewServer.payloads(pid, @stash)).assigns
+
+  # The token the view recovered from `held` when it pushed none since.
+  defp last_token(pid, held) do
+    case ViewServer.payloads(pid, @stash) do
+      [] -> held["liveStash"]["stashedState"]
+      _ -> last_token(pid)
+    end
+  end
 
   test "a fresh mount is :new and tells the client to drop what it kept for this view" do
     pid = start!(Signed, Client.fresh_params(%{"stashedState" => "left-over"}), id: "phx-a")
@@ -110,49 +121,130 @@ defmodule LiveStash.BrowserMemoryTest do
   test "a token from another session is :error" do
     pid = stashed_view(Bound, 5, session: %{"user_token" => "alice"})
     params = Client.join_params(ViewServer.events(pid))
+    page = ViewServer.identity(pid)
 
-    other = start!(Bound, params, session: %{"user_token" => "mallory"})
+    {other, log} =
+      with_warnings(fn ->
+        start!(Bound, params, [session: %{"user_token" => "mallory"}] ++ page)
+      end)
+
     assert %{recover_status: :error, count: 0} = ViewServer.assigns(other)
-
-    same = start!(Bound, params, session: %{"user_token" => "alice"})
+    assert warned_once?(log, other, Bound, ":wrong_session")
+    same = start!(Bound, params, [session: %{"user_token" => "alice"}] ++ page)
     assert %{recover_status: :recovered, count: 5} = ViewServer.assigns(same)
   end
 
-  test "a token for another LiveView is :error" do
-    pid = stashed_view(Signed, 5)
-    pid = reconnect(pid, Reloadable)
-    assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+  test "a token for another LiveView is :not_found and left in the browser for its owner" do
+    owner = stashed_view(Signed, 5)
+    params = Client.join_params(ViewServer.events(owner))
+    {other, log} = with_warnings(fn -> rejoin(owner, Reloadable, params) end)
+    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(other)
+    assert warned_once?(log, other, Reloadable, "the stash belongs to another view")
+    # No init-browser-memory: the browser keeps the token, and its owner recovers it.
+    assert ViewServer.events(other) == []
+    owner = rejoin(other, Signed, params)
+    assert %{recover_status: :recovered, count: 5} = ViewServer.assigns(owner)
+  end
+
+  for {mode, view} <- [sign: Signed, encrypt: Encrypted] do
+    describe "two nested views of one module (#{mode}, live_render ids a and b)" do
+      @view view
+
+      test "official client: each gets the page's one token; A never takes B's" do
+        {a, b} = nested_pair(@view, 2, 3)
+        page = official_page([a, b])
+        assert page["liveStash"]["stashedState"] == last_token(b)
+
+        {[a, b], log} = rejoin_all([a, b], @view, page)
+        assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(a)
+        assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(b)
+        assert warned_once?(log, a, @view, "the stash belongs to another view")
+        refute log =~ "pid=#{:erlang.pid_to_list(b)} "
+        # A pushed nothing: no init-browser-memory wiping the page's (B's) token.
+        assert ViewServer.events(a) == []
+
+        page = official_page([a, b], page)
+        assert page["liveStash"]["stashedState"] == last_token(b, page)
+
+        {[a, b], _log} = rejoin_all([a, b], @view, page)
+        assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(b)
+        assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(a)
+      end
+
+      test "our client: each view gets its own token back" do
+        {a, b} = nested_pair(@view, 2, 3)
+        each_recovers_its_own(@view, [{a, 2}, {b, 3}])
+      end
+    end
   end
 
   test "a version mismatch is :error and the stale stash is dropped" do
     opts = [adapter: BrowserMemory, security_mode: :sign, stored_keys: [:count], version: "v1"]
     view = Define.view!(LiveStash.BrowserMemoryTest.Deployed, opts)
     pid = stashed_view(view, 2)
-    params = Client.join_params(ViewServer.events(pid))
+    {params, page} = {Client.join_params(ViewServer.events(pid)), ViewServer.identity(pid)}
     ViewServer.stop(pid)
 
     Define.view!(LiveStash.BrowserMemoryTest.Deployed, Keyword.put(opts, :version, "v2"))
-    pid = start!(view, params)
+    {pid, log} = with_warnings(fn -> start!(view, params, page) end)
     assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
     assert [[@init, _]] = ViewServer.events(pid)
+    assert warned_once?(log, pid, view, ":version_mismatch")
   end
 
   test "a payload that is validly signed but not a record is rejected, not crashed on" do
     for data <- ["not a term", :erlang.term_to_binary({:unexpected}), 42] do
       token = Phoenix.Token.sign(Endpoint, "live_stash", data, max_age: 300)
-      pid = start!(Signed, %{"_mounts" => 1, "liveStash" => %{"stashedState" => token}})
+
+      {pid, log} = with_warnings(fn -> rejoin_with(Signed, token) end)
       assert %{recover_status: :error} = ViewServer.assigns(pid)
+      assert warned_once?(log, pid, Signed, ":malformed")
     end
   end
 
-  test "binary_to_term is :safe: a token naming unknown atoms is rejected" do
-    # a term naming an atom this VM has never seen, built by hand so the atom is not created here
+  test "a token in the record format before this one is :error, logged, and dropped" do
+    # What the shim signed until records carried their view instance and session.
+    for old <- [{Signed, nil, %{count: 1}}, {Signed, nil, %{count: 1}, %{}}] do
+      token = Tokens.token(:erlang.term_to_binary(old, [:compressed]))
+
+      {pid, log} = with_warnings(fn -> rejoin_with(Signed, token) end)
+      assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+      assert [[@init, _]] = ViewServer.events(pid)
+      assert warned_once?(log, pid, Signed, ":malformed")
+    end
+  end
+
+  test "a signed token holding a function is :error: it is never decoded into a callable" do
+    record = Tokens.record(Signed, "phx-fun", %{count: fn -> send(self(), :called) end})
+    token = Tokens.token(record)
+
+    {pid, log} = with_warnings(fn -> rejoin_with(Signed, token, id: "phx-fun") end)
+    assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+    assert warned_once?(log, pid, Signed, ":malformed")
+    refute_received :called
+  end
+
+  test "a token that fails authentication creates no atom, whatever it names" do
+    # Terms naming an atom this VM has never seen, built by hand so it is not created here.
     name = "live_stash_never_seen_atom_#{System.unique_integer([:positive])}"
-    bin = <<131, 104, 3, 119, byte_size(name)>> <> name <> <<106, 116, 0, 0, 0, 0>>
-    token = Phoenix.Token.sign(Endpoint, "live_stash", bin, max_age: 300)
-    pid = start!(Signed, %{"_mounts" => 1, "liveStash" => %{"stashedState" => token}})
-    assert %{recover_status: :error} = ViewServer.assigns(pid)
-    assert_raise ArgumentError, fn -> String.to_existing_atom(name) end
+    atom = <<119, byte_size(name)>> <> name
+    outer = <<131, 104, 3>> <> atom <> <<97, 0, 98, 300::32>>
+    record = <<131, 104, 3>> <> atom <> <<106, 116, 0, 0, 0, 0>>
+    b64 = &Base.url_encode64(&1, padding: false)
+
+    forged = [
+      # the outer payload names it, behind a made-up signature
+      "SFMyNTY." <> b64.(outer) <> "." <> b64.(:crypto.strong_rand_bytes(32)),
+      # a genuine signature, by another secret_key_base
+      Phoenix.Token.sign(String.duplicate("another-key-base", 2), "live_stash", record)
+    ]
+
+    for token <- forged do
+      {pid, log} = with_warnings(fn -> rejoin_with(Signed, token) end)
+      assert %{recover_status: :error} = ViewServer.assigns(pid)
+      assert warned_once?(log, pid, Signed, ":tampered")
+      assert_raise ArgumentError, fn -> String.to_existing_atom(name) end
+    end
   end
 
   test "reset_stash tells the client to drop the stash" do
@@ -172,6 +264,16 @@ defmodule LiveStash.BrowserMemoryTest do
       refute Enum.any?(ViewServer.events(pid), &match?([@init, _], &1))
     end
 
+    test "binds the stash to the new page's view, so a reconnect after the reload still recovers" do
+      pid = stashed_view(Reloadable, 6)
+      pid = reconnect(pid, Reloadable, mounts: 0, restored: true)
+      assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
+
+      # Nothing is stashed after the reload; the socket drops and the same page rejoins.
+      pid = reconnect(pid, Reloadable)
+      assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
+    end
+
     test "is ignored by default" do
       pid = stashed_view(Signed, 6)
       pid = reconnect(pid, Signed, mounts: 0, restored: true)
@@ -180,14 +282,20 @@ defmodule LiveStash.BrowserMemoryTest do
     end
 
     test "still checks the TTL" do
-      assigns = LiveStash.Record.new(%{count: 1}, Reloadable, nil)
-      data = LiveStash.Record.encode(assigns)
-      signed_at = System.system_time(:second) - 301
-      token = Phoenix.Token.sign(Endpoint, "live_stash", data, max_age: 300, signed_at: signed_at)
+      record = Tokens.record(Reloadable, "phx-before-the-reload", %{count: 1})
+      token = Tokens.token(record, age: 301, max_age: 300)
       params = Client.fresh_params(%{"stashedState" => token, "restored" => true})
 
-      pid = start!(Reloadable, params)
+      {pid, log} = with_warnings(fn -> start!(Reloadable, params) end)
       assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
+      assert warned_once?(log, pid, Reloadable, ":expired")
+    end
+
+    test "takes the stash of the page before the reload, whose root id was another" do
+      record = Tokens.record(Reloadable, "phx-before-the-reload", %{count: 4})
+      params = Client.fresh_params(%{"stashedState" => Tokens.token(record), "restored" => true})
+      pid = start!(Reloadable, params)
+      assert %{recover_status: :recovered, count: 4} = ViewServer.assigns(pid)
     end
   end
 
@@ -224,6 +332,10 @@ defmodule LiveStash.BrowserMemoryTest do
       assert beat(pid) == [[@init, %{view: ViewServer.socket(pid).id}]]
     end
   end
+
+  # A reconnect that hands `token` back.
+  defp rejoin_with(view, token, opts \\ []),
+    do: start!(view, %{"_mounts" => 1, "liveStash" => %{"stashedState" => token}}, opts)
 
   defp flip(<<c, rest::binary>>), do: <<if(c == ?A, do: ?B, else: ?A), rest::binary>>
 

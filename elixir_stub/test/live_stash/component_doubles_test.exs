@@ -14,20 +14,60 @@ defmodule LiveStash.ComponentDoublesTest do
   defmodule Counted do
     use Phoenix.LiveComponent
 
-    def mount(socket), do: {:ok, socket |> assign(:mounts, 1) |> assign(:updates, 0)}
+    def mount(socket) do
+      if notify = Process.get(:notify), do: send(notify, {:mounted, socket.assigns.myself})
+      {:ok, socket |> assign(:mounts, 1) |> assign(:updates, 0)}
+    end
 
     def update(assigns, socket) do
       socket = assign(socket, assigns)
       if notify = assigns[:notify], do: send(notify, {:updated, socket.assigns.id})
       {:ok, assign(socket, :updates, socket.assigns.updates + 1)}
     end
+
+    def render(assigns) do
+      if notify = assigns[:notify], do: send(notify, {:rendered, assigns.id})
+      ""
+    end
   end
 
   defmodule Host do
     use Phoenix.LiveView
 
-    def mount(_params, _session, socket), do: {:ok, assign(socket, :ids, ["a"])}
-    def components(assigns), do: for(id <- assigns.ids, do: {Counted, id, %{}})
+    def mount(_params, session, socket) do
+      notify = session["notify"]
+      # A component's mount/1 gets no assigns from the parent: tell it through the process.
+      Process.put(:notify, notify)
+
+      socket =
+        attach_hook(socket, :probe, :after_render, fn socket ->
+          if notify, do: send(notify, :parent_after_render)
+          socket
+        end)
+
+      {:ok, socket |> assign(:ids, ["a"]) |> assign(:notify, notify)}
+    end
+
+    def components(assigns),
+      do: for(id <- assigns.ids, do: {Counted, id, %{notify: assigns.notify}})
+  end
+
+  defp next_message do
+    receive do
+      message -> message
+    after
+      1_000 -> :none
+    end
+  end
+
+  test "each component mounts, updates and renders before the parent's after_render hooks" do
+    {:ok, _pid} =
+      ViewServer.start(Host, params: Client.fresh_params(), session: %{"notify" => self()})
+
+    cid = %Phoenix.LiveComponent.CID{cid: 1}
+
+    assert [{:mounted, ^cid}, {:updated, "a"}, {:rendered, "a"}, :parent_after_render] =
+             for(_ <- 1..4, do: next_message())
   end
 
   test "mount once, update on each parent render, gone only after cids_destroyed" do

@@ -2,22 +2,15 @@ defmodule LiveStash.ComponentTest do
   use ExUnit.Case, async: true
 
   import ExUnit.CaptureLog
+  import LiveStash.Test.ComponentFlow
   import LiveStash.Test.Flow, only: [start!: 2, start!: 3]
 
   alias LiveStash.Test.{AutoItem, Client, ComponentView, Define, Item, OtherItem, ViewServer}
 
   @stash "live-stash:stash-state"
 
-  defmodule Browser do
-    use LiveStash.Test.ComponentView,
-      adapter: LiveStash.Adapters.BrowserMemory,
-      security_mode: :encrypt,
-      stored_keys: [:items]
-  end
-
-  defmodule Server do
-    use LiveStash.Test.ComponentView, stored_keys: [:items]
-  end
+  alias LiveStash.Test.BrowserTodo, as: Browser
+  alias LiveStash.Test.ServerTodo, as: Server
 
   # Components' auto stashes, written as they happen (coalescing: auto_stash_test.exs).
   defmodule Auto do
@@ -28,21 +21,6 @@ defmodule LiveStash.ComponentTest do
       item_module: LiveStash.Test.AutoItem,
       auto_stash_interval: 0
   end
-
-  defp type(pid, id, draft, module \\ Item),
-    do: :ok = ViewServer.component_event(pid, module, id, "type", %{"draft" => draft})
-
-  defp item(pid, id, module \\ Item), do: ViewServer.component(pid, module, id)
-
-  # The browser keeps the last token / id; the old process is gone (a crash, a kill -9
-  # or a restart look the same from here) and the LiveView mounts again.
-  defp reconnect(pid, view, id \\ "phx-todo") do
-    params = Client.join_params(ViewServer.events(pid))
-    ViewServer.stop(pid)
-    start!(view, params, id: id)
-  end
-
-  defp fresh(view), do: start!(view, Client.fresh_params(), id: "phx-todo")
 
   for view <- [Browser, Server] do
     describe "#{inspect(view)}" do
@@ -116,36 +94,6 @@ defmodule LiveStash.ComponentTest do
     assert %{draft: "typing on", title: "sent"} = item(pid, "a")
   end
 
-  defmodule Lazy do
-    use LiveStash.Test.ComponentView,
-      adapter: LiveStash.Adapters.BrowserMemory,
-      security_mode: :sign,
-      stored_keys: [:items],
-      initial_items: []
-  end
-
-  # A Lazy view whose item "a", added after the first render, stashed "lazy"; reconnected.
-  defp lazy_reconnected do
-    pid = fresh(Lazy)
-    :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
-    type(pid, "a", "lazy")
-    reconnect(pid, Lazy)
-  end
-
-  test "a component rendered after the first render (loaded later) still recovers" do
-    pid = lazy_reconnected()
-    assert item(pid, "a") == nil
-    :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a"]]})
-    assert %{recover_status: :recovered, draft: "lazy"} = item(pid, "a")
-  end
-
-  test "a component not on the page by the parent's first stash after a reconnect loses its state" do
-    pid = lazy_reconnected()
-    :ok = ViewServer.update(pid, {ComponentView, :put_items, [["b"]]})
-    :ok = ViewServer.update(pid, {ComponentView, :set_items, [["a", "b"]]})
-    assert %{recover_status: :not_found, draft: ""} = item(pid, "a")
-  end
-
   test "a component removed and added again in one session starts fresh" do
     pid = fresh(Browser)
     type(pid, "a", "first life")
@@ -200,7 +148,7 @@ defmodule LiveStash.ComponentTest do
     :ok = ViewServer.update(pid, {ComponentView, :put_items, [["a"]]})
 
     new = Define.view!(Module.concat(__MODULE__, Versioned), versioned(2), ComponentView)
-    pid = reconnect(pid, new, "phx-v")
+    pid = reconnect(pid, new, id: "phx-v")
     assert %{recover_status: :error, items: ["a", "b"]} = ViewServer.assigns(pid)
     assert %{recover_status: :error, draft: ""} = item(pid, "a")
   end
@@ -223,10 +171,12 @@ defmodule LiveStash.ComponentTest do
       {Atom.to_string(Item), "a"} => %{editing: true, draft: "kept"}
     }
 
-    record = LiveStash.Record.new(%{items: ["a"]}, Browser, nil, stale)
-    data = LiveStash.Record.encode(record)
-    token = Phoenix.Token.encrypt(LiveStash.Test.Endpoint, "live_stash", data)
-    pid = start!(Browser, %{"_mounts" => 1, "liveStash" => %{"stashedState" => token}})
+    record = LiveStash.Test.Tokens.record(Browser, "phx-todo", %{items: ["a"]}, components: stale)
+    token = LiveStash.Test.Tokens.token(record, encrypt: true)
+
+    pid =
+      start!(Browser, %{"_mounts" => 1, "liveStash" => %{"stashedState" => token}}, id: "phx-todo")
+
     assert %{draft: "kept"} = item(pid, "a")
 
     # The parent's stash starts the sweep; the view lives through it.

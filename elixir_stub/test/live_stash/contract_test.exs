@@ -42,6 +42,9 @@ defmodule LiveStash.ContractTest do
   }
   # Flows whose server side needs a store started by another module's set-up.
   @elsewhere %{"redis" => LiveStash.ContractTest.Redis}
+  # Events our client follows but the shim does not push yet (issue 16: the server side of
+  # per-key stashes comes next). Flows that push one are followed by the client double only.
+  @not_pushed_yet ["stash_keys"]
 
   defp event(key), do: Map.fetch!(@contract["events"], key)
   defp payload(key), do: Map.fetch!(@contract["payloads"], key)
@@ -145,6 +148,7 @@ defmodule LiveStash.ContractTest do
              ConnectParams.parse(join("mnesia"))
   end
 
+  @tag :capture_log
   test "the contract's example params (foreign tokens and ids) are refused without crashing" do
     for {key, view, status} <- [
           {"browser", Browser, :error},
@@ -176,8 +180,18 @@ defmodule LiveStash.ContractTest do
   # The shim pushes payloads with atom keys, as the client double expects them.
   defp atom_keys(payload), do: Map.new(payload, fn {k, v} -> {String.to_existing_atom(k), v} end)
 
+  test "an event the shim does not push yet is in the contract, and out of Events until it is pushed" do
+    for key <- @not_pushed_yet do
+      assert Map.has_key?(@contract["events"], key)
+
+      refute Keyword.has_key?(Events.__info__(:functions), String.to_atom(key)),
+             "Events.#{key}/0 exists: play its flows on the server (drop it from @not_pushed_yet)"
+    end
+  end
+
   test "each flow: what the server pushes, handed back as the contract says, recovers" do
-    for %{"then_join_params" => join_key} = flow <- @contract["flows"] do
+    for %{"then_join_params" => join_key} = flow <- @contract["flows"],
+        not Enum.any?(flow["push"], fn [event, _] -> event in @not_pushed_yet end) do
       case Map.fetch(@flow_views, join_key) do
         {:ok, view} ->
           play(flow, view)
@@ -189,7 +203,7 @@ defmodule LiveStash.ContractTest do
   end
 
   defp play(%{"then_join_params" => join_key} = flow, view) do
-    {:ok, pid} = ViewServer.start(view, params: Client.fresh_params())
+    {:ok, pid} = ViewServer.start(view, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
 
     # The server does what makes it push each of the flow's events, in order.
     flow["push"]
@@ -202,7 +216,7 @@ defmodule LiveStash.ContractTest do
     assert Enum.sort(Map.keys(params["liveStash"])) == Enum.sort(Map.keys(expected)),
            flow["about"]
 
-    {:ok, pid} = ViewServer.start(view, params: params)
+    {:ok, pid} = ViewServer.start(view, params: params, id: "phx-F1a2b3c4d5e6f7g8")
     expected_status = if join_key == "none", do: :not_found, else: :recovered
     assert ViewServer.assigns(pid).recover_status == expected_status, flow["about"]
   end
@@ -265,13 +279,15 @@ defmodule LiveStash.ContractTest.Redis do
     assert flows != []
 
     for flow <- flows do
-      {:ok, pid} = ViewServer.start(@view, params: Client.fresh_params())
+      {:ok, pid} =
+        ViewServer.start(@view, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+
       :ok = ViewServer.update(pid, {View, :put_count, [5]})
 
       params = Client.join_params(ViewServer.events(pid))
       assert Map.keys(params["liveStash"]) == Map.keys(join("redis")["liveStash"]), flow["about"]
 
-      {:ok, pid} = ViewServer.start(@view, params: params)
+      {:ok, pid} = ViewServer.start(@view, params: params, id: "phx-F1a2b3c4d5e6f7g8")
       assert %{recover_status: :recovered, count: 5} = ViewServer.assigns(pid), flow["about"]
     end
   end

@@ -21,6 +21,10 @@ defmodule LiveStash.ETSTest do
     use LiveStash.Test.View, stored_keys: [:count], session_key: "user_token"
   end
 
+  defmodule Listing do
+    use LiveStash.Test.ComponentView, stored_keys: [:items]
+  end
+
   defmodule Reloadable do
     use LiveStash.Test.View, stored_keys: [:count], recover_after_reload: true
   end
@@ -29,9 +33,14 @@ defmodule LiveStash.ETSTest do
     init: @init_ets,
     views: [counter: Counter, short: Short, bound: Bound, other: Reloadable],
     deployed: {LiveStash.ETSTest.Deployed, []},
-    rotates_on_drop?: false
+    rotates_on_drop?: true
 
-  def stored_count(id), do: count_of(Table.lookup(StashId.row_key("live_stash", id)))
+  def stored_count(id) do
+    case Table.lookup(StashId.row_key("live_stash", id)) do
+      {:ok, record, _generation} -> count_of({:ok, record})
+      :not_found -> nil
+    end
+  end
 
   def delete_stored(id), do: Table.delete(StashId.row_key("live_stash", id))
 
@@ -93,17 +102,54 @@ defmodule LiveStash.ETSTest do
       assert %{recover_status: :new, count: 0} = ViewServer.assigns(pid)
     end
 
-    test "is still bound to the LiveView module" do
+    test "is still bound to the LiveView module: another module's stash is :not_found" do
       pid = stashed_view(Counter, 6)
-      pid = reconnect(pid, Reloadable, mounts: 0, restored: true)
-      assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+
+      {pid, log} = with_warnings(fn -> reconnect(pid, Reloadable, mounts: 0, restored: true) end)
+      assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
+      assert warned_once?(log, pid, Reloadable, "the stash belongs to another view")
     end
+
+    test "skips the instance check: the reloaded page's root has a new id" do
+      pid = stashed_view(Reloadable, 6)
+      old_id = ViewServer.socket(pid).id
+      pid = reconnect(pid, Reloadable, mounts: 0, restored: true)
+      refute ViewServer.socket(pid).id == old_id
+      assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
+    end
+  end
+
+  defp generation(id) do
+    [{_key, _record, _expires, _ttl, generation}] =
+      :ets.lookup(Table, StashId.row_key("live_stash", id))
+
+    generation
+  end
+
+  test "every write of a stash, a component's too, takes the next generation; a recovery goes on from it" do
+    pid = start!(Listing, Client.fresh_params())
+    id = stash_id(pid, @init_ets)
+    :ok = ViewServer.update(pid, {LiveStash.Test.ComponentView, :put_items, [["a"]]})
+    parent = generation(id)
+
+    :ok = ViewServer.component_event(pid, LiveStash.Test.Item, "a", "type", %{"draft" => "x"})
+    component = generation(id)
+    assert component > parent
+
+    # The recovery rewrites the row (restarting its TTL) above the one it found.
+    pid = reconnect(pid, Listing)
+    assert %{draft: "x"} = ViewServer.component(pid, LiveStash.Test.Item, "a")
+    recovered = generation(id)
+    assert recovered > component
+
+    :ok = ViewServer.component_event(pid, LiveStash.Test.Item, "a", "type", %{"draft" => "y"})
+    assert generation(id) > recovered
   end
 
   describe "TTL" do
     test "expired rows are swept from the table" do
       key = :crypto.strong_rand_bytes(32)
-      Table.put(key, :value, 10)
+      Table.put(key, :value, 10, 1)
       assert :ets.member(Table, key)
       Process.sleep(20)
       assert Table.lookup(key) == :not_found

@@ -7,11 +7,14 @@ defmodule LiveStash.LeaseTest do
   """
   use ExUnit.Case, async: true
 
-  alias LiveStash.{Lease, Record}
-  alias LiveStash.Test.{Client, Endpoint, View, ViewServer, Wire}
+  # Rejected tokens and leases log a warning each, by design; shown only on failure.
+  @moduletag :capture_log
+
+  alias LiveStash.Lease
+  alias LiveStash.Test.{Client, Endpoint, Tokens, View, ViewServer, Wire}
   alias LiveStash.Test.BrowserCounter, as: Encrypted
   alias LiveStash.Test.SignedBrowserCounter, as: Signed
-  import LiveStash.Test.Flow
+  import LiveStash.Test.Flow, except: [rejoin: 3]
 
   @stash "live-stash:stash-state"
   @lease "live-stash:lease"
@@ -29,29 +32,29 @@ defmodule LiveStash.LeaseTest do
   defp names(events), do: Enum.map(events, &hd/1)
   defp now, do: System.system_time(:second)
 
-  # A token for `view` as the shim signs it, `age` seconds ago.
-  defp old_token(view, count, age, opts \\ []) do
-    data = Record.encode(Record.new(%{count: count}, view, nil))
-    salt = Keyword.get(opts, :salt, "live_stash")
-    sign_opts = [max_age: Lease.bound(@ttl), signed_at: now() - age]
+  # Every hand-made token is for the view on this page.
+  @page "phx-F1ease-page"
 
-    if opts[:encrypt],
-      do: Phoenix.Token.encrypt(Endpoint, salt, data, sign_opts),
-      else: Phoenix.Token.sign(Endpoint, salt, data, sign_opts)
+  # A token for `view` as the shim signs it, `age` seconds ago (`session:` a binding).
+  defp old_token(view, count, age, opts \\ []) do
+    record = Tokens.record(view, @page, %{count: count}, Keyword.take(opts, [:session]))
+    Tokens.token(record, [age: age] ++ Keyword.take(opts, [:encrypt]))
   end
 
   defp lease_for(token, opts \\ []) do
-    salt = Keyword.get(opts, :salt, "live_stash")
     issued_at = Keyword.get(opts, :issued_at, now() - 400)
 
-    Phoenix.Token.sign(Endpoint, salt <> "/lease", {Lease.digest(token), issued_at},
+    Phoenix.Token.sign(
+      Endpoint,
+      "live_stash/lease",
+      {Lease.digest(token), issued_at, opts[:session]},
       max_age: @ttl,
       signed_at: now() - Keyword.get(opts, :age, 0)
     )
   end
 
   defp rejoin(view, entry, opts \\ []) do
-    start!(view, %{"_mounts" => 1, "liveStash" => entry}, opts)
+    start!(view, %{"_mounts" => 1, "liveStash" => entry}, [id: @page] ++ opts)
   end
 
   describe "idle traffic" do
@@ -191,25 +194,52 @@ defmodule LiveStash.LeaseTest do
       options =
         LiveStash.Options.validate!([session_key: :user_token, stored_keys: [:count]] ++ opts)
 
-      salt = LiveStash.Secret.derive(options, %{"user_token" => "alice"})
-      token = old_token(Bound, 1, 400, salt: salt)
-      entry = %{"stashedState" => token, "lease" => lease_for(token, salt: salt)}
+      session = LiveStash.Secret.binding(options, %{"user_token" => "alice"})
+      token = old_token(Bound, 1, 400, session: session)
+      entry = %{"stashedState" => token, "lease" => lease_for(token, session: session)}
 
       alice = rejoin(Bound, entry, session: %{"user_token" => "alice"})
       assert %{recover_status: :recovered, count: 1} = ViewServer.assigns(alice)
 
       mallory = rejoin(Bound, entry, session: %{"user_token" => "mallory"})
       assert %{recover_status: :error, count: 0} = ViewServer.assigns(mallory)
+
+      # Alice's token with a lease naming no session (or another) recovers nothing either.
+      for lease <- [lease_for(token), lease_for(token, session: :crypto.hash(:sha256, "x"))] do
+        entry = %{"stashedState" => token, "lease" => lease}
+        alice = rejoin(Bound, entry, session: %{"user_token" => "alice"})
+        assert %{recover_status: :error, count: 0} = ViewServer.assigns(alice)
+      end
     end
 
-    test "a leased token for another LiveView is :error" do
+    test "a lease in the layout before session bindings (no session) is :error" do
+      token = old_token(Signed, 1, 400)
+
+      lease =
+        Phoenix.Token.sign(Endpoint, "live_stash/lease", {Lease.digest(token), now() - 400},
+          max_age: @ttl
+        )
+
+      entry = %{"stashedState" => token, "lease" => lease}
+      assert %{recover_status: :error, count: 0} = ViewServer.assigns(rejoin(Signed, entry))
+
+      assert %{recover_status: :recovered} =
+               ViewServer.assigns(rejoin(Signed, %{entry | "lease" => lease_for(token)}))
+    end
+
+    test "a leased token for another LiveView is :not_found, and left to it" do
       token = old_token(Encrypted, 1, 400, encrypt: true)
       entry = %{"stashedState" => token, "lease" => lease_for(token)}
       assert %{recover_status: :recovered} = ViewServer.assigns(rejoin(Encrypted, entry))
 
-      token = old_token(Bound, 1, 400, encrypt: true)
+      token = old_token(Signed, 1, 400, encrypt: true)
       entry = %{"stashedState" => token, "lease" => lease_for(token)}
-      assert %{recover_status: :error} = ViewServer.assigns(rejoin(Encrypted, entry))
+
+      ExUnit.CaptureLog.capture_log(fn ->
+        pid = rejoin(Encrypted, entry)
+        assert %{recover_status: :not_found} = ViewServer.assigns(pid)
+        assert ViewServer.events(pid) == []
+      end)
     end
 
     test "no token outlives its absolute bound, even with a fresh lease" do

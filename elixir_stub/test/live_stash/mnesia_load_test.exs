@@ -69,7 +69,7 @@ defmodule LiveStash.MnesiaLoadTest do
   defp stash_round(round) do
     in_parallel(1..@views, fn i ->
       count = round * @views + i
-      {:ok, pid} = ViewServer.start(@loaded, params: Client.fresh_params())
+      {:ok, pid} = ViewServer.start(@loaded, params: Client.fresh_params(), id: page(count))
       :ok = ViewServer.update(pid, {View, :put_count, [count]})
       params = Client.join_params(ViewServer.events(pid))
       ViewServer.stop(pid)
@@ -79,7 +79,7 @@ defmodule LiveStash.MnesiaLoadTest do
 
   # {:ok | other status, age of the stash in ms when it was recovered}
   defp recover({params, count, written_at}) do
-    {:ok, pid} = ViewServer.start(@loaded, params: params)
+    {:ok, pid} = ViewServer.start(@loaded, params: params, id: page(count))
     assigns = ViewServer.assigns(pid)
     ViewServer.stop(pid)
 
@@ -88,6 +88,9 @@ defmodule LiveStash.MnesiaLoadTest do
       %{recover_status: status} -> {status, now() - written_at}
     end
   end
+
+  # Each view is its own page, whose DOM id its reconnect keeps.
+  defp page(count), do: "phx-load-#{count}"
 
   defp in_parallel(items, fun) do
     items

@@ -2,21 +2,48 @@ defmodule LiveStash.RecordTest do
   use ExUnit.Case, async: true
 
   alias LiveStash.Record
+  alias LiveStash.Test.Tokens
 
-  test "a record without components encodes exactly as before components existed" do
-    record = Record.new(%{count: 1}, __MODULE__, 2)
-    old = :erlang.term_to_binary({__MODULE__, 2, %{count: 1}}, [:compressed])
-    assert Record.encode(record) == old
-    assert Record.decode(old) == {:ok, record}
+  @session :crypto.hash(:sha256, "alice")
+  @expected %{view: __MODULE__, view_id: "phx-a", version: 2, session: @session}
+
+  defp record(opts \\ []) do
+    opts = Keyword.merge([version: 2, session: @session], opts)
+    Tokens.record(__MODULE__, Keyword.get(opts, :view_id, "phx-a"), %{count: 1}, opts)
   end
 
-  test "components round trip and are checked with the record" do
+  test "a record round trips with its view, instance, version, session and components" do
     components = %{{"Elixir.MyApp.Item", "a"} => %{draft: "x"}, {"Elixir.MyApp.Item", 7} => %{}}
-    record = Record.new(%{count: 1}, __MODULE__, 2, components)
-    assert {:ok, decoded} = Record.decode(Record.encode(record))
-    assert decoded.components == components
-    assert Record.check(decoded, __MODULE__, 2) == {:ok, decoded}
-    assert Record.check(decoded, __MODULE__, 3) == {:error, :version_mismatch}
+    record = record(components: components)
+    assert {:ok, ^record} = Record.decode(Record.encode(record))
+    assert Record.check(record, @expected) == {:ok, record}
+  end
+
+  test "check: another session is :error; another module or instance is :not_found" do
+    assert Record.check(record(session: nil), @expected) == {:error, :wrong_session}
+    assert Record.check(record(view_id: "phx-b"), @expected) == {:not_found, :wrong_view}
+    other_module = %{record() | view: LiveStash.Test.View}
+    assert Record.check(other_module, @expected) == {:not_found, :wrong_view}
+    assert Record.check(record(version: 3), @expected) == {:error, :version_mismatch}
+
+    # A reload replay skips the instance, never the module; no :version skips that check.
+    assert {:ok, _} = Record.check(record(view_id: "phx-b"), %{@expected | view_id: :any})
+    assert {:ok, _} = Record.check(record(version: 3), %{@expected | version: nil})
+    assert {:not_found, :wrong_view} = Record.check(other_module, %{@expected | view_id: :any})
+  end
+
+  test "records of another format, binary or stored, are :malformed" do
+    # The layouts written before records carried their instance and session.
+    for old <- [{__MODULE__, 2, %{count: 1}}, {__MODULE__, 2, %{count: 1}, %{}}] do
+      assert Record.decode(:erlang.term_to_binary(old, [:compressed])) == {:error, :malformed}
+    end
+
+    assert Record.decode("not a term") == {:error, :malformed}
+
+    # A row another node's older LiveStash kept natively (ETS, Mnesia): no format field.
+    stored = Map.drop(record(), [:format, :view_id, :session])
+    assert Record.check(stored, @expected) == {:error, :malformed}
+    assert Record.check(%{record() | format: 1}, @expected) == {:error, :malformed}
   end
 
   test "malformed component entries are rejected, not half-trusted" do
@@ -26,15 +53,56 @@ defmodule LiveStash.RecordTest do
           %{"flat" => %{}},
           [:list]
         ] do
-      binary = :erlang.term_to_binary({__MODULE__, nil, %{}, bad})
-      assert Record.decode(binary) == {:error, :malformed}
+      assert {:ok, decoded} = Record.decode(Record.encode(record(components: bad)))
+      assert Record.check(decoded, @expected) == {:error, :malformed}
     end
   end
 
-  test "a stored record from before components existed (no :components field) still checks" do
-    old = Map.delete(Record.new(%{count: 1}, __MODULE__, nil), :components)
+  test "a record holding a function anywhere is refused, never decoded into a callable" do
+    fun = fn -> :called end
 
-    assert {:ok, %Record{components: %{}, assigns: %{count: 1}}} =
-             Record.check(old, __MODULE__, nil)
+    for assigns <- [
+          %{count: fun},
+          %{count: %{fun => 1}},
+          %{count: {1, [2, {fun}]}},
+          %{count: [1 | fun]},
+          %{count: &Enum.map/2}
+        ] do
+      encoded = Record.encode(%{record() | assigns: assigns})
+      assert Record.decode(encoded) == {:error, :malformed}, inspect(assigns)
+    end
+
+    components = %{{"Elixir.MyApp.Item", "a"} => %{draft: fun}}
+    assert Record.decode(Record.encode(record(components: components))) == {:error, :malformed}
+  end
+
+  test "an authenticated record naming atoms this node never created decodes, creating them" do
+    # Built by hand so the atoms do not exist before the decode: a module name (a struct
+    # of a module not loaded here) and a plain atom.
+    suffix = System.unique_integer([:positive])
+    module = "Elixir.LiveStash.NotLoaded#{suffix}"
+    status = "lazy_status_#{suffix}"
+    atom = fn name -> <<119, byte_size(name)>> <> name end
+
+    struct =
+      <<116, 2::32>> <> atom.("__struct__") <> atom.(module) <> atom.("status") <> atom.(status)
+
+    assigns = <<116, 1::32>> <> atom.("count") <> struct
+    encoded = Record.encode(%{record() | assigns: %{}})
+    {tag, 2, view, id, version, session, _assigns, components} = :erlang.binary_to_term(encoded)
+
+    # The same tuple, its assigns spliced in as external-format bytes.
+    head = :erlang.term_to_binary({tag, 2, view, id, version, session})
+    <<131, 104, 6, fields::binary>> = head
+    tail = :erlang.term_to_binary(components)
+    <<131, tail::binary>> = tail
+    binary = <<131, 104, 8>> <> fields <> assigns <> tail
+
+    assert_raise ArgumentError, fn -> String.to_existing_atom(status) end
+    assert {:ok, decoded} = Record.decode(binary)
+
+    assert %{count: %{__struct__: struct_module, status: status_atom}} = decoded.assigns
+    assert Atom.to_string(struct_module) == module
+    assert Atom.to_string(status_atom) == status
   end
 end

@@ -110,4 +110,39 @@ defmodule LiveStash.RedisClientTest do
     refute Code.ensure_loaded?(Elixir.Redix)
     assert LiveStash.Adapters.Redis.Client.impl() == Eredis
   end
+
+  describe "no client library on the code path" do
+    # Elixir 1.15+ prunes Debian's package off the code path; this suite's Elixir does
+    # not, so the lookup is played: nothing loads, and OTP's lib dir is a temporary one.
+    @tag :tmp_dir
+    test "with Debian's package installed, the error names the pruning and the fix", %{
+      tmp_dir: lib_dir
+    } do
+      ebin = Path.join([lib_dir, "redis_client-1.2.0", "ebin"])
+      File.mkdir_p!(ebin)
+      File.write!(Path.join(ebin, "eredis.beam"), "")
+
+      error =
+        assert_raise ArgumentError, fn ->
+          LiveStash.Adapters.Redis.Client.impl(fn _module -> false end, lib_dir)
+        end
+
+      assert error.message =~ "erlang-redis-client package is installed (#{ebin})"
+      assert error.message =~ "prunes the code paths"
+      assert error.message =~ "`prune_code_paths: false` to the `project` list in your mix.exs"
+      refute error.message =~ "needs a Redis client library"
+    end
+
+    @tag :tmp_dir
+    test "with nothing installed, the error says what to add", %{tmp_dir: lib_dir} do
+      error =
+        assert_raise ArgumentError, fn ->
+          LiveStash.Adapters.Redis.Client.impl(fn _module -> false end, to_charlist(lib_dir))
+        end
+
+      assert error.message =~ "needs a Redis client library"
+      assert error.message =~ "{:redix, \"~> 1.1\"}"
+      refute error.message =~ "prune_code_paths"
+    end
+  end
 end

@@ -83,7 +83,7 @@ defmodule LiveStash.RedisLoadTest do
   end
 
   defp stash(count) do
-    {:ok, pid} = ViewServer.start(@view, params: Client.fresh_params())
+    {:ok, pid} = ViewServer.start(@view, params: Client.fresh_params(), id: page(count))
     :ok = ViewServer.update(pid, {View, :put_count, [count]})
     params = Client.join_params(ViewServer.events(pid))
     ViewServer.stop(pid)
@@ -91,11 +91,14 @@ defmodule LiveStash.RedisLoadTest do
   end
 
   defp recover({count, params, written_at}) do
-    {:ok, pid} = ViewServer.start(@view, params: params)
+    {:ok, pid} = ViewServer.start(@view, params: params, id: page(count))
     %{recover_status: status, count: got} = ViewServer.assigns(pid)
     ViewServer.stop(pid)
     {status, count, got, now() - written_at}
   end
+
+  # Each view is its own page, whose DOM id its reconnect keeps.
+  defp page(count), do: "phx-load-#{count}"
 
   defp wait_empty(redis, deadline) do
     cond do

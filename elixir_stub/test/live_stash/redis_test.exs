@@ -43,13 +43,11 @@ defmodule LiveStash.RedisTest do
 
   def stored_count(id) do
     :ok = settle()
+    key = Redis.key("live_stash", id)
 
-    case RedisClient.command(["GET", Redis.key("live_stash", id)]) do
-      {:ok, nil} ->
-        nil
-
-      {:ok, binary} ->
-        with {:ok, record} <- LiveStash.Record.decode(binary), do: record.assigns.count
+    case RedisClient.command(["GET", key]) do
+      {:ok, nil} -> nil
+      {:ok, value} -> with {:ok, record} <- open_row(key, value), do: record.assigns.count
     end
   end
 
@@ -110,8 +108,48 @@ defmodule LiveStash.RedisTest do
     pid = stashed_view(@counter, 2)
     :ok = settle()
     RedisServer.command!(redis, ["SET", key(pid), "not a record"])
-    pid = reconnect(pid, @counter)
+    {pid, log} = with_warnings(fn -> reconnect(pid, @counter) end)
     assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+    assert warned_once?(log, pid, @counter, ":tampered")
+  end
+
+  describe "rows are decoded only once their MAC verified" do
+    test "a forged row naming an unknown atom is :error, and creates no atom" do
+      pid = stashed_view(@counter, 2)
+      :ok = settle()
+      {:ok, genuine} = RedisClient.command(["GET", key(pid)])
+      <<"LS", layout, nonce::binary-16, _tag::binary-16, _payload::binary>> = genuine
+
+      # A record-shaped term naming an atom this VM has never seen, built by hand.
+      name = "live_stash_forged_atom_#{System.unique_integer([:positive])}"
+      payload = <<131, 104, 2, 119, byte_size(name)>> <> name <> <<97, 2>>
+
+      forged =
+        <<"LS", layout, nonce::binary, :crypto.strong_rand_bytes(16)::binary, payload::binary>>
+
+      {:ok, "OK"} = RedisClient.command(["SET", key(pid), forged])
+
+      {pid, log} = with_warnings(fn -> reconnect(pid, @counter) end)
+      assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+      assert warned_once?(log, pid, @counter, ":tampered")
+      assert_raise ArgumentError, fn -> String.to_existing_atom(name) end
+    end
+
+    test "a genuine row moved under another key is :error" do
+      owner = stashed_view(@counter, 5)
+      :ok = settle()
+      {:ok, row} = RedisClient.command(["GET", key(owner)])
+      other = stashed_view(@counter, 1)
+      :ok = settle()
+      {:ok, "OK"} = RedisClient.command(["SET", key(other), row])
+
+      {other, log} = with_warnings(fn -> reconnect(other, @counter) end)
+      assert %{recover_status: :error, count: 0} = ViewServer.assigns(other)
+      assert warned_once?(log, other, @counter, ":tampered")
+
+      assert %{recover_status: :recovered, count: 5} =
+               ViewServer.assigns(reconnect(owner, @counter))
+    end
   end
 
   test "a Redis stalled by DEBUG SLEEP holds up no event; the newest state is recovered and lands, coalesced",
@@ -230,6 +268,8 @@ defmodule LiveStash.RedisTest do
           end)
 
         assert [_] = Regex.scan(~r/LiveStash could not stash #{inspect(@counter)}: /, log)
+        down = ~r/did not recover the stash of #{inspect(@counter)}: .*\(:adapter_down\)/
+        assert length(Regex.scan(down, log)) == 1
       after
         RedisServer.resume!(redis)
       end

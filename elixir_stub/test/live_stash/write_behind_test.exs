@@ -114,6 +114,21 @@ defmodule LiveStash.WriteBehindTest do
     assert [_, _] = Regex.scan(~r/could not stash #{inspect(@view)}: :down/, log)
   end
 
+  test "a failed stash is the adapter error event a failed write in the LiveView would be" do
+    LiveStash.Test.TelemetryEvents.attach!()
+
+    capture_log(fn ->
+      put("k", 1)
+      {"k", _, task} = next_write()
+      answer(task, {:error, :down})
+
+      assert_receive {:telemetry, [:live_stash, :adapter, :error], %{monotonic_time: _},
+                      %{adapter: Gate, view: @view, operation: :put, reason: :down}}
+
+      stop_supervised!(@writer)
+    end)
+  end
+
   test "a row the store never takes expires after its ttl, with one warning" do
     log =
       capture_log(fn ->

@@ -2,7 +2,8 @@ defmodule LiveStash.Test.AdapterCases do
   @moduledoc """
   The stash life every server adapter (ETS, Mnesia, Redis) must get right on one node:
   reconnect, nothing stashed, fresh mount, reset, version and LiveView checks, session
-  binding, TTL and the keep-alive, and the fingerprint that skips unchanged writes.
+  binding, TTL and the keep-alive, the fingerprint that skips unchanged writes, and two
+  nested views of one module, with the official client (one stash per page) and ours.
 
       use LiveStash.Test.AdapterCases,
         init: "live-stash:init-mnesia",
@@ -80,29 +81,77 @@ defmodule LiveStash.Test.AdapterCases do
         Define.view!(view, adapter ++ [stored_keys: [:count], version: 1])
         pid = stashed_view(view, 3)
         {params, id} = {Client.join_params(ViewServer.events(pid)), stash_id(pid, @init)}
+        page = ViewServer.identity(pid)
         ViewServer.stop(pid)
-
         Define.view!(view, adapter ++ [stored_keys: [:count], version: 2])
-        pid = start!(view, params)
+
+        {pid, log} = with_warnings(fn -> start!(view, params, page) end)
         assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+        assert warned_once?(log, pid, view, ":version_mismatch")
         assert eventually(fn -> stored_count(id) == nil end)
         assert stash_id(pid, @init) != id == @rotates?, "rotated to a new id?"
       end
 
-      test "a stash written by another LiveView module is :error" do
-        pid = reconnect(stashed_view(@counter, 3), @other)
-        assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
+      test "a stash written by another LiveView module is :not_found and stays for its owner" do
+        owner = stashed_view(@counter, 3)
+        {params, id} = {Client.join_params(ViewServer.events(owner)), stash_id(owner, @init)}
+
+        {other, log} = with_warnings(fn -> rejoin(owner, @other, params) end)
+        assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(other)
+        assert warned_once?(log, other, @other, "the stash belongs to another view")
+        # Not deleted, and the other view moved to an id of its own.
+        assert stored_count(id) == 3
+        refute stash_id(other, @init) == id
+
+        :ok = ViewServer.update(other, {View, :put_count, [9]})
+        assert stored_count(id) == 3
+        owner = rejoin(other, @counter, params)
+        assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(owner)
       end
 
       test "session binding: another session cannot recover the stash" do
         pid = stashed_view(@bound, 11, session: %{"user_token" => "alice"})
         params = Client.join_params(ViewServer.events(pid))
+        page = ViewServer.identity(pid)
 
-        other = start!(@bound, params, session: %{"user_token" => "mallory"})
+        other = start!(@bound, params, [session: %{"user_token" => "mallory"}] ++ page)
         assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(other)
 
-        same = start!(@bound, params, session: %{"user_token" => "alice"})
+        same = start!(@bound, params, [session: %{"user_token" => "alice"}] ++ page)
         assert %{recover_status: :recovered, count: 11} = ViewServer.assigns(same)
+      end
+
+      describe "two nested views of one module (live_render ids a and b)" do
+        test "official client: each gets the page's one stash; A never takes B's" do
+          {a, b} = nested_pair(@counter, 2, 3)
+          b_stash = stash_id(b, @init)
+          page = official_page([a, b])
+          assert page["liveStash"]["stashId"] == b_stash
+
+          {[a, b], log} = rejoin_all([a, b], @counter, page)
+          assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(a)
+          assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(b)
+          assert warned_once?(log, a, @counter, "the stash belongs to another view")
+          refute log =~ "pid=#{:erlang.pid_to_list(b)} "
+
+          # B's row is untouched, and A writes elsewhere from now on.
+          refute stash_id(a, @init) == b_stash
+          :ok = ViewServer.update(a, {View, :put_count, [7]})
+          assert stored_count(b_stash) == 3
+
+          # B announced its id after A took a new one: the page still points at B's.
+          page = official_page([a, b], page)
+          assert page["liveStash"]["stashId"] == b_stash
+
+          {[a, b], _log} = rejoin_all([a, b], @counter, page)
+          assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(b)
+          assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(a)
+        end
+
+        test "our client: each view gets its own stash back" do
+          {a, b} = nested_pair(@counter, 2, 3)
+          each_recovers_its_own(@counter, [{a, 2}, {b, 3}])
+        end
       end
 
       test "an unchanged value is not written again (fingerprint), a change is" do

@@ -148,10 +148,12 @@ defmodule LiveStash.Test.ClusterCases do
   @doc """
   Mounts `view` on `node` with `params` (the reconnect lands there), reads what it
   recovered, stashes `count` unless nil, and drops the socket. Returns
-  `{status, recovered_count, next_join_params}`.
+  `{status, recovered_count, next_join_params}`. Every visit is the same page, so the
+  view keeps its DOM id (`socket.id`) wherever it lands.
   """
   def visit(view, node, params, count) do
-    {:ok, pid} = :erpc.call(node, ViewServer, :start, [view, [params: params]])
+    opts = [params: params, id: "phx-F8cluster-page"]
+    {:ok, pid} = :erpc.call(node, ViewServer, :start, [view, opts])
     %{recover_status: status, count: recovered} = ViewServer.assigns(pid)
     if count, do: :ok = ViewServer.update(pid, {View, :put_count, [count]})
     # The stash lands a moment after the event (write-behind); a real reconnect takes far

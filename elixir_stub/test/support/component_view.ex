@@ -3,19 +3,24 @@ defmodule LiveStash.Test.ComponentView do
   A todo-list LiveView for the component suite: `use LiveStash.Test.ComponentView,
   <LiveStash opts>`. Its `:items` (ids) each render a `LiveStash.Test.Item` (or the module
   in `:item_module`; `:initial_items` for a fresh mount); mount records the recovery status in
-  `@recover_status`.
+  `@recover_status`. With `items_from_session: true` every mount takes the items from the
+  session's `"items"` instead, as a page listing database rows does: the stash does not
+  decide which components the first render shows.
   """
 
   defmacro __using__(live_stash_opts) do
     {item, live_stash_opts} = Keyword.pop(live_stash_opts, :item_module, LiveStash.Test.Item)
     {initial, live_stash_opts} = Keyword.pop(live_stash_opts, :initial_items, ["a", "b"])
+    {from_session?, live_stash_opts} = Keyword.pop(live_stash_opts, :items_from_session, false)
 
     quote do
       use Phoenix.LiveView
       use LiveStash, unquote(live_stash_opts)
 
-      def mount(_params, _session, socket),
-        do: {:ok, LiveStash.Test.View.recover(socket, items: unquote(initial), title: "todo")}
+      def mount(_params, session, socket) do
+        socket = LiveStash.Test.View.recover(socket, items: unquote(initial), title: "todo")
+        {:ok, LiveStash.Test.ComponentView.listed(socket, session, unquote(from_session?))}
+      end
 
       def components(assigns),
         do: for(id <- assigns.items, do: {unquote(item), id, %{title: assigns[:title]}})
@@ -23,6 +28,12 @@ defmodule LiveStash.Test.ComponentView do
   end
 
   alias Phoenix.Component
+
+  @doc false
+  def listed(socket, session, true = _from_session?),
+    do: Component.assign(socket, :items, Map.fetch!(session, "items"))
+
+  def listed(socket, _session, false), do: socket
 
   @doc "Sets the items and stashes, as a parent's handle_event would."
   def put_items(socket, items), do: socket |> Component.assign(:items, items) |> LiveStash.stash()
@@ -110,4 +121,17 @@ defmodule LiveStash.Test.NoStashView do
 
   def mount(_params, _session, socket), do: {:ok, assign(socket, :items, ["a"])}
   def components(assigns), do: for(id <- assigns.items, do: {LiveStash.Test.Item, id, %{}})
+end
+
+defmodule LiveStash.Test.BrowserTodo do
+  @moduledoc "The component suites' todo page, stashing in the browser (encrypted)."
+  use LiveStash.Test.ComponentView,
+    adapter: LiveStash.Adapters.BrowserMemory,
+    security_mode: :encrypt,
+    stored_keys: [:items]
+end
+
+defmodule LiveStash.Test.ServerTodo do
+  @moduledoc "The component suites' todo page, stashing on the server (ETS)."
+  use LiveStash.Test.ComponentView, stored_keys: [:items]
 end

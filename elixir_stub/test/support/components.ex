@@ -5,7 +5,10 @@ defmodule LiveStash.Test.Components do
     * a view that exports `components/1` lists `{module, id, assigns}` for its assigns;
       every parent render mounts the new ones (`mount/1` on a socket built from the
       parent's: same id, endpoint, view and pids, own assigns with `@myself` and `@flash`,
-      own private without the parent's) and runs `update/2` (or merges) on each listed one
+      own private without the parent's), runs `update/2` (or merges) on each listed one,
+      then its `render/1` if something changed; all of that before the parent's
+      `after_render` hooks (played by `LiveStash.Test.ViewServer`), as `Diff.render/3`
+      runs before `Lifecycle.after_render/1` in the channel
     * a component missing from the list stays until the browser's `cids_destroyed`
       arrives, a round trip later: modelled as a message queued after the render
     * `send_update` reaches a component LiveView still has, and is a no-op otherwise,
@@ -147,12 +150,14 @@ defmodule LiveStash.Test.Components do
     end
   end
 
-  # Collect pushed events, run after_render if changed, clear changed and temp.
-  defp finish(cs, key, socket) do
+  # Collect pushed events; if changed, render (the double discards the template) and run
+  # after_render; clear changed and temp.
+  defp finish(cs, {module, _id} = key, socket) do
     events = Enum.reverse(socket.private.live_temp[:push_events] || [])
 
     socket =
       if socket.assigns.__changed__ != %{} do
+        if function_exported?(module, :render, 1), do: module.render(socket.assigns)
         socket = Enum.reduce(socket.private.lifecycle.after_render, socket, & &1.function.(&2))
         %{socket | assigns: %{socket.assigns | __changed__: %{}}}
       else

@@ -19,12 +19,97 @@ defmodule LiveStash.Test.Flow do
     pid
   end
 
-  @doc "Drops `pid` and mounts `view` again, as the client rejoins after a lost socket."
+  @doc """
+  Drops `pid` and mounts `view` again, as the client rejoins after a lost socket: as the
+  same view (the same `socket.id`), unless `mounts: 0` plays a new page load, where a
+  root view is rendered anew with a new id (a nested view keeps its `live_render` id).
+  `:id` or `:live_render` give another identity.
+  """
   def reconnect(pid, view, opts \\ []) do
     held = ViewServer.params(pid)
+    identity = rejoin_as(ViewServer.identity(pid), opts)
     params = Client.join_params(ViewServer.events(pid), [held: held] ++ opts)
     ViewServer.stop(pid)
-    start!(view, params, Keyword.take(opts, [:session, :id]))
+    start!(view, params, identity ++ Keyword.take(opts, [:session]))
+  end
+
+  @doc """
+  Drops `pid` and mounts `view` again as the same view (the same `socket.id`), with the
+  join `params` given: what a client hands back that the view's own events would not.
+  """
+  def rejoin(pid, view, params, opts \\ []) do
+    identity = ViewServer.identity(pid)
+    ViewServer.stop(pid)
+    start!(view, params, identity ++ opts)
+  end
+
+  @doc """
+  What the official client hands every view of a page on its next join: it keeps ONE
+  stash per page, which each pushed event replaces whichever view pushed it (it reads no
+  `view` key, and ignores leases). `pids` in the order their events reached the page;
+  `held`, the page's params before them.
+  """
+  def official_page(pids, held \\ nil) do
+    events = Enum.flat_map(pids, &ViewServer.events/1)
+    Client.join_params(events, held: held, official: true)
+  end
+
+  @doc """
+  Two nested views of `view` on one page (`live_render` ids "a" and "b"), which stashed
+  `count_a` and `count_b`, in that order.
+  """
+  def nested_pair(view, count_a, count_b),
+    do:
+      {stashed_view(view, count_a, live_render: [id: "a"]),
+       stashed_view(view, count_b, live_render: [id: "b"])}
+
+  @doc """
+  Rejoins each of `pids`, in order, as `view` with the same join `params` (what the
+  official client does with every view of a page); returns the new pids and the log.
+  """
+  def rejoin_all(pids, view, params),
+    do: with_warnings(fn -> Enum.map(pids, &rejoin(&1, view, params)) end)
+
+  @doc """
+  Runs `fun`; returns its result and the warnings logged meanwhile by any process, each
+  line naming the pid that logged it (async tests log at the same time).
+  """
+  def with_warnings(fun),
+    do: ExUnit.CaptureLog.with_log([level: :warning, metadata: [:pid]], fun)
+
+  @doc """
+  Whether the view process `pid` logged exactly one warning in `log` (from
+  `with_warnings/1`), and that it names `view` and contains `text`.
+  """
+  def warned_once?(log, pid, view, text) do
+    mark = "pid=#{:erlang.pid_to_list(pid)} "
+
+    case for line <- String.split(log, "\n"), line =~ mark and line =~ "[warning]", do: line do
+      [line] -> line =~ inspect(view) and line =~ text
+      _ -> false
+    end
+  end
+
+  @doc """
+  Reconnects each `{pid, count}` twice with our client's own params, asserting each
+  view recovers its own count every time.
+  """
+  def each_recovers_its_own(view, pids_counts) do
+    Enum.reduce(1..2, pids_counts, fn _, pids_counts ->
+      for {pid, count} <- pids_counts do
+        pid = reconnect(pid, view)
+        %{recover_status: :recovered, count: ^count} = ViewServer.assigns(pid)
+        {pid, count}
+      end
+    end)
+  end
+
+  defp rejoin_as(identity, opts) do
+    cond do
+      given = Keyword.take(opts, [:id, :live_render]) |> Enum.take(1) |> Enum.at(0) -> [given]
+      opts[:mounts] == 0 and Keyword.has_key?(identity, :id) -> []
+      true -> identity
+    end
   end
 
   @doc """

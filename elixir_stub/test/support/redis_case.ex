@@ -26,9 +26,13 @@ defmodule LiveStash.Test.RedisCase do
 
     case :erpc.call(node, Client, :command, [["GET", key]]) do
       {:ok, nil} -> nil
-      {:ok, binary} -> LiveStash.Test.AdapterCases.count_of(LiveStash.Record.decode(binary))
+      {:ok, value} -> LiveStash.Test.AdapterCases.count_of(open_row(key, value))
     end
   end
+
+  @doc "The record in a Redis value written for the \"live_stash\" secret, once its MAC verified."
+  def open_row(key, value),
+    do: LiveStash.Adapters.Redis.Row.open(LiveStash.Test.Endpoint, "live_stash", key, value)
 
   @doc "Waits (loosely) until the app's connection answers, e.g. after a restart."
   def wait_connected!(tries \\ 250) do

@@ -5,6 +5,17 @@ defmodule LiveStash.Test.ViewServer do
   does), runs `handle_info` and `after_render` hooks, and records every pushed event the
   way the channel would send it. Components are played by `LiveStash.Test.Components`.
 
+  `socket.id` is set as LiveView sets it:
+
+    * a root view joins the topic `"lv:" <> id`, where `id` is the DOM id of its dead
+      render (`Phoenix.LiveView.Utils.random_id/0`: "phx-" and 16 url-safe base64
+      characters); the channel checks the signed session's id against the topic and
+      uses it. A reconnect of the same page joins with the same id; a full reload
+      renders, and so joins with, a new one.
+    * a nested view gets `to_string/1` of the `:id` given to `live_render/3` (required:
+      LiveView raises without it), the same on every render of the parent, so the same
+      across reconnects and reloads. Its `parent_pid` is the parent's process.
+
   It ends as the channel does: on a closed socket it stops with `{:shutdown, :closed}`,
   on Phoenix's drain broadcast with `{:shutdown, :draining}`, and either way calls the
   view's `terminate/2` if it has one. A kill runs nothing.
@@ -17,9 +28,29 @@ defmodule LiveStash.Test.ViewServer do
 
   @doc """
   Starts a view process. Options: `:params` (connect params; nil = disconnected
-  mount), `:session`, `:id`.
+  mount), `:session`, and either `:id` (a root view's dead-render id, which it joins as
+  `"lv:" <> id`; a new random one by default) or `:live_render` (a nested view: the
+  options given to `live_render/3`, e.g. `[id: "a"]`; the caller plays the parent).
   """
-  def start(view, opts \\ []), do: GenServer.start(__MODULE__, {view, opts})
+  def start(view, opts \\ []) do
+    opts = Keyword.put_new(opts, :parent, self())
+    GenServer.start(__MODULE__, {view, opts})
+  end
+
+  @doc """
+  What makes the view the same view on the page again (`[id: id]` for a root view,
+  `[live_render: opts]` for a nested one): a reconnect mounts it with these.
+  """
+  def identity(pid), do: GenServer.call(pid, :identity)
+
+  @doc "A root view's DOM id, as `Phoenix.LiveView.Utils.random_id/0` makes it."
+  def random_id do
+    bytes =
+      <<System.system_time(:nanosecond)::64, :rand.uniform(65_535)::16,
+        :erlang.unique_integer()::16>>
+
+    String.replace("phx-" <> Base.url_encode64(bytes), ["/", "+"], "-")
+  end
 
   @doc "Applies `fun` (a fun or `{module, function, args}`) to the socket, then renders."
   def update(pid, fun), do: GenServer.call(pid, {:update, fun})
@@ -52,11 +83,14 @@ defmodule LiveStash.Test.ViewServer do
     params = Keyword.get(opts, :params)
     session = Keyword.get(opts, :session, %{})
 
+    {identity, id, parent_pid} = join(opts)
+
     socket = %Socket{
-      id: Keyword.get(opts, :id, "phx-" <> Base.url_encode64(:crypto.strong_rand_bytes(6))),
+      id: id,
       endpoint: LiveStash.Test.Endpoint,
       view: view,
-      root_pid: self(),
+      parent_pid: parent_pid,
+      root_pid: parent_pid || self(),
       transport_pid: if(params, do: self()),
       private: %{
         connect_params: params || %{},
@@ -73,7 +107,25 @@ defmodule LiveStash.Test.ViewServer do
 
     {:ok, socket} = view.mount(%{}, session, socket)
     socket = %{socket | private: Map.delete(socket.private, :connect_params)}
-    {:ok, render(%{socket: socket, events: [], params: params, components: %Components{}}, true)}
+    state = %{socket: socket, events: [], params: params, components: %Components{}}
+    {:ok, render(Map.put(state, :identity, identity), true)}
+  end
+
+  defp join(opts) do
+    case Keyword.fetch(opts, :live_render) do
+      {:ok, live_render} ->
+        child_id =
+          live_render[:id] ||
+            raise ArgumentError,
+                  "an :id is required when rendering child LiveView. " <>
+                    "The :id must uniquely identify the child."
+
+        {[live_render: live_render], to_string(child_id), Keyword.fetch!(opts, :parent)}
+
+      :error ->
+        "lv:" <> id = "lv:" <> Keyword.get_lazy(opts, :id, &random_id/0)
+        {[id: id], id, nil}
+    end
   end
 
   @impl true
@@ -105,6 +157,7 @@ defmodule LiveStash.Test.ViewServer do
   def handle_call(:socket, _from, state), do: {:reply, state.socket, state}
   def handle_call(:events, _from, state), do: {:reply, state.events, state}
   def handle_call(:params, _from, state), do: {:reply, state.params, state}
+  def handle_call(:identity, _from, state), do: {:reply, state.identity, state}
 
   @impl true
   # The channel handles these itself; the view's handle_info hooks never see them.

@@ -3,7 +3,9 @@ defmodule LiveStash.Adapters.BrowserMemory do
   Keeps the stash in the browser as a `Phoenix.Token`, signed or (with
   `security_mode: :encrypt`) encrypted.
 
-  The server keeps nothing, so this survives server restarts and deploys. What keeps a
+  The token carries the `LiveStash.Record` (bound to the view instance and, with
+  `:session_key`, to the session), under the view's fixed `:secret` salt. The server
+  keeps nothing, so this survives server restarts and deploys. What keeps a
   live view's stash alive is a lease (`LiveStash.Lease`): a small signed note, bound to
   the token's digest and valid for `:ttl` seconds, pushed every ttl/4. The token is sent
   once per change, not once per beat, so idle traffic does not grow with the stash.
@@ -42,11 +44,12 @@ defmodule LiveStash.Adapters.BrowserMemory do
   @impl true
   def fetch(socket, %State{incoming: %{stash: {:browser, token}}} = state) do
     case open(socket, state, token) do
+      # Verified or decrypted by Phoenix.Token: authentic, so decoded in full.
       {:ok, binary} -> Record.decode(binary)
       # An expired token means nothing usable is stored, not that someone tampered.
-      {:error, :expired} -> :not_found
+      {:error, :expired} -> {:not_found, :expired}
       {:error, :missing} -> :not_found
-      {:error, reason} -> {:error, reason}
+      {:error, :invalid} -> {:error, :tampered}
     end
   end
 
@@ -71,6 +74,13 @@ defmodule LiveStash.Adapters.BrowserMemory do
     {Push.event(socket, Events.init_browser_memory(), %{}), state}
   end
 
+  @doc """
+  The token is another view's (a client with one stash per page hands it to every
+  view): the browser keeps it for its owner, and this view's next stash pushes its own.
+  """
+  @impl true
+  def leave(socket, state), do: {socket, state}
+
   @impl true
   def keep_alive(socket, %State{options: %{ttl: ttl}} = state) do
     case held(socket) do
@@ -93,14 +103,14 @@ defmodule LiveStash.Adapters.BrowserMemory do
       socket
     else
       assigns = state.last_assigns || %{}
-      record = Record.new(assigns, socket.view, state.options.version, components)
+      record = Record.new(state, socket.view, assigns, components)
       {:ok, socket} = put(socket, state, record)
       socket
     end
   end
 
-  defp push_lease(socket, %State{options: %{ttl: ttl}, secret: salt}, digest, issued_at) do
-    lease = Lease.sign(socket.endpoint, salt, digest, issued_at, ttl)
+  defp push_lease(socket, %State{options: %{ttl: ttl}} = state, digest, issued_at) do
+    lease = Lease.sign(socket.endpoint, state.secret, digest, issued_at, ttl, state.session)
     Push.event(socket, Events.lease(), %{lease: lease, ttl: ttl})
   end
 
@@ -114,7 +124,14 @@ defmodule LiveStash.Adapters.BrowserMemory do
   # The lease knows when the token was signed; without one the token was accepted alone,
   # so it was signed within the ttl: assuming the earliest such time re-issues early, never late.
   defp lease_issued_at(socket, %State{options: %{ttl: ttl}} = state, digest) do
-    case Lease.verify(socket.endpoint, state.secret, incoming_lease(state), digest, ttl) do
+    case Lease.verify(
+           socket.endpoint,
+           state.secret,
+           incoming_lease(state),
+           digest,
+           ttl,
+           state.session
+         ) do
       {:ok, issued_at} -> issued_at
       {:error, _} -> System.system_time(:second) - ceil(ttl)
     end
@@ -143,7 +160,8 @@ defmodule LiveStash.Adapters.BrowserMemory do
            state.secret,
            incoming_lease(state),
            Lease.digest(token),
-           ttl
+           ttl,
+           state.session
          ) do
       {:ok, _issued_at} -> open(socket, state, token, Lease.bound(ttl))
       {:error, :missing} -> {:error, :expired}

@@ -4,13 +4,17 @@ defmodule LiveStash.Adapters.ETS do
 
   The browser only holds a random `stashId` and an encrypted node hint. Rows are keyed
   as `LiveStash.Adapters.StashId` says: bound to the per-view secret (and so to the
-  session with `:session_key`), and the id is rotated on every fresh mount.
+  session with `:session_key`), and the id is rotated on every fresh mount and whenever
+  the stash is dropped (a reset, or a reconnect that recovered nothing), so an old copy
+  left on a node we could not reach never competes with the writes that follow. Rows
+  carry a generation (`LiveStash.Adapters.ETS.Generation`) that orders copies without
+  clocks.
   """
 
   @behaviour LiveStash.Adapter
 
   alias LiveStash.{Events, Push, Record, State}
-  alias LiveStash.Adapters.ETS.{Cluster, NodeHint, Table}
+  alias LiveStash.Adapters.ETS.{Cluster, Generation, NodeHint, Table}
   alias LiveStash.Adapters.StashId
 
   @impl true
@@ -22,7 +26,7 @@ defmodule LiveStash.Adapters.ETS do
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
-    :ok = Table.put(StashId.key(state), record, StashId.ttl_ms(state))
+    :ok = Table.put(StashId.key(state), record, StashId.ttl_ms(state), Generation.next(socket))
     {:ok, socket}
   rescue
     error in ArgumentError -> {:error, error}
@@ -30,7 +34,14 @@ defmodule LiveStash.Adapters.ETS do
 
   @impl true
   def fetch(socket, %State{incoming: %{stash: {:server, hint, _id}}} = state) do
-    Cluster.lookup(StashId.key(state), NodeHint.decode(socket.endpoint, hint))
+    case Cluster.lookup(StashId.key(state), NodeHint.decode(socket.endpoint, hint)) do
+      {:ok, record, generation} ->
+        :ok = Generation.continue(socket, generation)
+        {:ok, record}
+
+      :not_found ->
+        :not_found
+    end
   end
 
   def fetch(_socket, _state), do: :not_found
@@ -38,12 +49,20 @@ defmodule LiveStash.Adapters.ETS do
   @impl true
   def drop(socket, %State{} = state) do
     :ok = Table.delete(StashId.key(state))
-    {socket, state}
+    rotate(socket, state)
   rescue
-    # Without the table the old row cannot be reached either; a new id makes sure the
-    # client never hands the old one back.
-    ArgumentError -> announce(socket, %State{state | stash_id: StashId.new()})
+    # Without the table the old row cannot be reached either.
+    ArgumentError -> rotate(socket, state)
   end
+
+  # A new id starts a new line of generations: a copy of the old id that another node
+  # may still hold (it was unreachable) can never outrank what this view writes next.
+  defp rotate(socket, state), do: announce(socket, %State{state | stash_id: StashId.new()})
+
+  @doc "Another view's row stays for its owner; this view takes a new id."
+  @impl true
+  def leave(socket, %State{} = state),
+    do: rotate(socket, state)
 
   @impl true
   def keep_alive(socket, %State{} = state) do

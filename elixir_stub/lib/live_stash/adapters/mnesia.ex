@@ -76,6 +76,11 @@ defmodule LiveStash.Adapters.Mnesia do
     end
   end
 
+  @doc "Another view's row stays for its owner; this view takes a new id."
+  @impl true
+  def leave(socket, %State{} = state),
+    do: announce(socket, %State{state | stash_id: StashId.new()})
+
   @impl true
   def keep_alive(socket, %State{} = state) do
     _ = WriteBehind.touch(@writer, StashId.key(state), StashId.ttl_ms(state), socket.view)

@@ -6,7 +6,9 @@ defmodule LiveStash.Adapters.Redis do
   hex of the row key every server adapter uses (`LiveStash.Adapters.StashId`: bound to
   the per-view secret, so with `:session_key` another session holding the id still
   finds nothing). The value is the same `LiveStash.Record` a browser token carries,
-  written with a TTL (`PX`) on every write and pushed forward by the keep-alive.
+  behind a MAC (`LiveStash.Adapters.Redis.Row`), written with a TTL (`PX`) on every
+  write and pushed forward by the keep-alive. A value whose MAC does not verify is never
+  decoded: it is `:error` (`:tampered`), logged, and dropped.
 
   Across nodes there is one copy of each stash, the one in Redis, and every write
   replaces it: a reconnect that lands on any node reads the newest write or nothing,
@@ -23,10 +25,8 @@ defmodule LiveStash.Adapters.Redis do
   @behaviour LiveStash.Adapter
 
   alias LiveStash.{Events, Push, Record, State}
-  alias LiveStash.Adapters.Redis.Client
+  alias LiveStash.Adapters.Redis.{Client, Row}
   alias LiveStash.Adapters.{StashId, WriteBehind}
-
-  require Logger
 
   @behaviour WriteBehind
 
@@ -43,27 +43,23 @@ defmodule LiveStash.Adapters.Redis do
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
-    value = Record.encode(record)
+    key = key(state)
+    value = Row.seal(socket.endpoint, state.secret, key, record)
 
-    with :ok <- WriteBehind.put(@writer, key(state), value, StashId.ttl_ms(state), socket.view),
+    with :ok <- WriteBehind.put(@writer, key, value, StashId.ttl_ms(state), socket.view),
          do: {:ok, socket}
   end
 
   @impl true
-  def fetch(_socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
-    case read(key(state)) do
-      {:ok, nil} ->
-        :not_found
+  def fetch(socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
+    key = key(state)
 
-      {:ok, binary} when is_binary(binary) ->
-        Record.decode(binary)
-
-      {:ok, other} ->
-        {:error, {:unexpected_reply, other}}
-
-      {:error, reason} ->
-        Logger.warning("LiveStash could not read from Redis: #{inspect(reason)}")
-        {:error, {:redis_unavailable, reason}}
+    case read(key) do
+      {:ok, nil} -> :not_found
+      {:ok, value} when is_binary(value) -> Row.open(socket.endpoint, state.secret, key, value)
+      {:ok, other} -> {:error, {:unexpected_reply, other}}
+      # Logged once, with the reason, by LiveStash's recovery.
+      {:error, reason} -> {:error, {:redis_unavailable, reason}}
     end
   end
 
@@ -84,6 +80,10 @@ defmodule LiveStash.Adapters.Redis do
     _ = WriteBehind.delete(@writer, key(state), StashId.ttl_ms(state), socket.view)
     rotate(socket, state)
   end
+
+  @doc "Another view's key stays for its owner; this view takes a new id."
+  @impl true
+  def leave(socket, %State{} = state), do: rotate(socket, state)
 
   @impl true
   def keep_alive(socket, %State{} = state) do
@@ -122,11 +122,11 @@ defmodule LiveStash.Adapters.Redis do
     {Push.event(socket, Events.init_redis(), %{stashId: id}), state}
   end
 
-  defp key(%State{secret: secret, stash_id: id}), do: key(secret, id)
+  defp key(%State{stash_id: id} = state), do: key(StashId.scope(state), id)
 
   @doc false
   # Public for the test suite, which checks what is (not) written.
-  def key(secret, id), do: @prefix <> Base.encode16(StashId.row_key(secret, id), case: :lower)
+  def key(scope, id), do: @prefix <> Base.encode16(StashId.row_key(scope, id), case: :lower)
 
   # PX takes a positive integer.
   defp px(ttl_ms), do: Integer.to_string(max(ttl_ms, 1))

@@ -2,12 +2,13 @@ defmodule LiveStash.Adapters.StashId do
   @moduledoc """
   The stash id the server adapters (ETS, Mnesia, Redis) hand the browser, and what they
   derive from it. The id is random and opaque; the store key is a hash of the id and the
-  per-view secret, so with `:session_key` another session holding the id finds nothing.
+  per-view scope (the secret, and the session binding with `:session_key`:
+  `LiveStash.Secret.scope/2`), so another session holding the id finds nothing.
   A reconnect keeps the id it brought; a fresh mount rotates it, so an id handed to
   another page never recovers there.
   """
 
-  alias LiveStash.State
+  alias LiveStash.{Secret, State}
 
   @doc "The id for this mount: the incoming one on a reconnect, a new one on a fresh mount."
   @spec for_mount(State.t()) :: String.t()
@@ -20,11 +21,15 @@ defmodule LiveStash.Adapters.StashId do
 
   @doc "The store key of the state's stash."
   @spec key(State.t()) :: binary()
-  def key(%State{secret: secret, stash_id: id}), do: row_key(secret, id)
+  def key(%State{stash_id: id} = state), do: row_key(scope(state), id)
+
+  @doc "What row keys of this view are hashed with (see `LiveStash.Secret.scope/2`)."
+  @spec scope(State.t()) :: binary()
+  def scope(%State{secret: secret, session: session}), do: Secret.scope(secret, session)
 
   @doc false
   # Public for the test suite, which checks what is (not) written.
-  def row_key(secret, id), do: :crypto.hash(:sha256, [secret, 0, id])
+  def row_key(scope, id), do: :crypto.hash(:sha256, [scope, 0, id])
 
   @doc "The view's `:ttl` option in milliseconds."
   @spec ttl_ms(State.t()) :: non_neg_integer()

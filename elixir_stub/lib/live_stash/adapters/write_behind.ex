@@ -295,7 +295,7 @@ defmodule LiveStash.Adapters.WriteBehind do
     case :ets.lookup(name, key) do
       [{^key, seq, op, deadline, view}] ->
         if deadline > now(),
-          do: {:written, seq, view, op_name(op), safely(fn -> store.write(key, op) end)},
+          do: {:written, seq, view, kind(op), safely(fn -> store.write(key, op) end)},
           else: {:expired, seq, view}
 
       [] ->
@@ -326,9 +326,12 @@ defmodule LiveStash.Adapters.WriteBehind do
 
         %{state | failing: MapSet.delete(state.failing, key), backoff: @min_backoff_ms}
 
-      {:written, _seq, view, op, {:error, reason}} ->
+      {:written, _seq, view, kind, {:error, reason}} ->
+        # The adapter's error event, as for a write in the LiveView (a delete or refresh is no stash).
+        if kind == :put, do: LiveStash.Telemetry.adapter_error(state.store, view, reason, :put)
+
         %{state | last_error: reason}
-        |> log_failure(key, view, op, reason)
+        |> log_failure(key, view, op_name(kind), reason)
         |> retry_first(key)
         |> schedule_probe()
 
@@ -356,7 +359,7 @@ defmodule LiveStash.Adapters.WriteBehind do
   defp held_up(state, key) do
     case :ets.lookup(state.name, key) do
       [{^key, _seq, op, _deadline, view}] ->
-        log_failure(state, key, view, op_name(op), state.last_error)
+        log_failure(state, key, view, op_name(kind(op)), state.last_error)
 
       [] ->
         state
@@ -447,9 +450,13 @@ defmodule LiveStash.Adapters.WriteBehind do
     end
   end
 
-  defp op_name({:put, _value, _ttl}), do: "stash"
+  defp kind({:put, _value, _ttl}), do: :put
+  defp kind(:delete), do: :delete
+  defp kind({:touch, _ttl}), do: :touch
+
+  defp op_name(:put), do: "stash"
   defp op_name(:delete), do: "drop the stash of"
-  defp op_name({:touch, _ttl}), do: "refresh the stash of"
+  defp op_name(:touch), do: "refresh the stash of"
 
   defp deadline(ttl_ms), do: now() + ttl_ms
   defp now, do: System.monotonic_time(:millisecond)

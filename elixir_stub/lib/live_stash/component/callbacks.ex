@@ -67,7 +67,11 @@ defmodule LiveStash.Component.Callbacks do
         {:ok, socket}
 
       :error ->
-        socket = Instance.prepare(socket, module, assigns)
+        socket =
+          if Instance.get(socket),
+            do: socket,
+            else: socket |> Instance.prepare(module, assigns) |> LiveStash.Component.started()
+
         previous = Process.put(@in_update, true)
 
         try do

@@ -26,11 +26,9 @@ defmodule LiveStash.Component.Instance do
   def socket?(_), do: false
 
   @doc """
-  Sets the instance up at its first update; a connected parent must be a LiveStash view.
+  Sets a new instance up at its first update; a connected parent must be a LiveStash view.
   """
   @spec prepare(Phoenix.LiveView.Socket.t(), module(), map()) :: Phoenix.LiveView.Socket.t()
-  def prepare(%{private: %{@private => _}} = socket, _module, _assigns), do: socket
-
   def prepare(socket, module, assigns) do
     unless parent_ready?(socket) do
       raise ArgumentError,

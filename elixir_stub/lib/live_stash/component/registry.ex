@@ -8,9 +8,13 @@ defmodule LiveStash.Component.Registry do
 
     * `state` - the parent's `LiveStash.State`, mirrored on every `State.put/2`
     * `outcome` - how the parent's recovery went (`:pending` until it ran)
-    * `recovered` - stashed component states nobody has claimed yet
+    * `recovered` - stashed component states nobody has claimed yet; emptied when the
+      parent's first connected render ends (rule C1 in `LiveStash.Component`)
     * `entries` - the last stashed state of each live component
-    * `claimed` - keys a component instance already recovered (recovery happens once)
+    * `claimed` - keys a component instance already recovered or stashed
+    * `stored` - keys the last record written (or recovered) holds a state for, so a
+      fresh instance knows when that record must be rewritten without its key (rule C2)
+    * `rendered?` - the parent's first connected render is over
     * `flush?` - a write from update/2 is waiting for the parent (see `LiveStash.Component.Host`)
   """
 
@@ -26,8 +30,9 @@ defmodule LiveStash.Component.Registry do
     entries: %{},
     fingerprints: %{},
     claimed: MapSet.new(),
+    stored: MapSet.new(),
     refused: MapSet.new(),
-    mounted?: false,
+    rendered?: false,
     flush?: false,
     round: nil
   ]
@@ -75,23 +80,23 @@ defmodule LiveStash.Component.Registry do
   def components(%__MODULE__{} = registry), do: Map.merge(registry.recovered, registry.entries)
 
   @doc """
-  Recovers `key` for a new component instance: `{status, assigns or nil, registry}`.
-  A key recovers at most once per LiveView process; a later instance with the same key
-  (removed and added again) starts fresh and drops what the earlier one stashed.
+  Recovers `key` for a component instance: `{status, assigns or nil, registry}`. Only
+  states still in `recovered` can be claimed, so only during the parent's first connected
+  render (see `settle/1`). A key an instance of this process already claimed or stashed
+  gets `:new` and keeps what that stash wrote.
   """
   @spec claim(t(), key()) :: {LiveStash.status() | :pending, map() | nil, t()}
   def claim(%__MODULE__{} = registry, key) do
     already? = MapSet.member?(registry.claimed, key)
-    registry = %{registry | claimed: MapSet.put(registry.claimed, key)}
+    {recovered, left} = Map.pop(registry.recovered, key)
+    registry = %{registry | claimed: MapSet.put(registry.claimed, key), recovered: left}
 
-    case {registry.outcome, Map.fetch(registry.recovered, key)} do
-      {:recovered, {:ok, assigns}} when not already? ->
-        entries = Map.put(registry.entries, key, assigns)
-        recovered = Map.delete(registry.recovered, key)
-        {:recovered, assigns, %{registry | recovered: recovered, entries: entries}}
+    case {registry.outcome, recovered} do
+      {:recovered, assigns} when is_map(assigns) and not already? ->
+        {:recovered, assigns, %{registry | entries: Map.put(registry.entries, key, assigns)}}
 
       {outcome, _} ->
-        {missed(outcome, already?), nil, forget(registry, key)}
+        {missed(outcome, already?), nil, registry}
     end
   end
 
@@ -99,6 +104,35 @@ defmodule LiveStash.Component.Registry do
   defp missed(_outcome, true = _already?), do: :new
   defp missed(:recovered, false), do: :not_found
   defp missed(outcome, false), do: outcome
+
+  @doc """
+  The parent's first connected render is over (rule C1): the recovered states no instance
+  of it claimed are dropped. Returns the keys whose state left the record with them.
+  """
+  @spec settle(t()) :: {[key()], t()}
+  def settle(%__MODULE__{} = registry) do
+    dropped = for {key, _} <- registry.recovered, not Map.has_key?(registry.entries, key), do: key
+    {dropped, %{registry | recovered: %{}, rendered?: true}}
+  end
+
+  @doc """
+  An instance of `key` started after the parent's first connected render (rule C2): it
+  starts fresh, so whatever was known about the key goes. True when the last record
+  written holds a state for it, which must then be rewritten.
+  """
+  @spec restart(t(), key()) :: {boolean(), t()}
+  def restart(%__MODULE__{} = registry, key),
+    do: {MapSet.member?(registry.stored, key), forget(registry, key)}
+
+  @doc "A record holding `components` was recovered: see `stored`."
+  @spec stored(t(), map()) :: t()
+  def stored(%__MODULE__{} = registry, components),
+    do: %{registry | stored: components |> Map.keys() |> MapSet.new()}
+
+  @doc "A record holding `components/1` was written: nothing waits to be flushed any more."
+  @spec written(t()) :: t()
+  def written(%__MODULE__{} = registry),
+    do: %{stored(registry, components(registry)) | flush?: false}
 
   @doc "Drops everything known about `key`."
   @spec forget(t(), key()) :: t()

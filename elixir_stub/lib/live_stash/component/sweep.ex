@@ -22,7 +22,7 @@ defmodule LiveStash.Component.Sweep do
   @spec start(Phoenix.LiveView.Socket.t()) :: :ok
   def start(socket) do
     case Registry.fetch(socket) do
-      %Registry{mounted?: true} = registry -> ping(socket, registry)
+      %Registry{rendered?: true} = registry -> ping(socket, registry)
       _ -> :ok
     end
   end

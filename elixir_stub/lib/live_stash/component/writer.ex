@@ -5,20 +5,31 @@ defmodule LiveStash.Component.Writer do
   parent's id and endpoint, so the adapter pushes to (or stores for) the parent's view.
   """
 
-  alias LiveStash.Record
+  alias LiveStash.{Record, Telemetry}
   alias LiveStash.Component.Registry
 
   require Logger
 
+  @doc """
+  Writes the record `registry` describes; on success the registry, noting what the record
+  now holds, is kept and returned.
+  """
   @spec write(Phoenix.LiveView.Socket.t(), Registry.t()) ::
-          {:ok, Phoenix.LiveView.Socket.t()} | {:error, term()}
+          {:ok, Phoenix.LiveView.Socket.t(), Registry.t()} | {:error, term()}
   def write(socket, %Registry{state: state} = registry) do
     components = Registry.components(registry)
 
-    record =
-      Record.new(state.last_assigns || %{}, registry.view, state.options.version, components)
+    record = Record.new(state, registry.view, state.last_assigns || %{}, components)
 
-    state.options.adapter.put(socket, state, record)
+    case Telemetry.stash(socket, state, fn -> state.options.adapter.put(socket, state, record) end) do
+      {:ok, socket} ->
+        registry = Registry.written(registry)
+        :ok = Registry.put(socket, registry)
+        {:ok, socket, registry}
+
+      {:error, reason} ->
+        {:error, reason}
+    end
   rescue
     error -> {:error, error}
   end
@@ -27,7 +38,7 @@ defmodule LiveStash.Component.Writer do
   @spec write!(Phoenix.LiveView.Socket.t(), Registry.t(), binary()) :: Phoenix.LiveView.Socket.t()
   def write!(socket, registry, what) do
     case write(socket, registry) do
-      {:ok, socket} ->
+      {:ok, socket, _registry} ->
         socket
 
       {:error, reason} ->

@@ -10,8 +10,16 @@ defmodule Phoenix.Token do
     * results: `{:ok, data}`, `{:error, :expired}`, `{:error, :invalid}`,
       `{:error, :missing}` for a nil token
     * `:signed_at` (seconds) backdates a token
-    * a key derived from a key base and salt is cached, as Plug.Crypto caches it (its
-      `Plug.Crypto.Keys` table): one PBKDF2 run per key base and salt, not per call
+    * the outer payload `{data, signed_at_ms, max_age}` is decoded only after the MAC or
+      the AEAD tag verified, as Plug.Crypto decodes it: `binary_to_term` WITHOUT `:safe`
+      (atoms the payload names are created), refusing any term that holds a function
+      (an `ArgumentError`, not rescued, as in `Plug.Crypto.non_executable_binary_to_term/2`)
+    * derived keys are cached as Plug.Crypto caches them: in the public ETS table
+      `Plug.Crypto.Keys`, keyed `{key_base, salt, 1000, 32, :sha256}` (key base, salt,
+      iterations, length, digest), one PBKDF2-HMAC-SHA256 run per key base and salt,
+      never evicted. Its size is what an app's key cache holds, so tests and the bench
+      count entries there. (plug_crypto's application creates the table at boot; here
+      `LiveStash.Test.PlugCryptoKeys` does on first use.)
   """
 
   def sign(context, salt, data, opts \\ []) when is_binary(salt) do
@@ -28,13 +36,11 @@ defmodule Phoenix.Token do
     with ["SFMyNTY", body64, mac64] <- String.split(token, "."),
          {:ok, body} <- unb64(body64),
          {:ok, mac} <- unb64(mac64),
-         true <- :crypto.hash_equals(:crypto.mac(:hmac, :sha256, key(context, salt), body), mac) do
+         true <- secure_compare(:crypto.mac(:hmac, :sha256, key(context, salt), body), mac) do
       check_age(body, opts)
     else
       _ -> {:error, :invalid}
     end
-  rescue
-    ArgumentError -> {:error, :invalid}
   end
 
   def encrypt(context, secret, data, opts \\ []) when is_binary(secret) do
@@ -80,8 +86,11 @@ defmodule Phoenix.Token do
     :erlang.term_to_binary({data, signed_ms, Keyword.get(opts, :max_age, 86_400)})
   end
 
+  defp secure_compare(left, right),
+    do: byte_size(left) == byte_size(right) and :crypto.hash_equals(left, right)
+
   defp check_age(body, opts) do
-    {data, signed_ms, stored_max_age} = :erlang.binary_to_term(body)
+    {data, signed_ms, stored_max_age} = non_executable_binary_to_term(body)
 
     case Keyword.get(opts, :max_age, stored_max_age) do
       :infinity ->
@@ -97,17 +106,28 @@ defmodule Phoenix.Token do
     end
   end
 
-  defp key(context, salt) do
-    base = key_base(context)
-    cached = {__MODULE__, base, salt}
+  defp non_executable_binary_to_term(binary) do
+    term = :erlang.binary_to_term(binary)
 
-    case :persistent_term.get(cached, nil) do
-      nil ->
-        key = :crypto.pbkdf2_hmac(:sha256, base, salt, 1000, 32)
-        :persistent_term.put(cached, key)
+    unless LiveStash.Record.NonExecutable.term?(term) do
+      raise ArgumentError, "cannot deserialize the term: it is not safe for deserialization"
+    end
+
+    term
+  end
+
+  defp key(context, salt) do
+    cache = LiveStash.Test.PlugCryptoKeys.table()
+    base = key_base(context)
+    cached = {base, salt, 1000, 32, :sha256}
+
+    case :ets.lookup(cache, cached) do
+      [{_cached, key}] ->
         key
 
-      key ->
+      [] ->
+        key = :crypto.pbkdf2_hmac(:sha256, base, salt, 1000, 32)
+        :ets.insert(cache, [{cached, key}])
         key
     end
   end

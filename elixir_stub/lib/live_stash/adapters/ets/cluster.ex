@@ -15,7 +15,8 @@ defmodule LiveStash.Adapters.ETS.Cluster do
   older, and handing back an older state as if it were current is worse than none.
 
   Only a missing or unreadable hint searches every node; it then takes every copy and
-  keeps the one with the latest write stamp (see `LiveStash.Adapters.ETS.Table`).
+  keeps the one with the highest generation (see `LiveStash.Adapters.ETS.Generation`),
+  which is the newest whatever the nodes' clocks say.
 
   Cost: a view that never moves reads its local table only; a moved view makes one
   remote call.
@@ -25,7 +26,8 @@ defmodule LiveStash.Adapters.ETS.Cluster do
 
   @timeout 2_000
 
-  @spec lookup(binary(), NodeHint.t()) :: {:ok, term()} | :not_found
+  @doc "The newest row of `key` as `{:ok, value, generation}`, or `:not_found`."
+  @spec lookup(binary(), NodeHint.t()) :: {:ok, term(), pos_integer()} | :not_found
   def lookup(key, :here), do: Table.lookup(key)
   def lookup(key, {:remote, node}), do: take_from(node, key)
   def lookup(_key, :gone), do: :not_found
@@ -33,7 +35,7 @@ defmodule LiveStash.Adapters.ETS.Cluster do
 
   defp take_from(node, key) do
     case :erpc.call(node, Table, :take, [key], @timeout) do
-      {:ok, value, _stamp} -> {:ok, value}
+      {:ok, _value, _generation} = found -> found
       _ -> :not_found
     end
   catch
@@ -46,19 +48,13 @@ defmodule LiveStash.Adapters.ETS.Cluster do
       Node.list()
       |> :erpc.multicall(Table, :take, [key], @timeout)
       |> Enum.flat_map(fn
-        {:ok, {:ok, value, stamp}} -> [{stamp, value}]
+        {:ok, {:ok, _value, _generation} = found} -> [found]
         _ -> []
       end)
 
-    local =
-      case Table.take(key) do
-        {:ok, value, stamp} -> [{stamp, value}]
-        :not_found -> []
-      end
-
-    case Enum.max_by(local ++ remote, &elem(&1, 0), fn -> nil end) do
-      {_stamp, value} -> {:ok, value}
-      nil -> :not_found
-    end
+    Enum.max_by([Table.take(key) | remote], &generation/1, fn -> :not_found end)
   end
+
+  defp generation({:ok, _value, generation}), do: generation
+  defp generation(:not_found), do: 0
 end

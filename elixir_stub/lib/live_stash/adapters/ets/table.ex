@@ -5,9 +5,10 @@ defmodule LiveStash.Adapters.ETS.Table do
   The table is public so LiveView processes read and write without a round trip
   through this process; it only has to outlive them.
 
-  Each row carries a write stamp (wall-clock microseconds). Only a reconnect without a
-  usable node hint looks at it, to keep the newest of several copies (possible only
-  after a partition); expiry uses this node's monotonic clock, as rows never leave it.
+  Each row carries its stash's generation (see `LiveStash.Adapters.ETS.Generation`). Only
+  a reconnect without a usable node hint looks at it, to keep the newest of several
+  copies (possible only after a partition); no wall clock is compared across nodes.
+  Expiry uses this node's monotonic clock, as rows never leave it.
   """
 
   use GenServer
@@ -17,42 +18,32 @@ defmodule LiveStash.Adapters.ETS.Table do
 
   def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
 
-  @doc "Stores `value` under `key` for `ttl_ms`."
-  @spec put(binary(), term(), pos_integer()) :: :ok
-  def put(key, value, ttl_ms) do
-    true = :ets.insert(@table, {key, value, now() + ttl_ms, ttl_ms, System.os_time(:microsecond)})
+  @doc "Stores `value` under `key` for `ttl_ms`, as the stash's `generation`."
+  @spec put(binary(), term(), pos_integer(), pos_integer()) :: :ok
+  def put(key, value, ttl_ms, generation) do
+    true = :ets.insert(@table, {key, value, now() + ttl_ms, ttl_ms, generation})
     :ok
   end
 
-  @doc "Removes the row under `key` and returns its live value and write stamp."
-  @spec take(binary()) :: {:ok, term(), integer()} | :not_found
-  def take(key) do
-    case :ets.take(@table, key) do
-      [{^key, value, expires_at, _ttl, stamp}] ->
-        if expires_at > now(), do: {:ok, value, stamp}, else: :not_found
+  @doc "Removes the row under `key` and returns its live value and generation."
+  @spec take(binary()) :: {:ok, term(), pos_integer()} | :not_found
+  def take(key), do: live(:ets.take(@table, key))
 
-      [] ->
-        :not_found
-    end
+  @doc "The live value under `key` and its generation; expired rows count as missing."
+  @spec lookup(binary()) :: {:ok, term(), pos_integer()} | :not_found
+  def lookup(key), do: live(:ets.lookup(@table, key))
+
+  defp live([{_key, value, expires_at, _ttl, generation}]) do
+    if expires_at > now(), do: {:ok, value, generation}, else: :not_found
   end
 
-  @doc "Returns the live value under `key`; expired rows count as missing."
-  @spec lookup(binary()) :: {:ok, term()} | :not_found
-  def lookup(key) do
-    case :ets.lookup(@table, key) do
-      [{^key, value, expires_at, _ttl, _stamp}] ->
-        if expires_at > now(), do: {:ok, value}, else: :not_found
-
-      [] ->
-        :not_found
-    end
-  end
+  defp live([]), do: :not_found
 
   @doc "Pushes the row's expiry to `ttl` from now; false when there is no row."
   @spec touch(binary()) :: boolean()
   def touch(key) do
     case :ets.lookup(@table, key) do
-      [{^key, _value, expires_at, ttl_ms, _stamp}] ->
+      [{^key, _value, expires_at, ttl_ms, _generation}] ->
         expires_at > now() and :ets.update_element(@table, key, {3, now() + ttl_ms})
 
       [] ->

@@ -46,15 +46,39 @@ defmodule LiveStash.Adapters.Redis.Client do
 
   @doc "The implementation in use: Redix when the app has it, otherwise eredis."
   @spec impl() :: module()
-  def impl do
+  def impl, do: impl(&Code.ensure_loaded?/1, :code.lib_dir())
+
+  @doc false
+  # `loaded?` and `lib_dir` (OTP's library directory) are arguments so the suite can
+  # play an Elixir that prunes code paths (>= 1.15), which its own Elixir may not.
+  def impl(loaded?, lib_dir) do
     cond do
-      Code.ensure_loaded?(Redix) -> LiveStash.Adapters.Redis.Redix
-      Code.ensure_loaded?(:eredis) -> LiveStash.Adapters.Redis.Eredis
-      true -> raise ArgumentError, missing_client()
+      loaded?.(Redix) -> LiveStash.Adapters.Redis.Redix
+      loaded?.(:eredis) -> LiveStash.Adapters.Redis.Eredis
+      true -> raise ArgumentError, missing_client(lib_dir)
     end
   end
 
-  defp missing_client do
+  defp missing_client(lib_dir) do
+    case Path.wildcard(Path.join([to_string(lib_dir), "*", "ebin", "eredis.beam"])) do
+      [beam | _] -> pruned(Path.dirname(beam))
+      [] -> not_installed()
+    end
+  end
+
+  # Debian's erlang-redis-client lives in OTP's lib directory, outside Mix's deps. Since
+  # Elixir 1.15 Mix removes the code paths of applications the project does not list
+  # (`prune_code_paths`, `-pa` and `ERL_LIBS` paths included), so the package is
+  # installed and still not found.
+  defp pruned(ebin) do
+    "LiveStash.Adapters.Redis cannot load eredis, although Debian's erlang-redis-client " <>
+      "package is installed (#{ebin}): Mix (Elixir 1.15 and later) prunes the code paths " <>
+      "of applications that are not dependencies of your project. Add " <>
+      "`prune_code_paths: false` to the `project` list in your mix.exs, or add " <>
+      "`{:redix, \"~> 1.1\"}` or `{:eredis, \"~> 1.2\"}` to your deps instead."
+  end
+
+  defp not_installed do
     "LiveStash.Adapters.Redis needs a Redis client library. Add `{:redix, \"~> 1.1\"}` " <>
       "to your deps, or install eredis (`{:eredis, \"~> 1.2\"}`, or Debian's " <>
       "erlang-redis-client package)."

@@ -1,0 +1,80 @@
+defmodule LiveStash.Failure do
+  @moduledoc """
+  Why a stash was not recovered, and the one warning that says so.
+
+  The reasons are stable atoms (they also name a failure in logs, and later in
+  telemetry):
+
+    * `:tampered` - a token, lease or Redis row failed authentication (forged, altered,
+      or signed with another `secret_key_base` or `:secret`)
+    * `:expired` - a browser token past its ttl (and without a lease for it)
+    * `:version_mismatch` - written under another `:version` of the LiveView
+    * `:wrong_view` - written by another LiveView module or another instance of it (a
+      nested view with another id); left in place for its owner
+    * `:wrong_session` - written for another `:session_key` value
+    * `:malformed` - authentic, but no record this LiveStash reads: an older record
+      format, or a term holding a function (never decoded into one)
+    * `:adapter_down` - the store could not be read
+  """
+
+  require Logger
+
+  @reasons [
+    :tampered,
+    :expired,
+    :version_mismatch,
+    :wrong_view,
+    :wrong_session,
+    :malformed,
+    :adapter_down
+  ]
+
+  @type reason ::
+          :tampered
+          | :expired
+          | :version_mismatch
+          | :wrong_view
+          | :wrong_session
+          | :malformed
+          | :adapter_down
+
+  @doc "Every reason, for code that must handle each."
+  @spec reasons() :: [reason()]
+  def reasons, do: @reasons
+
+  @doc """
+  Names what an adapter returned: one of `reasons/0`, or `:adapter_down` for anything
+  else (an exception, a Redis or Mnesia error).
+  """
+  @spec reason(term()) :: reason()
+  def reason(reason) when reason in @reasons, do: reason
+  def reason(_other), do: :adapter_down
+
+  @doc """
+  Logs the one warning of a stash `view` could not recover, for what the adapter
+  returned: a reason, or an adapter's own error (named `:adapter_down`, with its detail).
+  """
+  @spec warn(module(), term()) :: :ok
+  def warn(view, returned) do
+    reason = reason(returned)
+    detail = if reason == returned, do: "", else: ": #{inspect(returned)}"
+
+    Logger.warning(
+      "LiveStash did not recover the stash of #{inspect(view)}: " <>
+        "#{describe(reason)} (#{inspect(reason)})#{detail}"
+    )
+  end
+
+  defp describe(:tampered),
+    do: "it failed authentication (altered, or signed with another secret)"
+
+  defp describe(:expired), do: "it expired"
+  defp describe(:version_mismatch), do: "it was written by another :version of the view"
+  defp describe(:wrong_view), do: "the stash belongs to another view"
+  defp describe(:wrong_session), do: "it was written for another session"
+
+  defp describe(:malformed),
+    do: "it is no record this LiveStash reads (an older format, or it holds a function)"
+
+  defp describe(:adapter_down), do: "the store could not be read"
+end

@@ -1,0 +1,77 @@
+defmodule LiveStash.SessionBindingTest do
+  @moduledoc """
+  `session_key` binds a stash to a session without a token salt per session: the
+  binding travels inside the signed or encrypted payload (record and lease), so
+  Plug.Crypto's key cache (`Plug.Crypto.Keys`, never evicted) holds a fixed number of
+  entries per configuration, however many users come by.
+  """
+  # Counts entries of a VM-wide table: no other test may sign meanwhile.
+  use ExUnit.Case, async: false
+
+  import LiveStash.Test.Flow
+
+  alias LiveStash.Test.ViewServer
+
+  defmodule Signed do
+    use LiveStash.Test.View,
+      adapter: LiveStash.Adapters.BrowserMemory,
+      security_mode: :sign,
+      session_key: "user_token",
+      stored_keys: [:count]
+  end
+
+  defmodule Encrypted do
+    use LiveStash.Test.View,
+      adapter: LiveStash.Adapters.BrowserMemory,
+      security_mode: :encrypt,
+      session_key: "user_token",
+      stored_keys: [:count]
+  end
+
+  defmodule Server do
+    use LiveStash.Test.View, session_key: "user_token", stored_keys: [:count]
+  end
+
+  defp session(n), do: %{"user_token" => "user-#{n}-#{System.unique_integer([:positive])}"}
+  defp key_cache_size, do: :ets.info(LiveStash.Test.PlugCryptoKeys.table(), :size)
+
+  # A user's whole stash life: stash, a keep-alive beat (a lease), a recovering reconnect.
+  defp visit(view, session) do
+    pid = stashed_view(view, 7, session: session)
+    beat(pid)
+    pid = reconnect(pid, view, session: session)
+    %{recover_status: status, count: count} = ViewServer.assigns(pid)
+    ViewServer.stop(pid)
+    {status, count}
+  end
+
+  test "distinct sessions add no entry to Plug.Crypto.Keys" do
+    for view <- [Signed, Encrypted, Server] do
+      # The configuration's fixed salts (stash, lease, node hint) are derived once.
+      {:recovered, 7} = visit(view, session(0))
+      before = key_cache_size()
+
+      for n <- 1..100, do: assert(visit(view, session(n)) == {:recovered, 7})
+
+      assert key_cache_size() == before, "#{inspect(view)} grew the key cache per session"
+    end
+  end
+
+  test "the binding inside the payload still keeps one session from another's stash" do
+    for view <- [Signed, Encrypted] do
+      alice = session(:alice)
+      pid = stashed_view(view, 5, session: alice)
+      beat(pid)
+      params = LiveStash.Test.Client.join_params(ViewServer.events(pid))
+      page = ViewServer.identity(pid)
+
+      ExUnit.CaptureLog.capture_log(fn ->
+        mallory = start!(view, params, [session: session(:mallory)] ++ page)
+        assert %{recover_status: :error, count: 0} = ViewServer.assigns(mallory)
+      end)
+
+      same = start!(view, params, [session: alice] ++ page)
+      assert %{recover_status: :recovered, count: 5} = ViewServer.assigns(same)
+    end
+  end
+end

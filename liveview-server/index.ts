@@ -1,0 +1,131 @@
+// startServer(): the LiveView-protocol test server as a reusable module (tests, the demo,
+// and main.ts for a standalone process that can be killed and restarted on its port).
+import { createServer, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import { createClock } from "./clock";
+import { Connection, type AppContext, type JoinRecord } from "./connection";
+import { createHttpHandler, MAX_REQUEST_LINE, requestLineLength } from "./http";
+import { createSessions } from "./session";
+import { createStashEnv } from "./stash/env";
+import { ROUTES, VIEWS, type ViewDef } from "./views/index";
+
+export interface ServerOptions {
+  /** 0 (default) picks a free port; pass the old port to restart "the same" server. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Overrides every view's stash ttl, in seconds. */
+  readonly ttlSeconds?: number;
+  /** Overrides every view's stash version: restart with another one to simulate a deploy. */
+  readonly version?: string;
+  /** Fixed by default so browser tokens verify after a restart; change it to invalidate them. */
+  readonly secret?: string;
+  /** false: payloads omit `view`, the official LiveStash server's shape. */
+  readonly includeView?: boolean;
+  /** false: browser tokens are re-sent at every keep-alive beat and after recovery, as before leases. */
+  readonly leases?: boolean;
+  /** The folder holding the page script (`app.js`) its pages load: whoever built it says where. */
+  readonly buildDir: string;
+  readonly nodeName?: string;
+  /** Replace the view registry (the demo adds its own views): key → view, path → key. */
+  readonly views?: Readonly<Record<string, ViewDef>>;
+  readonly routes?: Readonly<Record<string, string>>;
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly port: number;
+  /** Every join received, with its params (what crossed the wire). */
+  readonly joins: readonly JoinRecord[];
+  /** Every HTTP and websocket request URL (path + query) received. */
+  readonly requests: readonly string[];
+  /** Every stash token, stash id and node hint this server handed out. */
+  readonly issued: ReadonlySet<string>;
+  /** Moves the server clock (token max_age and row expiry) forward. */
+  advanceClock(ms: number): void;
+  /** Crash the LiveView with this DOM id on every socket (all views when omitted); returns how many. */
+  crashView(domId?: string): number;
+  /** Drop every websocket without a close frame, as a network cut or node death does. */
+  dropConnections(): void;
+  /** Runs every live view's keep-alive beat now, as its ttl/4 timer would; returns how many ran. */
+  keepAliveNow(): number;
+  stats(): { bumps: number; rows: number; connections: number };
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SECRET = "live-stash-e2e-secret-key-base-0123456789abcdef0123456789abcdef";
+
+function reject(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
+export async function startServer(opts: ServerOptions): Promise<TestServer> {
+  const clock = createClock();
+  const secret = opts.secret ?? DEFAULT_SECRET;
+  const env = createStashEnv({
+    clock,
+    secret,
+    ttlSeconds: opts.ttlSeconds,
+    version: opts.version,
+    includeView: opts.includeView ?? true,
+    leases: opts.leases ?? true,
+    nodeName: opts.nodeName ?? "live_stash_e2e@127.0.0.1",
+  });
+  const joins: JoinRecord[] = [];
+  const requests: string[] = [];
+  const app: AppContext = { env, sessions: createSessions(secret, clock.now), views: opts.views ?? VIEWS, routes: opts.routes ?? ROUTES, joins };
+  const connections = new Set<Connection>();
+  const wss = new WebSocketServer({ noServer: true });
+  const http: Server = createServer(createHttpHandler(app, requests, { buildDir: opts.buildDir, cspQueryFlag: "csp" }));
+
+  http.on("upgrade", (req, socket, head) => {
+    requests.push(req.url ?? "");
+    if (requestLineLength(req) > MAX_REQUEST_LINE) return reject(socket, "414 URI Too Long");
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== "/live/websocket") return reject(socket, "404 Not Found");
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new Connection(ws, app);
+      connections.add(conn);
+      ws.on("close", () => connections.delete(conn));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = http.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+
+  return {
+    url: `http://${opts.host ?? "127.0.0.1"}:${port}`,
+    port,
+    joins,
+    requests,
+    issued: env.issued,
+    advanceClock: (ms) => clock.advance(ms),
+    crashView(domId) {
+      let n = 0;
+      for (const c of connections) for (const t of c.topics()) if (domId === undefined || t === `lv:${domId}`) n += c.crash(t) ? 1 : 0;
+      return n;
+    },
+    dropConnections() {
+      for (const c of connections) c.terminate();
+    },
+    keepAliveNow() {
+      let n = 0;
+      for (const c of connections) n += c.keepAliveNow();
+      return n;
+    },
+    stats: () => ({
+      bumps: env.stores.ets.bumps + env.stores.redis.bumps + env.stores.mnesia.bumps,
+      rows: env.stores.ets.size + env.stores.redis.size + env.stores.mnesia.size,
+      connections: connections.size,
+    }),
+    async close() {
+      for (const c of connections) c.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
