@@ -1,31 +1,37 @@
 // `vite build` emits the npm library (dist/, ESM, dependencies external, one file per entry).
 // `vite build --mode bundle` emits the committed single-file browser bundle, dependencies inlined,
 // for apps that import it from deps/ (a Mix git dependency: deps/live_stash/elixir_stub/assets/js/).
-// `vite build --mode testing-cjs` emits dist/testing.cjs, so CommonJS Playwright projects (the
-// `npm init` default) can require `live-stash/testing`.
+// `vite build --mode testing` emits `live-stash/testing` as dist/testing.js and dist/testing.cjs
+// (CommonJS Playwright projects, the `npm init` default, require it). It is built apart from the
+// library because it reads protocol.ts too: built together, protocol.ts and zod's jitless switch
+// would leave dist/index.js for a chunk shared with the test helpers.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 
 const root = import.meta.dirname;
 const entries = Object.fromEntries(
-  ["index", "testing", "inspector"]
+  ["index", "inspector"]
     .map((name) => [name, resolve(root, `src/${name}.ts`)] as const)
     .filter(([, file]) => existsSync(file)),
 );
 
-const testingCjs = {
+const testing = {
   build: {
     outDir: "dist",
     emptyOutDir: false,
     minify: false,
-    lib: { entry: resolve(root, "src/testing.ts"), formats: ["cjs" as const], fileName: () => "testing.cjs" },
+    lib: {
+      entry: resolve(root, "src/testing.ts"),
+      formats: ["es" as const, "cjs" as const],
+      fileName: (format: string) => (format === "es" ? "testing.js" : "testing.cjs"),
+    },
   },
 };
 
 export default defineConfig(({ mode }) =>
-  mode === "testing-cjs"
-    ? testingCjs
+  mode === "testing"
+    ? testing
     : mode === "bundle"
     ? {
         build: {

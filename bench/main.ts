@@ -17,6 +17,7 @@ import { sessions } from "./sessions";
 import { bundleSizes } from "./sizes";
 import { soak } from "./soak";
 import { redisStall } from "./stall";
+import { shimStashKeys } from "./stash-keys";
 import { printTable, writeResults, type Row } from "./table";
 
 const quick = process.env["BENCH_QUICK"] === "1";
@@ -48,6 +49,7 @@ try {
   await step("server adapters (stash / recover, ETS vs Redis vs Mnesia)", async () => serverAdapters(quick));
   await step("Redis stall (event round trip during DEBUG SLEEP vs plain)", async () => redisStall(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
+  await step("stash cost, keyed vs whole token, shim (mix run)", async () => shimStashKeys());
   await step("session_key memory, shim (1,000 and 10,000 sessions)", async () => sessions(quick));
   const pageDir = join(tmp, "page");
   // The bare page (liveview-server/page/): no demo panel or inspector re-rendering on each push.

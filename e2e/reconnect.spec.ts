@@ -1,9 +1,10 @@
 // The core promise: a stashed counter survives every way a socket can drop, in every mode.
-import { goOffline, goOnline, reconnect, waitForConnected } from "../src/testing";
+import { goOffline, goOnline, waitForConnected } from "../src/testing";
 import { Counter, open } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";
 
 const MODES = ["browser", "browser-encrypt", "ets", "redis", "mnesia"] as const;
+const VALUE = "[data-phx-main] .stat-value";
 
 for (const mode of MODES) {
   test.describe(`${mode} mode`, () => {
@@ -12,8 +13,7 @@ for (const mode of MODES) {
       const counter = new Counter(page);
       await expect(counter.status).toHaveText("new");
       await counter.increment(3);
-      await reconnect(page);
-      await expect(counter.value).toHaveText("3");
+      await expect(page).toHaveRecovered(VALUE, "3");
       await expect(counter.status).toHaveText("recovered");
       const last = server.joins.at(-1)!;
       expect(last.params["_mounts"]).toBe(1);

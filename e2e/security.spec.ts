@@ -19,7 +19,8 @@ test("no stash token or id appears in any HTTP or websocket URL", async ({ page,
   const sockets = requestedUrls.filter((u) => u.startsWith("ws:"));
   expect(sockets.length).toBeGreaterThanOrEqual(10);
   expect(server.issued.size).toBeGreaterThan(5);
-  for (const url of [...requestedUrls, ...server.requests]) {
+  await expect(page).toHaveNoStashInUrl();
+  for (const url of server.requests) {
     for (const secret of server.issued) expect(url).not.toContain(secret);
     expect(url).not.toContain(PARAM_KEY);
   }

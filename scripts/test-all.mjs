@@ -9,6 +9,7 @@ const steps = [
   ["types", "npm", ["run", "typecheck"]],
   ["unit", "npm", ["run", "test:unit"]],
   ["bundle", "node", ["scripts/check-bundle.mjs"]],
+  ["docs", "npm", ["run", "docs"]],
   ["elixir", "npm", ["run", "test:elixir"]],
   ["demo smoke", "npm", ["run", "test:smoke"]],
   ["e2e", "npm", ["run", "e2e"]],

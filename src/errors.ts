@@ -1,7 +1,9 @@
 /** What went wrong, coarse enough to report each kind once without flooding the console. */
 export type LiveStashErrorCode = "options" | "payload" | "stored" | "storage" | "budget";
 
+/** What live-stash hands `onError`; the message names the problem, never a stash token. */
 export class LiveStashError extends Error {
+  /** The kind of failure: each is reported once per page. */
   readonly code: LiveStashErrorCode;
   constructor(code: LiveStashErrorCode, message: string, options?: { cause?: unknown }) {
     super(`live-stash: ${message}`, options);
@@ -10,6 +12,7 @@ export class LiveStashError extends Error {
   }
 }
 
+/** The `onError` option: receives each kind of failure once. */
 export type ErrorHandler = (error: LiveStashError) => void;
 export type Report = (code: LiveStashErrorCode, message: string, cause?: unknown) => void;
 

@@ -1,4 +1,8 @@
-// The public surface of `live-stash`.
+/**
+ * The client: keeps chosen Phoenix LiveView assigns across dropped sockets, server restarts and
+ * (opt-in) page reloads, each view's stash sent only in its own join params.
+ * @module live-stash
+ */
 import { createLiveStash, type ParamsFunction, type ParamsInput } from "./live-stash.js";
 import type { LiveStashOptions } from "./options.js";
 

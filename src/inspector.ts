@@ -1,5 +1,8 @@
-// `live-stash/inspector`: a small live panel of what live-stash holds for each view. Optional
-// entry point, never imported by index.ts, so apps that do not mount it do not ship it.
+/**
+ * A small live panel of what live-stash holds for each view, for development pages.
+ * @module live-stash/inspector
+ */
+// Optional entry point, never imported by index.ts, so apps that do not mount it do not ship it.
 // From the core only types and DOM constants: the panel reads the public `entries()`/`subscribe()` API.
 import type { LiveStash, StashEntryInfo } from "./live-stash.js";
 import { renderEntry } from "./inspector-entry.js";
@@ -7,6 +10,7 @@ import { onThisPage, placeOf, type Place } from "./inspector-place.js";
 
 export { formatBytes, formatDuration } from "./inspector-format.js";
 
+/** The third argument of `mountInspector`. */
 export interface InspectorOptions {
   /** How often ages and expiries are redrawn, in milliseconds. Default 1,000. */
   intervalMs?: number;

@@ -14,12 +14,15 @@ import { buildSnapshot, isExpired, readSnapshot } from "./snapshot.js";
 import { openStorage, tabStorage } from "./storage/open.js";
 import { claimTab, markTab } from "./tab.js";
 
+/** Join params as LiveSocket sends them: the app's own (`_csrf_token`, …) plus `liveStash`. */
 export type ConnectParams = Record<string, unknown>;
 /** What LiveSocket accepts as `params`: an object, or a function of the joining view's element. */
 export type ParamsInput = ConnectParams | ((el?: HTMLElement) => ConnectParams);
+/** LiveSocket's `params` function: called per join with the joining view's element. */
 export type ParamsFunction = (el?: HTMLElement) => ConnectParams;
 export type { StashEntryInfo };
 
+/** The whole client, from `createLiveStash`: its `params` for LiveSocket, and what it holds. */
 export interface LiveStash {
   /** Pass as LiveSocket's `params`. */
   params: ParamsFunction;
@@ -27,6 +30,7 @@ export interface LiveStash {
   ready: Promise<void>;
   /** Forgets every stash of this tab, in memory and in storage (e.g. on logout). */
   clear(): void;
+  /** What is held for each view, without the tokens: for the inspector, tests and debugging. */
   entries(): readonly StashEntryInfo[];
   /** Calls `listener` after every change of the entries; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
@@ -34,6 +38,11 @@ export interface LiveStash {
   dispose(): void;
 }
 
+/**
+ * `initLiveStash` with the client kept: pass `.params` to LiveSocket, and keep the rest for the
+ * inspector (`live-stash/inspector`), `clear()` on logout, or tests (`live-stash/testing`'s
+ * `toHaveStash` reads `window.liveStash.entries()`). Throws on invalid options.
+ */
 export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOptions): LiveStash {
   if (typeof params !== "function" && (typeof params !== "object" || params === null)) {
     throw new LiveStashError("options", "params must be an object or a function of the view element");

@@ -23,12 +23,19 @@ export const optionsSchema = z.object({
   ttl: positive(),
   /** Replay stashes after a reload, back/forward restore or tab discard, on the same path. */
   recoverAfterReload: z.optional(z.boolean()),
+  /** Entries kept per tab; the oldest saved is evicted first. Default 32. */
   maxEntries: z.optional(z.number().check(isPositive(), z.refine(Number.isInteger))),
+  /** Stored size per tab; what does not fit stays in memory (reconnects still work) and is reported. Default 3 MiB. */
   maxBytes: positive(),
   /** Called with each kind of failure once. Default: one `console.warn`. */
   onError: z.optional(z.custom<ErrorHandler>((value) => typeof value === "function")),
 });
 
+/**
+ * The second argument of `initLiveStash` and `createLiveStash`. Inferred from the schema that
+ * checks it at start-up.
+ * @interface
+ */
 export type LiveStashOptions = z.input<typeof optionsSchema>;
 export type ResolvedOptions = ReturnType<typeof resolveOptions>;
 

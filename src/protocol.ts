@@ -6,11 +6,17 @@ import { z } from "./zod.js";
 /** Prefix LiveView puts before every `push_event` name when it dispatches it on window. */
 export const WINDOW_EVENT_PREFIX = "phx:";
 
+/** The `push_event` names the server sends, the official library's plus our lease. */
 export const EVENTS = {
+  /** BrowserMemory mode, a fresh mount, reset or failed recovery: drop the view's stash. */
   initBrowserMemory: "live-stash:init-browser-memory",
+  /** BrowserMemory mode: the stash itself, a signed or encrypted token. */
   stashState: "live-stash:stash-state",
+  /** ETS mode: the stash id and an encrypted node hint. */
   initEts: "live-stash:init-ets",
+  /** Redis mode: the stash id. */
   initRedis: "live-stash:init-redis",
+  /** Mnesia mode: the stash id. */
   initMnesia: "live-stash:init-mnesia",
   /** Our server's keep-alive for a browser token the client already holds; the official server never sends it. */
   lease: "live-stash:lease",
@@ -21,6 +27,10 @@ export const EVENTS = {
   stashKeys: "live-stash:stash-keys",
 } as const;
 
+/**
+ * Any of the event names.
+ * @useDeclaredType
+ */
 export type StashEventName = (typeof EVENTS)[keyof typeof EVENTS];
 
 /** LiveView's own window event after a view (re)joined and rendered. */
@@ -68,13 +78,42 @@ export const payloadSchemas = {
  * the official server ignores it.
  */
 export const stashParamsSchema = z.union([
-  z.object({ stashedState: z.string(), lease }),
-  z.object({ stashedManifest: z.string(), stashedKeys: tokens, lease }),
-  z.object({ node: z.string(), stashId: z.string() }),
-  z.object({ stashId: z.string() }),
+  z.object({
+    /** BrowserMemory mode: the signed or encrypted stash. */
+    stashedState: z.string(),
+    /** Our server's lease on that token, which keeps it valid past its TTL. */
+    lease,
+  }),
+  z.object({
+    /** BrowserMemory mode with our server: the signed manifest of the keys' tokens. */
+    stashedManifest: z.string(),
+    /** One signed or encrypted token per stored key, by the server's name for the key. */
+    stashedKeys: tokens,
+    /** Our server's lease on the manifest. */
+    lease,
+  }),
+  z.object({
+    /** ETS mode: the encrypted name of the node holding the row. */
+    node: z.string(),
+    /** The server-side stash id. */
+    stashId: z.string(),
+  }),
+  z.object({
+    /** Redis or Mnesia mode: the server-side stash id. */
+    stashId: z.string(),
+  }),
 ]);
+/**
+ * One view's entry in the `liveStash` join param: a browser token, or a manifest and its keys'
+ * tokens (either with its lease), or a server stash id (with ETS's node hint).
+ * @useDeclaredType
+ */
 export type StashParams = z.infer<typeof stashParamsSchema>;
 
 /** The storage-independent kind of stash a server mode produces. */
 export const STASH_KINDS = ["browser", "ets", "redis", "mnesia"] as const;
+/**
+ * The server mode a stash comes from.
+ * @useDeclaredType
+ */
 export type StashKind = (typeof STASH_KINDS)[number];

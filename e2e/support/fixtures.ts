@@ -1,8 +1,10 @@
 // Test fixtures: a fresh server per test (free port, options via `test.use({ serverOptions })`),
 // and guards every test runs under: no unexpected console error or page error, and no
-// stash token, stash id or `liveStash` key in any HTTP or websocket URL.
-import { test as base, expect, type ConsoleMessage } from "@playwright/test";
+// stash token, stash id or `liveStash` key in any HTTP or websocket URL (checked on the server
+// and, with live-stash/testing's own matcher, in every page of the test).
+import { test as base, expect as baseExpect, type ConsoleMessage, type Page } from "@playwright/test";
 import { PARAM_KEY } from "../../src/protocol";
+import { liveStashMatchers, recordUrls } from "../../src/testing";
 import { startServer, type ServerOptions, type TestServer } from "../../liveview-server/index";
 import { BUILD_DIR } from "./build-dir";
 
@@ -34,6 +36,8 @@ interface Fixtures extends Guards {
   requestedUrls: string[];
 }
 
+export const expect = baseExpect.extend(liveStashMatchers);
+
 export const test = base.extend<Fixtures>({
   serverOptions: [{}, { option: true }],
   allowedConsoleErrors: [undefined, { option: true }],
@@ -54,9 +58,12 @@ export const test = base.extend<Fixtures>({
     await use(urls);
   },
 
-  context: async ({ context, allowedConsoleErrors }, use) => {
+  context: async ({ context, allowedConsoleErrors, stashInWebsocketUrl }, use) => {
     const problems: string[] = [];
-    const watch = (page: import("@playwright/test").Page): void => {
+    const pages: Page[] = [];
+    const watch = (page: Page): void => {
+      pages.push(page);
+      recordUrls(page);
       page.on("console", (msg: ConsoleMessage) => {
         if (msg.type() === "error" && !allowedConsoleErrors?.test(msg.text())) problems.push(`console.error: ${msg.text()}`);
       });
@@ -65,6 +72,11 @@ export const test = base.extend<Fixtures>({
     context.pages().forEach(watch);
     context.on("page", watch);
     await use(context);
+    // The official client's websocket URL carries its stash by design: those tests keep the
+    // marker guard below, which exempts that one URL, instead of the matcher.
+    if (!stashInWebsocketUrl) {
+      for (const page of pages) await expect(page, "stash data in a URL the browser opened").toHaveNoStashInUrl();
+    }
     expect(problems, "unexpected console errors or page errors").toEqual([]);
   },
 
@@ -75,5 +87,3 @@ export const test = base.extend<Fixtures>({
     expect(leaks, "stash data in a URL the browser requested").toEqual([]);
   },
 });
-
-export { expect };

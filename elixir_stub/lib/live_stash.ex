@@ -108,17 +108,25 @@ defmodule LiveStash do
   defp stash_view(socket) do
     state = State.fetch!(socket, :stash)
 
-    if state.connected? do
-      assigns = Map.take(socket.assigns, state.options.stored_keys)
-      fingerprint = LiveStash.Fingerprint.of(assigns)
+    cond do
+      not state.connected? ->
+        socket
 
-      if fingerprint == state.fingerprint,
-        do: socket,
-        else: write(socket, state, assigns, fingerprint)
-    else
-      socket
+      tracks_changes?(state) ->
+        write(socket, state, Map.take(socket.assigns, state.options.stored_keys), nil)
+
+      true ->
+        assigns = Map.take(socket.assigns, state.options.stored_keys)
+        fingerprint = LiveStash.Fingerprint.of(assigns)
+
+        if fingerprint == state.fingerprint,
+          do: socket,
+          else: write(socket, state, assigns, fingerprint)
     end
   end
+
+  defp tracks_changes?(%State{options: %{adapter: adapter}} = state),
+    do: function_exported?(adapter, :tracks_changes?, 1) and adapter.tracks_changes?(state)
 
   defp write(socket, state, assigns, fingerprint) do
     record = Record.new(state, socket.view, assigns, Host.components(socket))

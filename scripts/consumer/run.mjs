@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { assertJitless, bundlerFiles, esbuildArgs, JITLESS_PROBE, viteArgs } from "./bundlers.mjs";
-import { cjsPlaywright, esmPlaywright } from "./playwright.mjs";
+import { cjsPlaywright, esmPlaywright, MATCHER_TYPES, matcherTsconfig } from "./playwright.mjs";
 import { depsImportPaths, installSnippet, mixDependency } from "./readme.mjs";
 import { npmInstall, run, writeFiles } from "./shell.mjs";
 import { typeChecks, typeFiles } from "./types.mjs";
@@ -67,10 +67,18 @@ check("npm pack (prepare builds dist/)", () => {
 if (tarball) {
   const esm = project("npm-esm", { type: "module" }, [
     tarball,
-    ...versions("typescript", "esbuild", "vite", "phoenix", "phoenix_live_view", "@types/phoenix", "@playwright/test"),
+    ...versions("typescript", "esbuild", "vite", "phoenix", "phoenix_live_view", "@types/phoenix", "@playwright/test", "@types/node"),
   ]);
-  writeFiles(esm, { ...typeFiles(snippet), ...bundlerFiles(snippet), "jitless-probe.mjs": JITLESS_PROBE, ...esmPlaywright });
+  writeFiles(esm, {
+    ...typeFiles(snippet),
+    ...bundlerFiles(snippet),
+    "jitless-probe.mjs": JITLESS_PROBE,
+    ...esmPlaywright,
+    "matchers.ts": MATCHER_TYPES,
+    "tsconfig.matchers.json": matcherTsconfig("matchers.ts"),
+  });
   for (const config of typeChecks) check(`types: README snippet and misuse, ${config}`, () => run(bin(esm, "tsc"), ["-p", config], { cwd: esm }));
+  check("types: live-stash/testing matchers from ESM, nodenext", () => run(bin(esm, "tsc"), ["-p", "tsconfig.matchers.json"], { cwd: esm }));
   check("esbuild bundles the README snippet, jitless kept", () => {
     run(bin(esm, esbuildArgs[0]), esbuildArgs.slice(1), { cwd: esm });
     assertJitless(join(esm, "out/esbuild"));
@@ -81,16 +89,12 @@ if (tarball) {
   });
   check("the prebuilt bundle (assets/js/live-stash.js) keeps jitless", () => assertJitless(join(esm, "node_modules/live-stash/assets/js")));
   check("the installed npm build makes the app's zod jitless", () => run(process.execPath, ["jitless-probe.mjs"], { cwd: esm }));
-  check("live-stash/testing from an ESM Playwright project", () => run(bin(esm, "playwright"), ["test"], { cwd: esm }));
+  check("live-stash/testing and its matchers from an ESM Playwright project", () => run(bin(esm, "playwright"), ["test"], { cwd: esm }));
 
-  const cjs = project("npm-cjs", {}, [tarball, ...versions("typescript", "@playwright/test")]);
-  writeFiles(cjs, {
-    ...cjsPlaywright,
-    "check.ts": 'import { waitForConnected } from "live-stash/testing";\n// @ts-expect-error waitForConnected takes a Playwright Page\nvoid waitForConnected(42);\n',
-    "tsconfig.json": { compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", types: [], noEmit: true, skipLibCheck: false }, files: ["check.ts"] },
-  });
-  check("types: live-stash/testing from CommonJS, nodenext", () => run(bin(cjs, "tsc"), ["-p", "tsconfig.json"], { cwd: cjs }));
-  check("live-stash/testing from a CommonJS Playwright project", () => run(bin(cjs, "playwright"), ["test"], { cwd: cjs }));
+  const cjs = project("npm-cjs", {}, [tarball, ...versions("typescript", "@playwright/test", "@types/node")]);
+  writeFiles(cjs, { ...cjsPlaywright, "check.ts": MATCHER_TYPES, "tsconfig.json": matcherTsconfig("check.ts") });
+  check("types: live-stash/testing and its matchers from CommonJS, nodenext", () => run(bin(cjs, "tsc"), ["-p", "tsconfig.json"], { cwd: cjs }));
+  check("live-stash/testing and its matchers from a CommonJS Playwright project", () => run(bin(cjs, "playwright"), ["test"], { cwd: cjs }));
 }
 
 const clone = join(base, "git-src");

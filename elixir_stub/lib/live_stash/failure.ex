@@ -12,6 +12,9 @@ defmodule LiveStash.Failure do
     * `:wrong_view` - written by another LiveView module or another instance of it (a
       nested view with another id); left in place for its owner
     * `:wrong_session` - written for another `:session_key` value
+    * `:mixed_keys` - a keyed browser stash whose keys are not exactly the ones its
+      manifest names (a key replayed from another stash, view or session, or one missing
+      or added)
     * `:malformed` - authentic, but no record this LiveStash reads: an older record
       format, or a term holding a function (never decoded into one)
     * `:adapter_down` - the store could not be read
@@ -25,6 +28,7 @@ defmodule LiveStash.Failure do
     :version_mismatch,
     :wrong_view,
     :wrong_session,
+    :mixed_keys,
     :malformed,
     :adapter_down
   ]
@@ -35,6 +39,7 @@ defmodule LiveStash.Failure do
           | :version_mismatch
           | :wrong_view
           | :wrong_session
+          | :mixed_keys
           | :malformed
           | :adapter_down
 
@@ -72,6 +77,9 @@ defmodule LiveStash.Failure do
   defp describe(:version_mismatch), do: "it was written by another :version of the view"
   defp describe(:wrong_view), do: "the stash belongs to another view"
   defp describe(:wrong_session), do: "it was written for another session"
+
+  defp describe(:mixed_keys),
+    do: "its keys do not all belong to the stash its manifest names"
 
   defp describe(:malformed),
     do: "it is no record this LiveStash reads (an older format, or it holds a function)"

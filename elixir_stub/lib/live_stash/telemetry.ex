@@ -174,9 +174,10 @@ defmodule LiveStash.Telemetry do
   end
 
   @doc false
-  # A record was encoded to `binary`: its size is the running stash's `bytes`.
+  # A record (or, keyed, a key's value or the manifest) was encoded to `binary`: the
+  # running stash's `bytes` add up what it serialised.
   def encoded(binary) when is_binary(binary) do
-    :ok = Optional.note(:bytes, byte_size(binary))
+    :ok = Optional.add(:bytes, byte_size(binary))
     binary
   end
 

@@ -14,9 +14,11 @@ defmodule LiveStash.BrowserMemoryClusterTest do
   # The servers keep no copy: the stash is the token the client hands back.
   def stored_count(_node, _stash_id), do: nil
 
-  test "the client carries a token and no stash id", %{a: a} do
+  test "the client carries its keyed stash (a manifest and the keys' tokens) and no stash id",
+       %{a: a} do
     params = first_stash(LiveStash.Test.BrowserCounter, a, 2)
-    assert %{"stashedState" => token} = params["liveStash"]
-    assert is_binary(token) and not Map.has_key?(params["liveStash"], "stashId")
+    assert %{"stashedManifest" => manifest, "stashedKeys" => %{} = keys} = params["liveStash"]
+    assert is_binary(manifest) and map_size(keys) == 1
+    refute Map.has_key?(params["liveStash"], "stashId")
   end
 end

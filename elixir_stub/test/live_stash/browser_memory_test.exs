@@ -54,7 +54,7 @@ defmodule LiveStash.BrowserMemoryTest do
   end
 
   test "a stash pushes a token with the view id, and a reconnect recovers it" do
-    pid = stashed_view(Signed, 7, id: "phx-b")
+    pid = stashed_view(Signed, 7, id: "phx-b", official: true)
     assert [%{assigns: token, view: "phx-b"}] = ViewServer.payloads(pid, @stash)
     assert is_binary(token)
 
@@ -63,8 +63,8 @@ defmodule LiveStash.BrowserMemoryTest do
   end
 
   test "nested/sibling views each get their own stash" do
-    a = stashed_view(Signed, 1, id: "phx-parent")
-    b = stashed_view(Signed, 2, id: "phx-parent-child")
+    a = stashed_view(Signed, 1, id: "phx-parent", official: true)
+    b = stashed_view(Signed, 2, id: "phx-parent-child", official: true)
 
     assert [%{view: "phx-parent"}] = ViewServer.payloads(a, @stash)
     assert [%{view: "phx-parent-child"}] = ViewServer.payloads(b, @stash)
@@ -80,7 +80,7 @@ defmodule LiveStash.BrowserMemoryTest do
   end
 
   test "an unchanged value pushes nothing new (fingerprint)" do
-    pid = stashed_view(Signed, 3)
+    pid = stashed_view(Signed, 3, official: true)
     :ok = ViewServer.update(pid, {View, :put_count, [3]})
     :ok = ViewServer.update(pid, &LiveStash.stash/1)
     assert length(ViewServer.payloads(pid, @stash)) == 1
@@ -91,7 +91,7 @@ defmodule LiveStash.BrowserMemoryTest do
 
   test "encrypted tokens do not reveal the stashed values; signed ones are still verified" do
     secret_value = "very-secret-#{System.unique_integer([:positive])}"
-    pid = start!(Encrypted, Client.fresh_params())
+    pid = start!(Encrypted, Client.fresh_params(%{}, official: true))
     :ok = ViewServer.update(pid, {View, :put_count, [secret_value]})
     token = last_token(pid)
 
@@ -103,7 +103,7 @@ defmodule LiveStash.BrowserMemoryTest do
   end
 
   test "a tampered token is :error and the client is told to drop it" do
-    pid = stashed_view(Signed, 5)
+    pid = stashed_view(Signed, 5, official: true)
     [head, body, mac] = String.split(last_token(pid), ".")
 
     forged = %{
@@ -151,7 +151,7 @@ defmodule LiveStash.BrowserMemoryTest do
       @view view
 
       test "official client: each gets the page's one token; A never takes B's" do
-        {a, b} = nested_pair(@view, 2, 3)
+        {a, b} = nested_pair(@view, 2, 3, official: true)
         page = official_page([a, b])
         assert page["liveStash"]["stashedState"] == last_token(b)
 
@@ -311,7 +311,7 @@ defmodule LiveStash.BrowserMemoryTest do
     end
 
     test "the token is leased while the LiveView lives, so an idle view still recovers" do
-      pid = stashed_view(Short, 8)
+      pid = stashed_view(Short, 8, official: true)
       first = Client.join_params(ViewServer.events(pid))
       Process.sleep(1_600)
 

@@ -208,7 +208,7 @@ defmodule LiveStash.ComponentTest do
   end
 
   test "the browser keep-alive leases the token a component wrote, even if the parent never stashed" do
-    pid = fresh(Browser)
+    pid = fresh(Browser, official: true)
     type(pid, "a", "kept alive")
     tokens = ViewServer.payloads(pid, @stash)
     component_token = List.last(tokens).assigns

@@ -36,15 +36,20 @@ defmodule LiveStash.ContractTest do
   @flow_views %{
     "browser" => Browser,
     "browser_leased" => Browser,
+    "browser_keys" => Browser,
+    "browser_keys_leased" => Browser,
+    "browser_keys_next" => Browser,
     "ets" => Server,
     "mnesia" => MnesiaServer,
     "none" => Browser
   }
   # Flows whose server side needs a store started by another module's set-up.
   @elsewhere %{"redis" => LiveStash.ContractTest.Redis}
-  # Events our client follows but the shim does not push yet (issue 16: the server side of
-  # per-key stashes comes next). Flows that push one are followed by the client double only.
-  @not_pushed_yet ["stash_keys"]
+  # The server picks whole tokens or keyed stashes per join, so no one join pushes both:
+  # flows mixing them (our client meeting an older server between two joins) are followed
+  # by the client double only.
+  @whole ["stash_state"]
+  @keyed ["stash_keys"]
 
   defp event(key), do: Map.fetch!(@contract["events"], key)
   defp payload(key), do: Map.fetch!(@contract["payloads"], key)
@@ -65,12 +70,18 @@ defmodule LiveStash.ContractTest do
     assert Events.init_mnesia() == event("init_mnesia")
     assert Events.init_redis() == event("init_redis")
     assert Events.lease() == event("lease")
+    assert Events.stash_keys() == event("stash_keys")
     assert Events.param_key() == @contract["connect_param_key"]
+    assert Events.accept_key() == @contract["accept_key"]
+    assert Events.keyed_capability() == @contract["keyed_capability"]
   end
 
-  test "browser mode pushes exactly the contract's payload shapes" do
+  test "browser mode pushes exactly the contract's payload shapes to the official client" do
     {:ok, pid} =
-      ViewServer.start(Browser, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+      ViewServer.start(Browser,
+        params: Client.fresh_params(%{}, official: true),
+        id: "phx-F1a2b3c4d5e6f7g8"
+      )
 
     :ok = ViewServer.update(pid, {View, :put_count, [1]})
 
@@ -80,6 +91,21 @@ defmodule LiveStash.ContractTest do
     assert wire(init) == payload("init_browser_memory_with_view")
     assert same_shape?(wire(stash), payload("stash_state_with_view"))
     assert stash.view == payload("stash_state_with_view")["view"]
+  end
+
+  test "browser mode pushes exactly the contract's keyed payload shape to our client" do
+    {:ok, pid} =
+      ViewServer.start(Browser, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+
+    :ok = ViewServer.update(pid, {View, :put_count, [1]})
+
+    assert [[_init, _], [name, keyed]] = ViewServer.events(pid)
+    assert name == event("stash_keys")
+    assert same_shape?(wire(keyed), payload("stash_keys_with_view"))
+    assert keyed.view == payload("stash_keys_with_view")["view"]
+    assert [key] = keyed.names
+    assert %{^key => token} = keyed.keys
+    assert is_binary(keyed.manifest) and is_binary(token)
   end
 
   test "a keep-alive beat in browser mode pushes exactly the contract's lease shape" do
@@ -131,8 +157,17 @@ defmodule LiveStash.ContractTest do
 
     lease = join("browser_leased")["liveStash"]["lease"]
 
-    assert %ConnectParams{stash: {:browser, ^token}, lease: ^lease} =
+    assert %ConnectParams{stash: {:browser, ^token}, lease: ^lease, keyed?: true} =
              ConnectParams.parse(with_mounts.(join("browser_leased")))
+
+    keyed = join("browser_keys")["liveStash"]
+    {manifest, keys} = {keyed["stashedManifest"], keyed["stashedKeys"]}
+
+    assert %ConnectParams{stash: {:browser_keys, ^manifest, ^keys}, lease: nil, keyed?: true} =
+             ConnectParams.parse(with_mounts.(join("browser_keys")))
+
+    assert %ConnectParams{stash: {:browser_keys, ^manifest, ^keys}, lease: ^lease} =
+             ConnectParams.parse(with_mounts.(join("browser_keys_leased")))
 
     ets = join("ets")["liveStash"]
     {hint, id} = {ets["node"], ets["stashId"]}
@@ -154,6 +189,9 @@ defmodule LiveStash.ContractTest do
           {"browser", Browser, :error},
           {"browser_restored", Browser, :error},
           {"browser_leased", Browser, :error},
+          {"browser_keys", Browser, :error},
+          {"browser_keys_leased", Browser, :error},
+          {"browser_keys_next", Browser, :error},
           {"ets", Server, :not_found},
           {"ets_restored", Server, :not_found},
           {"mnesia", MnesiaServer, :not_found},
@@ -180,18 +218,8 @@ defmodule LiveStash.ContractTest do
   # The shim pushes payloads with atom keys, as the client double expects them.
   defp atom_keys(payload), do: Map.new(payload, fn {k, v} -> {String.to_existing_atom(k), v} end)
 
-  test "an event the shim does not push yet is in the contract, and out of Events until it is pushed" do
-    for key <- @not_pushed_yet do
-      assert Map.has_key?(@contract["events"], key)
-
-      refute Keyword.has_key?(Events.__info__(:functions), String.to_atom(key)),
-             "Events.#{key}/0 exists: play its flows on the server (drop it from @not_pushed_yet)"
-    end
-  end
-
   test "each flow: what the server pushes, handed back as the contract says, recovers" do
-    for %{"then_join_params" => join_key} = flow <- @contract["flows"],
-        not Enum.any?(flow["push"], fn [event, _] -> event in @not_pushed_yet end) do
+    for %{"then_join_params" => join_key} = flow <- @contract["flows"], not mixed?(flow) do
       case Map.fetch(@flow_views, join_key) do
         {:ok, view} ->
           play(flow, view)
@@ -202,8 +230,18 @@ defmodule LiveStash.ContractTest do
     end
   end
 
+  defp pushes?(flow, events), do: Enum.any?(flow["push"], fn [event, _] -> event in events end)
+  defp mixed?(flow), do: pushes?(flow, @whole) and pushes?(flow, @keyed)
+
+  # A flow of whole tokens is what the server pushes to a join that announced nothing.
   defp play(%{"then_join_params" => join_key} = flow, view) do
-    {:ok, pid} = ViewServer.start(view, params: Client.fresh_params(), id: "phx-F1a2b3c4d5e6f7g8")
+    official = pushes?(flow, @whole)
+
+    {:ok, pid} =
+      ViewServer.start(view,
+        params: Client.fresh_params(%{}, official: official),
+        id: "phx-F1a2b3c4d5e6f7g8"
+      )
 
     # The server does what makes it push each of the flow's events, in order.
     flow["push"]
@@ -222,6 +260,7 @@ defmodule LiveStash.ContractTest do
   end
 
   defp act(pid, "stash_state", n), do: :ok = ViewServer.update(pid, {View, :put_count, [n]})
+  defp act(pid, "stash_keys", n), do: act(pid, "stash_state", n)
   defp act(pid, "lease", _n), do: beat(pid)
 
   defp act(pid, "init_browser_memory", _n),

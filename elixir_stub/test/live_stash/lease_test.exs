@@ -59,8 +59,13 @@ defmodule LiveStash.LeaseTest do
 
   describe "idle traffic" do
     test "each beat pushes a lease, never the token, and its size does not grow with the stash" do
-      small = stashed_view(Signed, 1, id: "phx-F1a2b3c4d5e6f7g8")
-      big = stashed_view(Signed, String.duplicate("x", 65_536), id: "phx-F1a2b3c4d5e6f7g9")
+      small = stashed_view(Signed, 1, id: "phx-F1a2b3c4d5e6f7g8", official: true)
+
+      big =
+        stashed_view(Signed, String.duplicate("x", 65_536),
+          id: "phx-F1a2b3c4d5e6f7g9",
+          official: true
+        )
 
       for _ <- 1..3, do: beat(small)
       for _ <- 1..3, do: beat(big)
@@ -82,7 +87,7 @@ defmodule LiveStash.LeaseTest do
     end
 
     test "a lease names the view and is bound to the token it extends" do
-      pid = stashed_view(Signed, 2, id: "phx-l")
+      pid = stashed_view(Signed, 2, id: "phx-l", official: true)
       [%{assigns: token}] = ViewServer.payloads(pid, @stash)
       beat(pid)
       assert [%{lease: lease, view: "phx-l"}] = ViewServer.payloads(pid, @lease)
@@ -93,7 +98,7 @@ defmodule LiveStash.LeaseTest do
     end
 
     test "encrypted stashes are leased the same way" do
-      pid = stashed_view(Encrypted, 3)
+      pid = stashed_view(Encrypted, 3, official: true)
       assert names(beat(pid)) == [@init, @stash, @lease]
       pid = reconnect(pid, Encrypted)
       assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(pid)
@@ -114,7 +119,7 @@ defmodule LiveStash.LeaseTest do
     end
 
     test "a token alone is accepted within the ttl of its signing: the official client recovers" do
-      pid = stashed_view(Signed, 5)
+      pid = stashed_view(Signed, 5, official: true)
       beat(pid)
       pid = reconnect(pid, Signed, official: true)
       assert %{recover_status: :recovered, count: 5} = ViewServer.assigns(pid)

@@ -140,7 +140,7 @@ defmodule LiveStash.TelemetryTest do
     end
 
     test "a tampered browser token is :error with reason :tampered, not an adapter error" do
-      pid = stashed_view(Browser, 5)
+      pid = stashed_view(Browser, 5, official: true)
       [%{assigns: token}] = ViewServer.payloads(pid, @stash_state)
       ViewServer.stop(pid)
       forged = String.slice(token, 0..-3//1) <> "AA"
@@ -162,7 +162,7 @@ defmodule LiveStash.TelemetryTest do
 
   describe "stash" do
     test "a browser stash reports the size of the encoded record; an unchanged one emits nothing" do
-      pid = start!(Browser, Client.fresh_params())
+      pid = start!(Browser, Client.fresh_params(%{}, official: true))
       TelemetryEvents.received()
       :ok = ViewServer.update(pid, {View, :put_count, [41]})
 
@@ -173,6 +173,16 @@ defmodule LiveStash.TelemetryTest do
 
       :ok = ViewServer.update(pid, {View, :put_count, [41]})
       refute_receive {:telemetry, [:live_stash, :stash, :start], _, _}
+    end
+
+    test "a keyed browser stash reports what it serialised: the changed key and the manifest" do
+      pid = start!(Browser, Client.fresh_params())
+      :ok = ViewServer.update(pid, {View, :put_count, [1]})
+      TelemetryEvents.received()
+      :ok = ViewServer.update(pid, {View, :put_count, [2]})
+
+      stop = assert_span(:stash, Browser)
+      assert stop.measurements.bytes > 0
     end
 
     test "ETS stores the term as it is: no bytes, rather than paying to encode it" do
@@ -262,7 +272,7 @@ defmodule LiveStash.TelemetryTest do
   end
 
   test "a browser beat that re-issues the token reports its size" do
-    pid = stashed_view(Browser, 9)
+    pid = stashed_view(Browser, 9, official: true)
     # Forget which token the browser holds: the next beat must sign it again.
     :ok =
       ViewServer.update(pid, fn socket ->

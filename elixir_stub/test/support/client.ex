@@ -11,10 +11,8 @@ defmodule LiveStash.Test.Client do
 
   alias LiveStash.Events
 
-  # Our client's names (src/protocol.ts), pinned by the contract file. The shim reads none of
-  # them yet, so they are not in LiveStash.Events.
-  @stash_keys "live-stash:stash-keys"
-  @accept %{"accept" => ["keys"]}
+  @stash_keys Events.stash_keys()
+  @accept %{Events.accept_key() => [Events.keyed_capability()]}
 
   @doc "Join params for the next mount of the view that received `events`."
   def join_params(events, opts \\ []) do
@@ -79,7 +77,7 @@ defmodule LiveStash.Test.Client do
 
   defp held(_), do: %{}
 
-  @doc "Join params of our client's first visit."
-  def fresh_params(entry \\ %{}),
-    do: %{"_mounts" => 0, Events.param_key() => Map.merge(entry, @accept)}
+  @doc "Join params of our client's first visit (`official: true`: the official client's)."
+  def fresh_params(entry \\ %{}, opts \\ []),
+    do: %{"_mounts" => 0, Events.param_key() => announce(entry, opts)}
 end

@@ -15,8 +15,9 @@ defmodule LiveStash.Test.ComponentFlow do
   @doc "The assigns of item `id`, or nil when the page does not have it."
   def item(pid, id, module \\ Item), do: ViewServer.component(pid, module, id)
 
-  @doc "A first visit. Options: `:id` (\"phx-todo\"), `:session`."
-  def fresh(view, opts \\ []), do: start!(view, Client.fresh_params(), mount_opts(opts))
+  @doc "A first visit. Options: `:id` (\"phx-todo\"), `:session`, `:official` (the official client)."
+  def fresh(view, opts \\ []),
+    do: start!(view, Client.fresh_params(%{}, Keyword.take(opts, [:official])), mount_opts(opts))
 
   @doc """
   The old process is gone (a crash, a kill -9 or a restart look the same from here) and

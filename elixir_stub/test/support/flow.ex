@@ -12,9 +12,13 @@ defmodule LiveStash.Test.Flow do
     pid
   end
 
-  @doc "A freshly mounted view whose count was set, and so stashed."
+  @doc """
+  A freshly mounted view whose count was set, and so stashed; `official: true` joins as
+  the official client (whole tokens).
+  """
   def stashed_view(view, count, opts \\ []) do
-    pid = start!(view, Client.fresh_params(), opts)
+    {official, opts} = Keyword.pop(opts, :official, false)
+    pid = start!(view, Client.fresh_params(%{}, official: official), opts)
     :ok = ViewServer.update(pid, {View, :put_count, [count]})
     pid
   end
@@ -56,12 +60,12 @@ defmodule LiveStash.Test.Flow do
 
   @doc """
   Two nested views of `view` on one page (`live_render` ids "a" and "b"), which stashed
-  `count_a` and `count_b`, in that order.
+  `count_a` and `count_b`, in that order (`opts` as `stashed_view/3`'s).
   """
-  def nested_pair(view, count_a, count_b),
+  def nested_pair(view, count_a, count_b, opts \\ []),
     do:
-      {stashed_view(view, count_a, live_render: [id: "a"]),
-       stashed_view(view, count_b, live_render: [id: "b"])}
+      {stashed_view(view, count_a, [live_render: [id: "a"]] ++ opts),
+       stashed_view(view, count_b, [live_render: [id: "b"]] ++ opts)}
 
   @doc """
   Rejoins each of `pids`, in order, as `view` with the same join `params` (what the

@@ -13,11 +13,18 @@ defmodule LiveStash.Adapters.BrowserMemory do
   Recovery accepts the token alone within `:ttl` of its signing, as the official
   library does (its client ignores leases); an older token needs a valid lease for it,
   and no token outlives `LiveStash.Lease.bound/1`.
+
+  A join whose client announces the `keys` capability gets keyed stashes instead
+  (`LiveStash.Adapters.BrowserMemory.Keyed`): one token per stored key and a manifest,
+  so a small change pushes a small payload. The manifest takes the whole token's place
+  in every rule above (ttl, lease, bound, re-issue). The official client announces
+  nothing and gets whole tokens.
   """
 
   @behaviour LiveStash.Adapter
 
   alias LiveStash.{Events, Fingerprint, Lease, Push, Record, State}
+  alias LiveStash.Adapters.BrowserMemory.{Keyed, Token}
 
   # Which token this view's browser holds: {digest, issued_at}. Kept in the LiveView
   # process, keyed by the view's id, not in the socket: a LiveComponent writes its
@@ -35,21 +42,49 @@ defmodule LiveStash.Adapters.BrowserMemory do
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
-    issued_at = System.system_time(:second)
-    token = token(socket, state, Record.encode(record))
-    socket = hold(socket, Lease.digest(token), issued_at)
-    {:ok, Push.event(socket, Events.stash_state(), %{assigns: token})}
+    if Keyed.keyed?(state),
+      do: {:ok, put_keyed(socket, state, record, false)},
+      else: {:ok, put_whole(socket, state, record)}
   end
+
+  defp put_whole(socket, state, record) do
+    issued_at = System.system_time(:second)
+    token = Token.seal(socket, state, Record.encode(record))
+    socket = hold(socket, Lease.digest(token), issued_at)
+    Push.event(socket, Events.stash_state(), %{assigns: token})
+  end
+
+  defp put_keyed(socket, state, record, force) do
+    case Keyed.put(socket, state, record, force) do
+      {socket, nil} -> socket
+      {socket, {digest, issued_at}} -> hold(socket, digest, issued_at)
+    end
+  end
+
+  @doc """
+  A keyed stash compares each key with what it last stashed itself, so LiveStash need
+  not fingerprint (serialise) the assigns first.
+  """
+  @impl true
+  def tracks_changes?(state), do: Keyed.keyed?(state)
 
   @impl true
   def fetch(socket, %State{incoming: %{stash: {:browser, token}}} = state) do
-    case open(socket, state, token) do
+    case Token.open(socket, state, token) do
       # Verified or decrypted by Phoenix.Token: authentic, so decoded in full.
       {:ok, binary} -> Record.decode(binary)
-      # An expired token means nothing usable is stored, not that someone tampered.
-      {:error, :expired} -> {:not_found, :expired}
-      {:error, :missing} -> :not_found
-      {:error, :invalid} -> {:error, :tampered}
+      error -> Token.failure(error)
+    end
+  end
+
+  def fetch(socket, %State{incoming: %{stash: {:browser_keys, manifest, keys}}} = state) do
+    case Keyed.fetch(socket, state, manifest, keys) do
+      {:ok, record, {digest, issued_at}} ->
+        hold(socket, digest, issued_at)
+        {:ok, record}
+
+      other ->
+        other
     end
   end
 
@@ -68,9 +103,18 @@ defmodule LiveStash.Adapters.BrowserMemory do
     {socket, %State{state | fingerprint: Fingerprint.of(assigns), last_assigns: assigns}}
   end
 
+  # The manifest's digest and seal time were held when it was fetched; the keys compare
+  # themselves, so no fingerprint.
+  def renew(socket, %State{incoming: %{stash: {:browser_keys, _, _}}} = state) do
+    {digest, issued_at} = held(socket)
+    assigns = Map.take(socket.assigns, state.options.stored_keys)
+    socket = push_lease(socket, state, digest, issued_at)
+    {socket, %State{state | fingerprint: nil, last_assigns: assigns}}
+  end
+
   @impl true
   def drop(socket, state) do
-    Process.delete({@held, socket.id})
+    forget(socket)
     {Push.event(socket, Events.init_browser_memory(), %{}), state}
   end
 
@@ -79,7 +123,10 @@ defmodule LiveStash.Adapters.BrowserMemory do
   view): the browser keeps it for its owner, and this view's next stash pushes its own.
   """
   @impl true
-  def leave(socket, state), do: {socket, state}
+  def leave(socket, state) do
+    forget(socket)
+    {socket, state}
+  end
 
   @impl true
   def keep_alive(socket, %State{options: %{ttl: ttl}} = state) do
@@ -104,8 +151,10 @@ defmodule LiveStash.Adapters.BrowserMemory do
     else
       assigns = state.last_assigns || %{}
       record = Record.new(state, socket.view, assigns, components)
-      {:ok, socket} = put(socket, state, record)
-      socket
+
+      if Keyed.keyed?(state),
+        do: put_keyed(socket, state, record, true),
+        else: put_whole(socket, state, record)
     end
   end
 
@@ -121,13 +170,18 @@ defmodule LiveStash.Adapters.BrowserMemory do
 
   defp held(socket), do: Process.get({@held, socket.id})
 
+  defp forget(socket) do
+    Process.delete({@held, socket.id})
+    Keyed.forget(socket)
+  end
+
   # The lease knows when the token was signed; without one the token was accepted alone,
   # so it was signed within the ttl: assuming the earliest such time re-issues early, never late.
   defp lease_issued_at(socket, %State{options: %{ttl: ttl}} = state, digest) do
     case Lease.verify(
            socket.endpoint,
            state.secret,
-           incoming_lease(state),
+           Token.incoming_lease(state),
            digest,
            ttl,
            state.session
@@ -136,42 +190,4 @@ defmodule LiveStash.Adapters.BrowserMemory do
       {:error, _} -> System.system_time(:second) - ceil(ttl)
     end
   end
-
-  defp incoming_lease(%State{incoming: %{lease: lease}}), do: lease
-  defp incoming_lease(_state), do: nil
-
-  defp token(socket, %State{options: %{security_mode: :encrypt, ttl: ttl}, secret: salt}, data),
-    do: Phoenix.Token.encrypt(socket.endpoint, salt, data, max_age: Lease.bound(ttl))
-
-  defp token(socket, %State{options: %{ttl: ttl}, secret: salt}, data),
-    do: Phoenix.Token.sign(socket.endpoint, salt, data, max_age: Lease.bound(ttl))
-
-  # The official rule first: a token alone lives ttl seconds. Past that, only with a lease.
-  defp open(socket, %State{options: %{ttl: ttl}} = state, token) do
-    case open(socket, state, token, ttl) do
-      {:error, :expired} -> open_leased(socket, state, token)
-      other -> other
-    end
-  end
-
-  defp open_leased(socket, %State{options: %{ttl: ttl}} = state, token) do
-    case Lease.verify(
-           socket.endpoint,
-           state.secret,
-           incoming_lease(state),
-           Lease.digest(token),
-           ttl,
-           state.session
-         ) do
-      {:ok, _issued_at} -> open(socket, state, token, Lease.bound(ttl))
-      {:error, :missing} -> {:error, :expired}
-      {:error, reason} -> {:error, reason}
-    end
-  end
-
-  defp open(socket, %State{options: %{security_mode: :encrypt}, secret: salt}, token, max_age),
-    do: Phoenix.Token.decrypt(socket.endpoint, salt, token, max_age: max_age)
-
-  defp open(socket, %State{secret: salt}, token, max_age),
-    do: Phoenix.Token.verify(socket.endpoint, salt, token, max_age: max_age)
 end

@@ -74,9 +74,15 @@ defmodule LiveStash.Telemetry.Optional do
 
   @doc "Notes `value` under `key` for the innermost running span; outside one, nothing."
   @spec note(atom(), term()) :: :ok
-  def note(key, value) do
+  def note(key, value), do: update_notes(&Map.put(&1, key, value))
+
+  @doc false
+  # Adds `amount` to a counted note (bytes of a stash that writes several pieces).
+  def add(key, amount), do: update_notes(&Map.update(&1, key, amount, fn sum -> sum + amount end))
+
+  defp update_notes(fun) do
     case Process.get(@notes) do
-      %{} = notes -> Process.put(@notes, Map.put(notes, key, value))
+      %{} = notes -> Process.put(@notes, fun.(notes))
       nil -> nil
     end
 
