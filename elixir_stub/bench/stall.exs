@@ -49,9 +49,10 @@ defmodule LiveStash.Bench.Stall do
   # What Redis.put did before the write-behind: the SET in the view process.
   def synchronous(socket, count) do
     state = socket.private.live_stash
-    key = Redis.key(state.secret, state.stash_id)
-    record = LiveStash.Record.new(%{count: count}, socket.view, nil)
-    _ = RedisClient.command(["SET", key, LiveStash.Record.encode(record), "PX", "300000"])
+    key = Redis.key(LiveStash.Adapters.StashId.scope(state), state.stash_id)
+    record = LiveStash.Record.new(state, socket.view, %{count: count})
+    value = Redis.Row.seal(socket.endpoint, state.secret, key, record)
+    _ = RedisClient.command(["SET", key, value, "PX", "300000"])
     Component.assign(socket, :count, count)
   end
 
