@@ -14,6 +14,7 @@ import { pushCost } from "./push-cost";
 import { reconnectTime } from "./reconnect";
 import { serverAdapters } from "./server-adapters";
 import { sessions } from "./sessions";
+import { stashCost } from "./stash-cost";
 import { bundleSizes } from "./sizes";
 import { soak } from "./soak";
 import { redisStall } from "./stall";
@@ -50,6 +51,7 @@ try {
   await step("Redis stall (event round trip during DEBUG SLEEP vs plain)", async () => redisStall(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
   await step("stash cost, keyed vs whole token, shim (mix run)", async () => shimStashKeys());
+  await step("stash cost, shim (click / typing / auto-typing × adapters × 2 states, vs today)", async () => stashCost(quick));
   await step("session_key memory, shim (1,000 and 10,000 sessions)", async () => sessions(quick));
   const pageDir = join(tmp, "page");
   // The bare page (liveview-server/page/): no demo panel or inspector re-rendering on each push.

@@ -48,7 +48,7 @@ defmodule Bench do
   def samples(n, scale), do: max(round(n * scale), 5)
 
   # Times `fun` inside the view process, `n` times (after a few unrecorded ones), each
-  # with a new value of `bytes` so the fingerprint never skips the write.
+  # with a new value of `bytes` so an unchanged-stash check never skips the write.
   def time(pid, n, bytes, fun) do
     payload = :crypto.strong_rand_bytes(bytes)
     caller = self()

@@ -39,13 +39,13 @@ defmodule LiveStash.Bench.KeepAlive do
     end)
   end
 
-  # What the pre-lease recovery did: forget the fingerprint and stash again, pushing the token.
+  # What the pre-lease recovery did: forget what was stashed and stash again, pushing the token.
   def legacy_recovery(pid) do
     pushed_by(pid, fn ->
       :ok =
         ViewServer.update(pid, fn socket ->
           state = socket.private.live_stash
-          LiveStash.stash(State.put(socket, %State{state | fingerprint: nil}))
+          LiveStash.stash(State.put(socket, %State{state | last_assigns: nil}))
         end)
     end)
   end

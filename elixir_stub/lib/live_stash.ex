@@ -108,35 +108,29 @@ defmodule LiveStash do
   defp stash_view(socket) do
     state = State.fetch!(socket, :stash)
 
-    cond do
-      not state.connected? ->
-        socket
+    if state.connected? do
+      assigns = Map.take(socket.assigns, state.options.stored_keys)
 
-      tracks_changes?(state) ->
-        write(socket, state, Map.take(socket.assigns, state.options.stored_keys), nil)
-
-      true ->
-        assigns = Map.take(socket.assigns, state.options.stored_keys)
-        fingerprint = LiveStash.Fingerprint.of(assigns)
-
-        if fingerprint == state.fingerprint,
-          do: socket,
-          else: write(socket, state, assigns, fingerprint)
+      # Strict equality, not a hash of the serialised value: a value that was not rebuilt
+      # since the last stash compares in constant time, so an unchanged stash serialises
+      # nothing. `last_assigns` moves only on a successful write, so a failed one is retried.
+      # (A keyed browser stash then compares key by key, and writes only the changed keys.)
+      if assigns === state.last_assigns,
+        do: socket,
+        else: write(socket, state, assigns)
+    else
+      socket
     end
   end
 
-  defp tracks_changes?(%State{options: %{adapter: adapter}} = state),
-    do: function_exported?(adapter, :tracks_changes?, 1) and adapter.tracks_changes?(state)
-
-  defp write(socket, state, assigns, fingerprint) do
+  defp write(socket, state, assigns) do
     record = Record.new(state, socket.view, assigns, Host.components(socket))
 
     put = fn -> state.options.adapter.put(socket, state, record) end
 
     case LiveStash.Telemetry.stash(socket, state, put) do
       {:ok, socket} ->
-        socket =
-          State.put(socket, %State{state | fingerprint: fingerprint, last_assigns: assigns})
+        socket = State.put(socket, %State{state | last_assigns: assigns})
 
         :ok = Host.written(socket)
         :ok = AutoStash.written(socket)
@@ -249,7 +243,7 @@ defmodule LiveStash do
       {socket, state} = adapter.renew(socket, state)
       State.put(socket, state)
     else
-      stash(State.put(socket, %State{state | fingerprint: nil}))
+      stash(State.put(socket, %State{state | last_assigns: nil}))
     end
   end
 
@@ -284,7 +278,7 @@ defmodule LiveStash do
       :ok = AutoStash.cancel(socket)
       :ok = Host.reset(socket)
       {socket, state} = state.options.adapter.drop(socket, state)
-      State.put(socket, %State{state | fingerprint: nil, last_assigns: nil})
+      State.put(socket, %State{state | last_assigns: nil})
     else
       socket
     end

@@ -44,12 +44,5 @@ defmodule LiveStash.Adapter do
   """
   @callback renew(Socket.t(), State.t()) :: {Socket.t(), State.t()}
 
-  @doc """
-  Optional: `true` when the adapter's `put/3` compares the stored keys with what it last
-  stashed itself (and pushes nothing when none changed); LiveStash then skips its
-  fingerprint of the assigns, which serialises them all.
-  """
-  @callback tracks_changes?(State.t()) :: boolean()
-
-  @optional_callbacks child_specs: 0, renew: 2, tracks_changes?: 1
+  @optional_callbacks child_specs: 0, renew: 2
 end

@@ -50,7 +50,7 @@ defmodule LiveStash.Component do
   parent keeps every component's stashed state (`LiveStash.Component.Registry`).
   """
 
-  alias LiveStash.{AutoStash, Fingerprint}
+  alias LiveStash.AutoStash
   alias LiveStash.Component.{Callbacks, Host, Instance, Registry, Writer}
 
   require Logger
@@ -119,7 +119,7 @@ defmodule LiveStash.Component do
   defp remember(registry, _key, nil), do: registry
 
   defp remember(registry, key, assigns),
-    do: %{registry | fingerprints: Map.put(registry.fingerprints, key, Fingerprint.of(assigns))}
+    do: %{registry | stashed: Map.put(registry.stashed, key, assigns)}
 
   defp assign_all(socket, nil), do: socket
 
@@ -141,12 +141,13 @@ defmodule LiveStash.Component do
       registry = %{registry | claimed: MapSet.put(registry.claimed, instance.key)}
       socket = if instance.status, do: socket, else: Instance.put_status(socket, instance, :new)
       assigns = Map.take(socket.assigns, instance.options.stored_keys)
-      fingerprint = Fingerprint.of(assigns)
 
+      # As for a view (see `LiveStash.stash/1`): strict equality with what was last
+      # written, constant time for values not rebuilt since.
       cond do
-        registry.fingerprints[instance.key] == fingerprint -> socket
+        Map.get(registry.stashed, instance.key) === assigns -> socket
         Registry.full?(registry, instance.key) -> refuse(socket, registry, instance.key)
-        true -> write(socket, registry, instance.key, assigns, fingerprint, auto?)
+        true -> write(socket, registry, instance.key, assigns, auto?)
       end
     else
       _ -> socket
@@ -156,32 +157,25 @@ defmodule LiveStash.Component do
   # update/2 runs while the parent renders, and LiveView sends a component's pushed
   # events before the parent's: a token pushed from here would be overtaken by an older
   # one the parent pushed before the render. So the parent writes it right after.
-  defp write(socket, registry, key, assigns, fingerprint, auto?) do
+  defp write(socket, registry, key, assigns, auto?) do
     registry = %{registry | entries: Map.put(registry.entries, key, assigns)}
     interval = registry.state.options.auto_stash_interval
 
     cond do
-      auto? and interval > 0 -> coalesce(socket, registry, key, fingerprint, interval)
-      Callbacks.in_update?() -> defer(socket, registry, key, fingerprint)
-      true -> write_now(socket, registry, key, fingerprint)
+      auto? and interval > 0 -> coalesce(socket, registry, key, assigns, interval)
+      Callbacks.in_update?() -> defer(socket, registry, key, assigns)
+      true -> write_now(socket, registry, key, assigns)
     end
   end
 
-  defp coalesce(socket, registry, key, fingerprint, interval) do
-    :ok =
-      Registry.put(socket, %{
-        registry
-        | fingerprints: Map.put(registry.fingerprints, key, fingerprint)
-      })
-
+  defp coalesce(socket, registry, key, assigns, interval) do
+    :ok = Registry.put(socket, remember(registry, key, assigns))
     :ok = AutoStash.components_changed(socket, interval)
     socket
   end
 
-  defp defer(socket, registry, key, fingerprint) do
-    fingerprints = Map.put(registry.fingerprints, key, fingerprint)
-    flush_later(socket, %{registry | fingerprints: fingerprints})
-  end
+  defp defer(socket, registry, key, assigns),
+    do: flush_later(socket, remember(registry, key, assigns))
 
   defp flush_later(socket, registry) do
     unless registry.flush?, do: send(self(), Host.flush_message())
@@ -189,15 +183,14 @@ defmodule LiveStash.Component do
     socket
   end
 
-  defp write_now(socket, registry, key, fingerprint) do
+  defp write_now(socket, registry, key, assigns) do
     case Writer.write(socket, registry) do
       {:ok, socket, registry} ->
-        fingerprints = Map.put(registry.fingerprints, key, fingerprint)
-        :ok = Registry.put(socket, %{registry | fingerprints: fingerprints})
+        :ok = Registry.put(socket, remember(registry, key, assigns))
         socket
 
       {:error, reason} ->
-        # Without the fingerprint the next stash tries again.
+        # Not remembered as stashed, so the next stash tries again.
         Logger.warning(
           "LiveStash could not stash #{Instance.describe(socket, key)}: #{inspect(reason)}"
         )

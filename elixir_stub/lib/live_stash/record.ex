@@ -12,6 +12,8 @@ defmodule LiveStash.Record do
   Browser tokens and Redis rows carry `encode/1`'s binary: a tagged tuple with an
   explicit format number, so a record written by another format is refused as
   `:malformed` instead of being misread. ETS and Mnesia keep the struct itself.
+  `LiveStash.Record.Packing` decides whether compressing it pays; `binary_to_term`
+  reads either form, so the choice is not part of the format.
 
   `decode/1` is only ever given authenticated binaries: a token that `Phoenix.Token`
   verified or decrypted, a Redis row whose MAC verified. It therefore decodes without
@@ -21,7 +23,7 @@ defmodule LiveStash.Record do
   binaries never reach it, and so never create atoms.
   """
 
-  alias LiveStash.Record.NonExecutable
+  alias LiveStash.Record.{NonExecutable, Packing}
 
   # Bumped whenever the encoded layout or the checked fields change.
   @format 2
@@ -102,7 +104,7 @@ defmodule LiveStash.Record do
       {@tag, @format, record.view, record.view_id, record.version, record.session, record.assigns,
        record.components}
 
-    term |> :erlang.term_to_binary([:compressed]) |> LiveStash.Telemetry.encoded()
+    term |> Packing.pack() |> LiveStash.Telemetry.encoded()
   end
 
   @doc """

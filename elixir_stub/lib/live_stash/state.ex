@@ -2,8 +2,10 @@ defmodule LiveStash.State do
   @moduledoc """
   What LiveStash keeps in `socket.private` for one LiveView process.
 
-  `last_assigns` is kept so the keep-alive can re-issue a browser token without a new
-  write; it shares memory with the socket's assigns, so it costs nothing extra.
+  `last_assigns` holds the stored assigns as last written (or recovered), `nil` when
+  none were: `LiveStash.stash/1` compares against it to skip an unchanged stash, and the
+  keep-alive re-issues a browser token from it without a new write. It shares memory
+  with the socket's assigns, so it costs nothing extra.
 
   `secret` is the fixed token salt (the `:secret` option), `session` the session binding
   (see `LiveStash.Secret`) and `view_id` the LiveView's `socket.id`, which every record
@@ -18,7 +20,6 @@ defmodule LiveStash.State do
     :view_id,
     :incoming,
     :stash_id,
-    :fingerprint,
     :last_assigns,
     :keep_alive_ref,
     connected?: false,

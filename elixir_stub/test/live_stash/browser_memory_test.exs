@@ -89,6 +89,25 @@ defmodule LiveStash.BrowserMemoryTest do
     assert length(ViewServer.payloads(pid, @stash)) == 2
   end
 
+  test "a change deep inside a stored value is pushed; the same value rebuilt is not" do
+    # Whole tokens (the official client), so every push is one stash-state to count.
+    pid = stashed_view(Signed, %{list: %{ids: [1, 2]}}, official: true)
+    # Sent to the view, so it is a copy: equal, but not the term it stashed.
+    :ok = ViewServer.update(pid, {View, :put_count, [%{list: %{ids: [1, 2]}}]})
+    assert length(ViewServer.payloads(pid, @stash)) == 1
+
+    :ok = ViewServer.update(pid, {View, :put_count, [%{list: %{ids: [1, 3]}}]})
+    assert length(ViewServer.payloads(pid, @stash)) == 2
+    # Equal under ==, yet another value: a float is stashed as a float.
+    :ok = ViewServer.update(pid, {View, :put_count, [%{list: %{ids: [1.0, 3]}}]})
+    assert length(ViewServer.payloads(pid, @stash)) == 3
+
+    pid = reconnect(pid, Signed, official: true)
+
+    assert %{recover_status: :recovered, count: %{list: %{ids: [1.0, 3]}}} =
+             ViewServer.assigns(pid)
+  end
+
   test "encrypted tokens do not reveal the stashed values; signed ones are still verified" do
     secret_value = "very-secret-#{System.unique_integer([:positive])}"
     pid = start!(Encrypted, Client.fresh_params(%{}, official: true))

@@ -26,4 +26,20 @@ defmodule LiveStash.ETSRestartTest do
     :ok = ViewServer.update(pid, {View, :put_count, [4]})
     assert %{recover_status: :recovered, count: 4} = ViewServer.assigns(reconnect(pid, Counter))
   end
+
+  @tag :capture_log
+  test "a stash that could not be written is written by the next stash, even unchanged" do
+    pid = stashed_view(Counter, 3)
+    :ok = Supervisor.terminate_child(LiveStash.Supervisor, Table)
+
+    try do
+      :ok = ViewServer.update(pid, {View, :put_count, [4]})
+      assert %{count: 4} = ViewServer.assigns(pid)
+    after
+      {:ok, _} = Supervisor.restart_child(LiveStash.Supervisor, Table)
+    end
+
+    :ok = ViewServer.update(pid, &LiveStash.stash/1)
+    assert %{recover_status: :recovered, count: 4} = ViewServer.assigns(reconnect(pid, Counter))
+  end
 end

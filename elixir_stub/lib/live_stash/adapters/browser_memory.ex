@@ -23,7 +23,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
 
   @behaviour LiveStash.Adapter
 
-  alias LiveStash.{Events, Fingerprint, Lease, Push, Record, State}
+  alias LiveStash.{Events, Lease, Push, Record, State}
   alias LiveStash.Adapters.BrowserMemory.{Keyed, Token}
 
   # Which token this view's browser holds: {digest, issued_at}. Kept in the LiveView
@@ -61,13 +61,6 @@ defmodule LiveStash.Adapters.BrowserMemory do
     end
   end
 
-  @doc """
-  A keyed stash compares each key with what it last stashed itself, so LiveStash need
-  not fingerprint (serialise) the assigns first.
-  """
-  @impl true
-  def tracks_changes?(state), do: Keyed.keyed?(state)
-
   @impl true
   def fetch(socket, %State{incoming: %{stash: {:browser, token}}} = state) do
     case Token.open(socket, state, token) do
@@ -100,16 +93,15 @@ defmodule LiveStash.Adapters.BrowserMemory do
     issued_at = lease_issued_at(socket, state, digest)
     assigns = Map.take(socket.assigns, state.options.stored_keys)
     socket = socket |> hold(digest, issued_at) |> push_lease(state, digest, issued_at)
-    {socket, %State{state | fingerprint: Fingerprint.of(assigns), last_assigns: assigns}}
+    {socket, %State{state | last_assigns: assigns}}
   end
 
-  # The manifest's digest and seal time were held when it was fetched; the keys compare
-  # themselves, so no fingerprint.
+  # The manifest's digest and seal time were held when it was fetched.
   def renew(socket, %State{incoming: %{stash: {:browser_keys, _, _}}} = state) do
     {digest, issued_at} = held(socket)
     assigns = Map.take(socket.assigns, state.options.stored_keys)
     socket = push_lease(socket, state, digest, issued_at)
-    {socket, %State{state | fingerprint: nil, last_assigns: assigns}}
+    {socket, %State{state | last_assigns: assigns}}
   end
 
   @impl true

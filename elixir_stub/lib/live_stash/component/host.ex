@@ -110,6 +110,6 @@ defmodule LiveStash.Component.Host do
     do:
       Registry.update(
         socket,
-        &%{&1 | recovered: %{}, entries: %{}, fingerprints: %{}, stored: MapSet.new()}
+        &%{&1 | recovered: %{}, entries: %{}, stashed: %{}, stored: MapSet.new()}
       )
 end

@@ -11,6 +11,8 @@ defmodule LiveStash.Component.Registry do
     * `recovered` - stashed component states nobody has claimed yet; emptied when the
       parent's first connected render ends (rule C1 in `LiveStash.Component`)
     * `entries` - the last stashed state of each live component
+    * `stashed` - each component's stored assigns as last written (or recovered), to
+      skip a stash that changed nothing
     * `claimed` - keys a component instance already recovered or stashed
     * `stored` - keys the last record written (or recovered) holds a state for, so a
       fresh instance knows when that record must be rewritten without its key (rule C2)
@@ -28,7 +30,7 @@ defmodule LiveStash.Component.Registry do
     outcome: :pending,
     recovered: %{},
     entries: %{},
-    fingerprints: %{},
+    stashed: %{},
     claimed: MapSet.new(),
     stored: MapSet.new(),
     refused: MapSet.new(),
@@ -141,7 +143,7 @@ defmodule LiveStash.Component.Registry do
       registry
       | recovered: Map.delete(registry.recovered, key),
         entries: Map.delete(registry.entries, key),
-        fingerprints: Map.delete(registry.fingerprints, key)
+        stashed: Map.delete(registry.stashed, key)
     }
   end
 

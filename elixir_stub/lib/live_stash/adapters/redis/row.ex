@@ -12,7 +12,8 @@ defmodule LiveStash.Adapters.Redis.Row do
   the endpoint's `secret_key_base` and the view's `:secret` (no per-session key: the
   record carries the session binding, checked on recovery), once per call and cached
   nowhere. Over a 1 MB record this costs about a fifth of HMAC-SHA256 (0.17 ms against
-  0.9 ms on the bench machine, where compressing that record takes far longer).
+  0.9 ms on the bench machine); an incompressible record is not compressed at all
+  (`LiveStash.Record.Packing`), so the MAC and the write are most of such a stash.
   """
 
   alias LiveStash.Record
