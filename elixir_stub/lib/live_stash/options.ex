@@ -17,6 +17,7 @@ defmodule LiveStash.Options do
             session_key: nil,
             security_mode: nil,
             auto_stash: false,
+            auto_stash_interval: 500,
             recover_after_reload: false
 
   @type t :: %__MODULE__{}
@@ -30,6 +31,7 @@ defmodule LiveStash.Options do
     :session_key,
     :security_mode,
     :auto_stash,
+    :auto_stash_interval,
     :recover_after_reload
   ]
 
@@ -144,6 +146,15 @@ defmodule LiveStash.Options do
     else
       raise ArgumentError, "#{inspect(flag)} must be true or false, got: #{inspect(value)}"
     end
+  end
+
+  defp check!(:auto_stash_interval, ms) when is_integer(ms) and ms >= 0, do: ms
+
+  defp check!(:auto_stash_interval, ms) do
+    raise ArgumentError,
+          ":auto_stash_interval must be a whole number of milliseconds, 0 or more " <>
+            "(at most one auto stash per interval; 0 stashes after every render), " <>
+            "e.g. `auto_stash_interval: 500`, got: #{inspect(ms)}"
   end
 
   defp check!(:adapter, adapter) do
