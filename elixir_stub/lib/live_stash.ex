@@ -31,7 +31,9 @@ defmodule LiveStash do
 
   @doc """
   Registers LiveStash's `on_mount` hook. Options are checked when the module compiles
-  and again on mount; see `LiveStash.Options`.
+  and again on mount; see `LiveStash.Options` for each one.
+
+      use LiveStash, stored_keys: [:count, :filter], ttl: 600
   """
   defmacro __using__(opts) do
     quote bind_quoted: [opts: opts] do
@@ -88,7 +90,13 @@ defmodule LiveStash do
 
   @doc """
   Stores the `:stored_keys` assigns, unless they are unchanged since the last stash.
-  A no-op before the socket is connected.
+  A no-op before the socket is connected. Returns the socket; a failed write is logged
+  and retried by the next stash. On a LiveComponent's socket it stashes the component
+  (see `LiveStash.Component`).
+
+      def handle_event("inc", _params, socket) do
+        {:noreply, socket |> update(:count, &(&1 + 1)) |> LiveStash.stash()}
+      end
   """
   @spec stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def stash(socket) do
@@ -146,6 +154,13 @@ defmodule LiveStash do
 
   Anything but a plain "nothing stashed" logs one warning naming the view and the
   reason (see `LiveStash.Failure`).
+
+      def mount(_params, _session, socket) do
+        case LiveStash.recover_state(socket) do
+          {:recovered, socket} -> {:ok, socket}
+          {_new_not_found_or_error, socket} -> {:ok, assign(socket, :count, 0)}
+        end
+      end
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
@@ -251,7 +266,13 @@ defmodule LiveStash do
   end
 
   @doc """
-  Forgets the stash of this LiveView (on the server and in the browser).
+  Forgets the stash of this LiveView (on the server and in the browser), so the next
+  reconnect starts fresh (`:not_found`) until the next `stash/1`. On a LiveComponent's
+  socket it forgets only that component's state.
+
+      def handle_event("clear", _params, socket) do
+        {:noreply, socket |> assign(:count, 0) |> LiveStash.reset_stash()}
+      end
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
