@@ -22,7 +22,18 @@ defmodule LiveStash do
   LiveComponents.
   """
 
-  alias LiveStash.{Component, ConnectParams, Failure, KeepAlive, Options, Record, Secret, State}
+  alias LiveStash.{
+    AutoStash,
+    Component,
+    ConnectParams,
+    Failure,
+    KeepAlive,
+    Options,
+    Record,
+    Secret,
+    State
+  }
+
   alias LiveStash.Component.Host
 
   require Logger
@@ -31,7 +42,9 @@ defmodule LiveStash do
 
   @doc """
   Registers LiveStash's `on_mount` hook. Options are checked when the module compiles
-  and again on mount; see `LiveStash.Options` for each one.
+  and again on mount; see `LiveStash.Options` for each one. It also defines `terminate/2`
+  (around yours, if any), so that a stash still pending when the LiveView ends is
+  written; see `LiveStash.AutoStash`.
 
       use LiveStash, stored_keys: [:count, :filter], ttl: 600
   """
@@ -41,6 +54,7 @@ defmodule LiveStash do
       LiveStash.Options.validate!(opts)
       require Phoenix.LiveView
       Phoenix.LiveView.on_mount({LiveStash, opts})
+      @before_compile LiveStash.AutoStash
     end
   end
 
@@ -79,20 +93,15 @@ defmodule LiveStash do
     {socket, state} = options.adapter.mount(socket, state)
     {socket, state} = KeepAlive.attach(socket, state)
     socket = Host.attach(socket, state)
-
-    socket =
-      if options.auto_stash,
-        do: Phoenix.LiveView.attach_hook(socket, :live_stash_auto_stash, :after_render, &stash/1),
-        else: socket
-
+    socket = AutoStash.attach(socket, state)
     State.put(socket, state)
   end
 
   @doc """
   Stores the `:stored_keys` assigns, unless they are unchanged since the last stash.
-  A no-op before the socket is connected. Returns the socket; a failed write is logged
-  and retried by the next stash. On a LiveComponent's socket it stashes the component
-  (see `LiveStash.Component`).
+  It writes at once, also with `auto_stash` (what an auto stash had pending goes with
+  it). A no-op before the socket is connected. Returns the socket. On a LiveComponent's
+  socket it stashes the component (see `LiveStash.Component`).
 
       def handle_event("inc", _params, socket) do
         {:noreply, socket |> update(:count, &(&1 + 1)) |> LiveStash.stash()}
@@ -131,6 +140,7 @@ defmodule LiveStash do
         socket = State.put(socket, %State{state | last_assigns: assigns})
 
         :ok = Host.written(socket)
+        :ok = AutoStash.written(socket)
         socket
 
       {:error, reason} ->
@@ -285,6 +295,7 @@ defmodule LiveStash do
     state = State.fetch!(socket, :reset_stash)
 
     if state.connected? do
+      :ok = AutoStash.cancel(socket)
       :ok = Host.reset(socket)
       {socket, state} = state.options.adapter.drop(socket, state)
       State.put(socket, %State{state | last_assigns: nil})

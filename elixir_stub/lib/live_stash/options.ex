@@ -34,9 +34,14 @@ defmodule LiveStash.Options do
     * `:security_mode` - default `nil`; required (`:sign` or `:encrypt`) with
       `LiveStash.Adapters.BrowserMemory`, where `:encrypt` hides the stashed values from
       the browser and `:sign` only prevents tampering. Example: `security_mode: :encrypt`
-    * `:auto_stash` - default `false`. When `true`, the view stashes after every render,
-      so no `LiveStash.stash/1` calls are needed (unchanged assigns write nothing).
+    * `:auto_stash` - default `false`. When `true`, the view stashes by itself after
+      renders that changed a stored assign, at most once per `:auto_stash_interval`, so
+      no `LiveStash.stash/1` calls are needed (see `LiveStash.AutoStash`).
       Example: `auto_stash: true`
+    * `:auto_stash_interval` - default `500`. Milliseconds (a whole number, 0 or more)
+      an auto stash waits after the render that armed it; it writes the state at the
+      interval's end. `0` stashes after every render, as the official library does.
+      Example: `auto_stash_interval: 0`
     * `:recover_after_reload` - default `false`. When `true`, a stash the client replays
       after a full page reload is accepted (still checked for ttl, version, session and
       LiveView module); otherwise a reload starts fresh. Example: `recover_after_reload: true`
@@ -53,6 +58,7 @@ defmodule LiveStash.Options do
             session_key: nil,
             security_mode: nil,
             auto_stash: false,
+            auto_stash_interval: 500,
             recover_after_reload: false
 
   @type t :: %__MODULE__{}
@@ -66,6 +72,7 @@ defmodule LiveStash.Options do
     :session_key,
     :security_mode,
     :auto_stash,
+    :auto_stash_interval,
     :recover_after_reload
   ]
 
@@ -197,6 +204,15 @@ defmodule LiveStash.Options do
     else
       raise ArgumentError, "#{inspect(flag)} must be true or false, got: #{inspect(value)}"
     end
+  end
+
+  defp check!(:auto_stash_interval, ms) when is_integer(ms) and ms >= 0, do: ms
+
+  defp check!(:auto_stash_interval, ms) do
+    raise ArgumentError,
+          ":auto_stash_interval must be a whole number of milliseconds, 0 or more " <>
+            "(at most one auto stash per interval; 0 stashes after every render), " <>
+            "e.g. `auto_stash_interval: 500`, got: #{inspect(ms)}"
   end
 
   defp check!(:adapter, adapter) do

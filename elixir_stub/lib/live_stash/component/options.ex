@@ -11,9 +11,10 @@ defmodule LiveStash.Component.Options do
 
     * `:stored_keys` - required, no default. The component's assigns to keep: a
       non-empty list of atoms. Example: `stored_keys: [:editing, :draft]`
-    * `:auto_stash` - default `false`. When `true`, the component stashes after each of
-      its `update/2` and `handle_event/3` callbacks, so it needs no `LiveStash.stash/1`
-      calls.
+    * `:auto_stash` - default `false`. When `true`, the component stashes by itself after
+      its `update/2` and `handle_event/3` callbacks, with its parent's next coalesced
+      stash (the parent's `:auto_stash_interval`, see `LiveStash.AutoStash`), so it
+      needs no `LiveStash.stash/1` calls.
       Example: `auto_stash: true`
   """
 
