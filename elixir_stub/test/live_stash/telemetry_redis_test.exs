@@ -8,7 +8,7 @@ defmodule LiveStash.TelemetryRedisTest do
 
   alias LiveStash.Adapters.Redis
   alias LiveStash.Record
-  alias LiveStash.Test.{Client, Define, RedisServer, TelemetryEvents, View, ViewServer}
+  alias LiveStash.Test.{Define, RedisServer, TelemetryEvents, View, ViewServer}
 
   @view LiveStash.TelemetryRedisTest.Counter
 
