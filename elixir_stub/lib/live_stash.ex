@@ -165,12 +165,8 @@ defmodule LiveStash do
   Anything but a plain "nothing stashed" logs one warning naming the view and the
   reason (see `LiveStash.Failure`).
 
-      def mount(_params, _session, socket) do
-        case LiveStash.recover_state(socket) do
-          {:recovered, socket} -> {:ok, socket}
-          {_new_not_found_or_error, socket} -> {:ok, assign(socket, :count, 0)}
-        end
-      end
+      {status, socket} = LiveStash.recover_state(socket)
+      socket = if status == :recovered, do: socket, else: assign(socket, :count, 0)
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
