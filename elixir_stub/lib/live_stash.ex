@@ -42,9 +42,11 @@ defmodule LiveStash do
 
   @doc """
   Registers LiveStash's `on_mount` hook. Options are checked when the module compiles
-  and again on mount; see `LiveStash.Options`. It also defines `terminate/2` (around
-  yours, if any), so that a stash still pending when the LiveView ends is written; see
-  `LiveStash.AutoStash`.
+  and again on mount; see `LiveStash.Options` for each one. It also defines `terminate/2`
+  (around yours, if any), so that a stash still pending when the LiveView ends is
+  written; see `LiveStash.AutoStash`.
+
+      use LiveStash, stored_keys: [:count, :filter], ttl: 600
   """
   defmacro __using__(opts) do
     quote bind_quoted: [opts: opts] do
@@ -98,7 +100,12 @@ defmodule LiveStash do
   @doc """
   Stores the `:stored_keys` assigns, unless they are unchanged since the last stash.
   It writes at once, also with `auto_stash` (what an auto stash had pending goes with
-  it). A no-op before the socket is connected.
+  it). A no-op before the socket is connected. Returns the socket. On a LiveComponent's
+  socket it stashes the component (see `LiveStash.Component`).
+
+      def handle_event("inc", _params, socket) do
+        {:noreply, socket |> update(:count, &(&1 + 1)) |> LiveStash.stash()}
+      end
   """
   @spec stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def stash(socket) do
@@ -157,6 +164,9 @@ defmodule LiveStash do
 
   Anything but a plain "nothing stashed" logs one warning naming the view and the
   reason (see `LiveStash.Failure`).
+
+      {status, socket} = LiveStash.recover_state(socket)
+      socket = if status == :recovered, do: socket, else: assign(socket, :count, 0)
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
@@ -262,7 +272,13 @@ defmodule LiveStash do
   end
 
   @doc """
-  Forgets the stash of this LiveView (on the server and in the browser).
+  Forgets the stash of this LiveView (on the server and in the browser), so the next
+  reconnect starts fresh (`:not_found`) until the next `stash/1`. On a LiveComponent's
+  socket it forgets only that component's state.
+
+      def handle_event("clear", _params, socket) do
+        {:noreply, socket |> assign(:count, 0) |> LiveStash.reset_stash()}
+      end
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do

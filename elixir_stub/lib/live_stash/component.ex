@@ -55,6 +55,13 @@ defmodule LiveStash.Component do
 
   require Logger
 
+  @doc """
+  Makes a LiveComponent stashable: wraps its callbacks (see `LiveStash.Component.Callbacks`)
+  so `LiveStash.stash/1`, `recover_state/1` and `reset_stash/1` work on its socket. Options
+  are checked when the module compiles; see `LiveStash.Component.Options`.
+
+      use LiveStash.Component, stored_keys: [:editing, :draft]
+  """
   defmacro __using__(opts) do
     quote bind_quoted: [opts: opts] do
       @live_stash_component LiveStash.Component.Options.validate!(opts)

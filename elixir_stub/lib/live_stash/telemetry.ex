@@ -7,6 +7,18 @@ defmodule LiveStash.Telemetry do
   has them). Without `:telemetry` nothing is emitted and nothing else changes; see
   `LiveStash.Telemetry.Optional`.
 
+  For example, to log every rejected recovery with its reason:
+
+      :telemetry.attach(
+        "log-rejected-stashes",
+        [:live_stash, :recover, :stop],
+        fn _event, _measurements, %{status: status, view: view} = metadata, _config ->
+          if status == :error,
+            do: Logger.warning("\#{inspect(view)} stash rejected: \#{inspect(metadata[:reason])}")
+        end,
+        nil
+      )
+
   ## Spans
 
   Each is a `:telemetry.span/3`: `[:live_stash, name, :start]`, then `:stop` or, when the

@@ -1,6 +1,8 @@
 defmodule LiveStash.OptionsTest do
   use ExUnit.Case, async: false
 
+  doctest LiveStash.Options
+
   import ExUnit.CaptureLog
 
   alias LiveStash.Adapters.{BrowserMemory, ETS}

@@ -2,6 +2,16 @@ defmodule LiveStash.Adapters.Redis do
   @moduledoc """
   Keeps the stash in Redis, shared by every node that points at the same server.
 
+      # config/config.exs (adapters are checked when your LiveViews compile)
+      config :live_stash, adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.Redis]
+
+      # config/runtime.exs: a URI, {uri, opts} or a keyword list
+      # (see LiveStash.Adapters.Redis.Config); timeout: bounds every call (ms, default 500)
+      config :live_stash, redis: System.fetch_env!("REDIS_URL")
+
+      # the LiveView
+      use LiveStash, adapter: LiveStash.Adapters.Redis, stored_keys: [:count]
+
   The browser only holds a random `stashId`. The Redis key is `live_stash:` plus the
   hex of the row key every server adapter uses (`LiveStash.Adapters.StashId`: bound to
   the per-view secret, so with `:session_key` another session holding the id still

@@ -71,6 +71,7 @@ defmodule LiveStash.Adapters.WriteBehind do
     %{id: name, start: {__MODULE__, :start_link, [opts]}, shutdown: flush_ms + 1_000}
   end
 
+  @doc "Starts the writer named `opts[:name]` (see `child_spec/1` for the options)."
   def start_link(opts),
     do: GenServer.start_link(__MODULE__, opts, name: Keyword.fetch!(opts, :name))
 
