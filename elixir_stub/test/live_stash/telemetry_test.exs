@@ -46,7 +46,6 @@ defmodule LiveStash.TelemetryTest do
     defdelegate drop(socket, state), to: ETS
     defdelegate leave(socket, state), to: ETS
     defdelegate keep_alive(socket, state), to: ETS
-    defdelegate leave(socket, state), to: ETS
 
     def put(socket, state, %Record{assigns: %{count: count}} = record) do
       if count < 0, do: raise("the store crashed"), else: ETS.put(socket, state, record)
