@@ -1,9 +1,12 @@
 // One LiveView's stash: recover on mount, stash on change, reset on demand and keep alive
 // while the view lives. Mirrors the Elixir shim's statuses and events.
-import { createHash, randomBytes } from "node:crypto";
-import { EVENTS, PARAM_KEY, RESTORED_KEY } from "../../src/protocol";
+import { randomBytes } from "node:crypto";
+import { ACCEPT_KEY, EVENTS, KEYED_CAPABILITY, PARAM_KEY, RESTORED_KEY } from "../../src/protocol";
 import { issueToken, verifyToken, type VerifyResult } from "../tokens";
+import { isRecord } from "./is-record";
+import { BrowserKeys, manifestSalt, named, readManifest, type Seal } from "./keyed";
 import { bound, digest, outlivesToken, signLease, verifyLease, type LeaseKey } from "./lease";
+import { sameValue } from "./same-value";
 import type { StashEnv } from "./env";
 import type { StashOptions } from "./options";
 
@@ -28,16 +31,20 @@ const NODE_SALT = "live_stash_node";
 const NODE_HINT_MAX_AGE = 10 * 365 * 24 * 3600;
 const MAX_STASH_ID = 128;
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+/** Whether this join's params announce that the client keeps per-key tokens. */
+function acceptsKeys(given: unknown): boolean {
+  const accept = isRecord(given) ? given[ACCEPT_KEY] : undefined;
+  return Array.isArray(accept) && accept.includes(KEYED_CAPABILITY);
 }
 
 export class ViewStash {
-  private fingerprint: string | undefined;
   private lastStashed: Record<string, unknown> | undefined;
   private stashId: string | undefined;
-  /** The browser token this view's client holds: its digest and when it was signed. */
+  /** The browser token (whole token or manifest) this view's client holds: its digest and when it was signed. */
   private held: { digest: string; issuedAt: number } | undefined;
+  /** This join accepts per-key stashes: browser writes push `stash-keys` instead of `stash-state`. */
+  private keyed = false;
+  private readonly keys: BrowserKeys;
   private components: ComponentsSource = NO_COMPONENTS;
   /** A reload replay recovered a record bound to the old root id: write it again, bound to this one. */
   private rebind = false;
@@ -48,7 +55,9 @@ export class ViewStash {
     private readonly viewName: string,
     private readonly domId: string,
     private readonly push: PushEvent,
-  ) {}
+  ) {
+    this.keys = new BrowserKeys(this.seal, env.issued);
+  }
 
   get ttl(): number {
     return this.env.ttlSeconds ?? this.opts.ttl ?? DEFAULT_TTL;
@@ -62,6 +71,10 @@ export class ViewStash {
     return this.opts.secret ?? "live_stash";
   }
 
+  private get seal(): Seal {
+    return { mode: this.opts.securityMode ?? "sign", secret: this.env.secret, salt: this.salt };
+  }
+
   private get leaseKey(): LeaseKey {
     return { secret: this.env.secret, salt: this.salt, ttl: this.ttl };
   }
@@ -72,6 +85,7 @@ export class ViewStash {
     const mounts = connectParams["_mounts"];
     const reconnected = typeof mounts === "number" && Number.isInteger(mounts) && mounts > 0;
     const replay = isRecord(given) && given[RESTORED_KEY] === true && this.opts.recoverAfterReload === true;
+    this.keyed = this.env.keys && this.opts.adapter === "browser" && acceptsKeys(given);
     if (!reconnected && !replay) return this.fresh("new");
     if (!isRecord(given)) return this.fresh(given === undefined ? "not_found" : "error");
     return this.opts.adapter === "browser" ? this.recoverToken(given, replay) : this.recoverRow(given, replay);
@@ -87,6 +101,7 @@ export class ViewStash {
   }
 
   private recoverToken(given: Record<string, unknown>, replay: boolean): Recovery {
+    if (Object.hasOwn(given, "stashedManifest")) return this.recoverKeys(given, replay);
     const token = given["stashedState"];
     if (token === undefined) return this.fresh("not_found");
     const result = this.openToken(token, given["lease"]);
@@ -101,14 +116,42 @@ export class ViewStash {
     return recovery;
   }
 
+  /**
+   * A per-key stash: the manifest is checked as a whole token is (signature, ttl and lease, module,
+   * instance, version), then every key token against it. A manifest of another view is left alone;
+   * keys that do not match their manifest are refused, never mixed into a state.
+   */
+  private recoverKeys(given: Record<string, unknown>, replay: boolean): Recovery {
+    const token = given["stashedManifest"];
+    const result = this.openToken(token, given["lease"], manifestSalt(this.salt));
+    if (!result.ok && result.reason === "expired") return this.fresh("not_found");
+    if (!result.ok) return this.refuse("its manifest does not verify");
+    const manifest = readManifest(result.data);
+    if (!manifest) return this.refuse("its manifest is not one this server writes");
+    if (!this.owns({ module: manifest.w, instance: manifest.i }, replay)) return this.foreign();
+    if ((manifest.v ?? undefined) !== this.version) return this.fresh("error");
+    const opened = this.keys.open(manifest, given["stashedKeys"], this.env.clock.now());
+    if (!opened.ok) return this.refuse(opened.reason);
+    const recovery = this.recovered(this.pick(opened.assigns), opened.components);
+    this.rebind = manifest.i !== this.domId;
+    if (!this.rebind) this.renew(token as string, given["lease"]);
+    return recovery;
+  }
+
+  /** An integrity failure: one warning naming the view and why, then `error` (the client drops its entry). */
+  private refuse(reason: string): Recovery {
+    console.warn(`LiveStash: ${this.viewName} (${this.domId}) refused its stashed keys: ${reason}; starting without them`);
+    return this.fresh("error");
+  }
+
   /** The official rule first: a token alone lives the ttl from its signing. Past that, only with a lease for it. */
-  private openToken(token: unknown, lease: unknown): VerifyResult {
+  private openToken(token: unknown, lease: unknown, salt = this.salt): VerifyResult {
     const [mode, now] = [this.opts.securityMode ?? "sign", this.env.clock.now()];
-    const alone = verifyToken(mode, this.env.secret, this.salt, token, now, this.ttl);
+    const alone = verifyToken(mode, this.env.secret, salt, token, now, this.ttl);
     if (alone.ok || alone.reason !== "expired" || !this.env.leases) return alone;
     const leased = verifyLease(this.leaseKey, lease, digest(token as string), now);
     if (!leased.ok) return { ok: false, reason: leased.reason === "invalid" ? "invalid" : "expired" };
-    return verifyToken(mode, this.env.secret, this.salt, token, now, bound(this.ttl));
+    return verifyToken(mode, this.env.secret, salt, token, now, bound(this.ttl));
   }
 
   /**
@@ -148,7 +191,6 @@ export class ViewStash {
   }
 
   private recovered(assigns: Record<string, unknown>, components?: unknown): Recovery {
-    this.fingerprint = this.hash(assigns);
     this.lastStashed = assigns;
     const comps = isRecord(components) ? (components as Record<string, Record<string, unknown>>) : {};
     // Only components were stashed: nothing to recover for the view itself.
@@ -173,9 +215,9 @@ export class ViewStash {
 
   /** Nothing usable came back: tell the client to drop its entry (browser) or hand it a new id. */
   private fresh(status: RecoverStatus): Recovery {
-    this.fingerprint = undefined;
     this.lastStashed = undefined;
     this.held = undefined;
+    this.keys.clear();
     if (this.opts.adapter === "browser") {
       this.emit(EVENTS.initBrowserMemory, {});
     } else {
@@ -201,20 +243,18 @@ export class ViewStash {
     this.pushInit();
   }
 
-  /** Writes only when the stored keys' fingerprint changed, so "Add Zero" costs no event. */
+  /** Writes only when a stored key changed since the last stash, so "Add Zero" costs no event. */
   stash(assigns: Record<string, unknown>): void {
     const picked = this.pick(assigns);
-    const fp = this.hash(picked);
-    if (fp === this.fingerprint) return;
-    this.fingerprint = fp;
+    if (this.lastStashed !== undefined && sameValue(picked, this.lastStashed)) return;
     this.lastStashed = picked;
     this.write(picked);
   }
 
   reset(): void {
-    this.fingerprint = undefined;
     this.lastStashed = undefined;
     this.held = undefined;
+    this.keys.clear();
     if (this.opts.adapter === "browser") this.emit(EVENTS.initBrowserMemory, {});
     else if (this.stashId) this.env.stores[this.opts.adapter as "ets"].delete(this.stashId);
   }
@@ -238,8 +278,14 @@ export class ViewStash {
     this.rebind = false;
     if (this.opts.adapter === "browser") {
       const [c, now] = [this.components.forRecord(), this.env.clock.now()];
-      const data = { v: this.version ?? null, a: assigns, w: this.viewName, i: this.domId, ...(Object.keys(c).length > 0 ? { c } : {}) };
       const maxAge = this.env.leases ? bound(this.ttl) : this.ttl;
+      if (this.keyed) {
+        const push = this.keys.write(named(assigns, c), { w: this.viewName, i: this.domId, v: this.version ?? null }, now, maxAge);
+        this.held = { digest: digest(push.manifest), issuedAt: now };
+        this.emit(EVENTS.stashKeys, { ...push });
+        return;
+      }
+      const data = { v: this.version ?? null, a: assigns, w: this.viewName, i: this.domId, ...(Object.keys(c).length > 0 ? { c } : {}) };
       const token = issueToken(this.opts.securityMode ?? "sign", this.env.secret, this.salt, data, now, maxAge);
       this.held = { digest: digest(token), issuedAt: now };
       this.env.issued.add(token);
@@ -271,10 +317,5 @@ export class ViewStash {
     const out: Record<string, unknown> = {};
     for (const k of this.opts.storedKeys) if (k in assigns) out[k] = assigns[k];
     return out;
-  }
-
-  private hash(assigns: Record<string, unknown>): string {
-    const ordered = this.opts.storedKeys.map((k) => [k, assigns[k] ?? null]);
-    return createHash("sha256").update(JSON.stringify(ordered)).digest("hex");
   }
 }
