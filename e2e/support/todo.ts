@@ -2,6 +2,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import type { TestServer } from "../../liveview-server/index";
 import { messages, type Frames } from "../../liveview-server/frames";
+import { signedPayload } from "./wire";
 
 export class Todo {
   readonly status: Locator;
@@ -56,9 +57,15 @@ export async function destroyed(frames: Frames, count: number): Promise<void> {
   await expect.poll(answered, { message: "cids_destroyed answered" }).toBe(count);
 }
 
-/** The item ids whose state the newest (signed, so readable) token carries. */
+/**
+ * The item ids whose state the newest record carries: a whole token's components (`c`), or the
+ * component keys (`c:<key>`) a manifest names. Both are signed, so readable.
+ */
 export function stashedItems(server: TestServer): string[] {
-  const token = [...server.issued].filter((t) => t.startsWith("SFMyNTY.")).at(-1)!;
-  const env = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { d: { c?: Record<string, unknown> } };
-  return Object.keys(env.d.c ?? {}).map((key) => (JSON.parse(key) as [string, string])[1]).sort();
+  const record = [...server.issued]
+    .reverse()
+    .map(signedPayload)
+    .find((d) => d !== undefined && ("h" in d || "a" in d))!;
+  const keys = "h" in record ? Object.keys(record["h"] as object).filter((n) => n.startsWith("c:")).map((n) => n.slice(2)) : Object.keys((record["c"] ?? {}) as object);
+  return keys.map((key) => (JSON.parse(key) as [string, string])[1]).sort();
 }
