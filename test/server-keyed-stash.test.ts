@@ -82,13 +82,18 @@ function twoStashes(p: Page) {
   return { s, first, held: () => p.client.params(document.getElementById("phx-a")!)[PARAM_KEY] as Record<string, unknown> };
 }
 
-function expectRefused(joined: Joined, p: Page, reason: RegExp): void {
+/** Refused as `error`, the client told to drop it, and one warning naming the view and the reason. */
+function expectRefused(joined: Joined, p: Page, reason: string, detail: RegExp): void {
   expect(joined.recovery.status).toBe("error");
   expect(last(p.pushed)[0]).toBe(EVENTS.initBrowserMemory);
   expect(warn).toHaveBeenCalledTimes(1);
-  expect(warn.mock.calls[0]![0]).toMatch(/DocLive \(phx-a\) refused its stashed keys/);
-  expect(warn.mock.calls[0]![0]).toMatch(reason);
+  expect(warn.mock.calls[0]![0]).toMatch(/did not recover the stash of DocLive \(phx-a\)/);
+  expect(warn.mock.calls[0]![0]).toContain(`(${reason})`);
+  expect(warn.mock.calls[0]![0]).toMatch(detail);
 }
+
+const NOT_NAMED = /key a:count is not the token the manifest names/;
+const NOT_THE_NAMES = /the keys handed back are not the ones the manifest names/;
 
 for (const mode of ["sign", "encrypt"] as const) {
   describe(`per-key stash (${mode})`, () => {
@@ -131,7 +136,7 @@ for (const mode of ["sign", "encrypt"] as const) {
       const { stashedKeys, ...rest } = held() as { stashedKeys: Record<string, string> };
       const doc = stashedKeys["a:doc"]!;
       const params = { ...rest, stashedKeys: { ...stashedKeys, "a:doc": doc.slice(0, 40) + (doc[40] === "A" ? "B" : "A") + doc.slice(41) } };
-      expectRefused(p.join("phx-a", { params }), p, /key a:doc is not the token the manifest names/);
+      expectRefused(p.join("phx-a", { params }), p, "mixed_keys", /key a:doc is not the token the manifest names/);
     });
 
     it("refuses an older key token with the newer manifest", () => {
@@ -139,14 +144,14 @@ for (const mode of ["sign", "encrypt"] as const) {
       const { first, held } = twoStashes(p);
       const now = held() as { stashedKeys: Record<string, string> };
       const params = { ...now, stashedKeys: { ...now.stashedKeys, "a:count": first.keys["a:count"]! } };
-      expectRefused(p.join("phx-a", { params }), p, /key a:count is not the token the manifest names/);
+      expectRefused(p.join("phx-a", { params }), p, "mixed_keys", NOT_NAMED);
     });
 
     it("refuses the older manifest with the newer keys", () => {
       const p = page(mode);
       const { first, held } = twoStashes(p);
       const params = { ...held(), stashedManifest: first.manifest };
-      expectRefused(p.join("phx-a", { params }), p, /key a:count is not the token the manifest names/);
+      expectRefused(p.join("phx-a", { params }), p, "mixed_keys", NOT_NAMED);
     });
 
     for (const module of ["DocLive", "OtherLive"]) {
@@ -158,7 +163,7 @@ for (const mode of ["sign", "encrypt"] as const) {
         const theirs = (last(p.pushed)[1]["keys"] as Record<string, string>)["a:count"]!;
         const mine = held() as { stashedKeys: Record<string, string> };
         const params = { ...mine, stashedKeys: { ...mine.stashedKeys, "a:count": theirs } };
-        expectRefused(p.join("phx-a", { params }), p, /key a:count is not the token the manifest names/);
+        expectRefused(p.join("phx-a", { params }), p, "mixed_keys", NOT_NAMED);
       });
     }
 
@@ -166,14 +171,29 @@ for (const mode of ["sign", "encrypt"] as const) {
       const p = page(mode);
       const { stashedKeys, ...rest } = twoStashes(p).held() as { stashedKeys: Record<string, string> };
       const { "a:doc": _doc, ...withoutDoc } = stashedKeys;
-      expectRefused(p.join("phx-a", { params: { ...rest, stashedKeys: withoutDoc } }), p, /key a:doc is missing/);
+      expectRefused(p.join("phx-a", { params: { ...rest, stashedKeys: withoutDoc } }), p, "mixed_keys", NOT_THE_NAMES);
     });
 
     it("refuses a key the manifest does not name", () => {
       const p = page(mode);
       const held = twoStashes(p).held() as { stashedKeys: Record<string, string> };
       const params = { ...held, stashedKeys: { ...held.stashedKeys, "a:admin": held.stashedKeys["a:count"]! } };
-      expectRefused(p.join("phx-a", { params }), p, /key a:admin is not in the manifest/);
+      expectRefused(p.join("phx-a", { params }), p, "mixed_keys", NOT_THE_NAMES);
+    });
+
+    it("refuses a tampered manifest as error, and reads malformed keyed params as nothing stashed", () => {
+      const p = page(mode);
+      const held = twoStashes(p).held() as { stashedManifest: string };
+      const m = held.stashedManifest;
+      const params = { ...held, stashedManifest: m.slice(0, 30) + (m[30] === "A" ? "B" : "A") + m.slice(31) };
+      expectRefused(p.join("phx-a", { params }), p, "tampered", /failed authentication/);
+
+      warn.mockClear();
+      for (const stashedKeys of ["x", { "a:count": 1 }, { "a:count": "" }]) {
+        expect(p.join("phx-a", { params: { stashedManifest: m, stashedKeys } }).recovery.status).toBe("not_found");
+      }
+      expect(p.join("phx-a", { params: { stashedManifest: "", stashedKeys: {} } }).recovery.status).toBe("not_found");
+      expect(warn).not.toHaveBeenCalled();
     });
 
     it("leaves another instance's manifest alone: not_found, nothing pushed, no refusal", () => {
@@ -184,7 +204,7 @@ for (const mode of ["sign", "encrypt"] as const) {
       expect(joined.recovery.status).toBe("not_found");
       expect(p.pushed.length).toBe(before);
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0]![0]).toMatch(/DocLive \(phx-b\) was handed the stash of another view/);
+      expect(warn.mock.calls[0]![0]).toMatch(/did not recover the stash of DocLive \(phx-b\): the stash belongs to another view \(wrong_view\)/);
     });
 
     it("keeps the ttl and lease rules of a whole token: past the ttl only with a lease for the manifest", () => {
@@ -197,14 +217,33 @@ for (const mode of ["sign", "encrypt"] as const) {
       expect(p.join("phx-a").recovery.status).toBe("recovered");
       const { lease: _lease, ...alone } = held();
       p.clock.advance(1_000);
-      expect(p.join("phx-a", { params: alone }).recovery.status).toBe("not_found");
       expect(warn).not.toHaveBeenCalled();
+      expect(p.join("phx-a", { params: alone }).recovery.status).toBe("not_found");
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toContain("it expired (expired)");
+    });
+
+    it("re-seals the manifest and its keys near their absolute bound, so a view open for days still recovers", () => {
+      const p = page(mode);
+      const { s } = twoStashes(p);
+      p.clock.advance(86_100_000);
+      s.keepAlive();
+      const [name, reissued] = last(p.pushed);
+      expect(name).toBe(EVENTS.stashKeys);
+      expect(Object.keys(reissued["keys"] as object).sort()).toEqual(["a:count", "a:doc"]);
+      p.clock.advance(200_000);
+      s.keepAlive();
+      expect(last(p.pushed)[0]).toBe(EVENTS.lease);
+      // A day and 100 s after the first stash: its tokens are past the bound, the re-sealed ones are not.
+      p.clock.advance(200_000);
+      expect(p.join("phx-a").recovery).toMatchObject({ status: "recovered", assigns: { count: 2, doc: DOC } });
     });
 
     it("refuses a manifest of another version (a deploy) as error", () => {
       const p = page(mode);
       twoStashes(p);
       expect(p.join("phx-a", { version: "v2" }).recovery.status).toBe("error");
+      expect(warn.mock.calls[0]![0]).toContain("(version_mismatch)");
     });
 
     it("gives whole tokens to a join that does not accept keys (the official client)", () => {
@@ -221,7 +260,7 @@ for (const mode of ["sign", "encrypt"] as const) {
       expect(p.join("phx-a").recovery).toMatchObject({ status: "recovered", assigns: { count: 1 } });
     });
 
-    it("carries component states as keys of their own: one changed component pushes only its key", () => {
+    it("carries the component states together in one key, c, pushed only when one of them changes", () => {
       const p = page(mode);
       const a = componentKey("Item", "a");
       const b = componentKey("Item", "b");
@@ -230,8 +269,11 @@ for (const mode of ["sign", "encrypt"] as const) {
       first.components.stash(a, { draft: "x" });
       first.components.stash(b, { draft: "y" });
       first.components.stash(a, { draft: "xy" });
-      expect(Object.keys(last(p.pushed)[1]["keys"] as object)).toEqual([`c:${a}`]);
-      expect(last(p.pushed)[1]["names"]).toEqual(["a:count", "a:doc", `c:${a}`, `c:${b}`]);
+      expect(Object.keys(last(p.pushed)[1]["keys"] as object)).toEqual(["c"]);
+      expect(last(p.pushed)[1]["names"]).toEqual(["a:count", "a:doc", "c"]);
+      const count = p.pushed.length;
+      first.components.stash(b, { draft: "y" });
+      expect(p.pushed.length).toBe(count);
       const again = p.join("phx-a", { components: true });
       expect(again.recovery.components).toEqual({ [a]: { draft: "xy" }, [b]: { draft: "y" } });
       expect(again.components.claim(a)).toEqual({ status: "recovered", state: { draft: "xy" } });

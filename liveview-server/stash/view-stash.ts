@@ -3,8 +3,9 @@
 import { randomBytes } from "node:crypto";
 import { ACCEPT_KEY, EVENTS, KEYED_CAPABILITY, PARAM_KEY, RESTORED_KEY } from "../../src/protocol";
 import { issueToken, verifyToken, type VerifyResult } from "../tokens";
+import { warn, type Failure } from "./failure";
 import { isRecord } from "./is-record";
-import { BrowserKeys, manifestSalt, named, readManifest, type Seal } from "./keyed";
+import { BrowserKeys, named, readKeyedParams, type Seal } from "./keyed";
 import { bound, digest, outlivesToken, signLease, verifyLease, type LeaseKey } from "./lease";
 import { sameValue } from "./same-value";
 import type { StashEnv } from "./env";
@@ -30,11 +31,26 @@ const DEFAULT_TTL = 300;
 const NODE_SALT = "live_stash_node";
 const NODE_HINT_MAX_AGE = 10 * 365 * 24 * 3600;
 const MAX_STASH_ID = 128;
+/** How many `accept` entries the shim looks at. */
+const MAX_ACCEPT = 16;
 
 /** Whether this join's params announce that the client keeps per-key tokens. */
 function acceptsKeys(given: unknown): boolean {
   const accept = isRecord(given) ? given[ACCEPT_KEY] : undefined;
-  return Array.isArray(accept) && accept.includes(KEYED_CAPABILITY);
+  return Array.isArray(accept) && accept.slice(0, MAX_ACCEPT).includes(KEYED_CAPABILITY);
+}
+
+/** A browser token that failed to open: an expired one means nothing usable is stored, not tampering. */
+const tokenFailure = (reason: "invalid" | "expired"): Failure =>
+  reason === "expired" ? { status: "not_found", reason: "expired" } : { status: "error", reason: "tampered" };
+
+/** What a verified browser record says about itself, judged as the shim's Record.check judges it. */
+interface Verified {
+  readonly module: unknown;
+  readonly instance: unknown;
+  readonly version: unknown;
+  readonly assigns: Record<string, unknown>;
+  readonly components: unknown;
 }
 
 export class ViewStash {
@@ -101,68 +117,72 @@ export class ViewStash {
   }
 
   private recoverToken(given: Record<string, unknown>, replay: boolean): Recovery {
-    if (Object.hasOwn(given, "stashedManifest")) return this.recoverKeys(given, replay);
     const token = given["stashedState"];
+    // A whole token wins over a keyed stash, as the shim reads the params.
+    if (!(typeof token === "string" && token !== "") && Object.hasOwn(given, "stashedManifest")) return this.recoverKeys(given, replay);
     if (token === undefined) return this.fresh("not_found");
     const result = this.openToken(token, given["lease"]);
-    if (!result.ok) return this.fresh(result.reason === "expired" ? "not_found" : "error");
+    if (!result.ok) return this.rejected(tokenFailure(result.reason));
     const data = result.data;
-    if (!isRecord(data) || !isRecord(data["a"])) return this.fresh("error");
-    if (!this.owns({ module: data["w"], instance: data["i"] }, replay)) return this.foreign();
-    if ((data["v"] ?? undefined) !== this.version) return this.fresh("error");
-    const recovery = this.recovered(this.pick(data["a"]), data["c"]);
-    this.rebind = data["i"] !== this.domId;
-    if (!this.rebind) this.renew(token as string, given["lease"]);
-    return recovery;
+    if (!isRecord(data) || !isRecord(data["a"])) return this.rejected({ status: "error", reason: "malformed" });
+    const record = { module: data["w"], instance: data["i"], version: data["v"], assigns: data["a"], components: data["c"] };
+    return this.take(record, replay, () => this.renew(token as string, given["lease"]));
   }
 
   /**
-   * A per-key stash: the manifest is checked as a whole token is (signature, ttl and lease, module,
-   * instance, version), then every key token against it. A manifest of another view is left alone;
-   * keys that do not match their manifest are refused, never mixed into a state.
+   * A per-key stash: the manifest opens as a whole token does (ttl, then a lease for it), every
+   * key token must be the one it names, and then the manifest is judged as a whole token is
+   * (module, instance, version). Keys that do not match their manifest are refused, never mixed
+   * into a state; malformed params are nothing stashed, as the shim reads them.
    */
   private recoverKeys(given: Record<string, unknown>, replay: boolean): Recovery {
-    const token = given["stashedManifest"];
-    const result = this.openToken(token, given["lease"], manifestSalt(this.salt));
-    if (!result.ok && result.reason === "expired") return this.fresh("not_found");
-    if (!result.ok) return this.refuse("its manifest does not verify");
-    const manifest = readManifest(result.data);
-    if (!manifest) return this.refuse("its manifest is not one this server writes");
-    if (!this.owns({ module: manifest.w, instance: manifest.i }, replay)) return this.foreign();
-    if ((manifest.v ?? undefined) !== this.version) return this.fresh("error");
-    const opened = this.keys.open(manifest, given["stashedKeys"], this.env.clock.now());
-    if (!opened.ok) return this.refuse(opened.reason);
-    const recovery = this.recovered(this.pick(opened.assigns), opened.components);
-    this.rebind = manifest.i !== this.domId;
-    if (!this.rebind) this.renew(token as string, given["lease"]);
+    const keyed = readKeyedParams(given);
+    if (!keyed) return this.fresh("not_found");
+    const result = this.openToken(keyed.manifest, given["lease"]);
+    if (!result.ok) return this.rejected(tokenFailure(result.reason));
+    const opened = this.keys.open(result.data, keyed.keys, this.env.clock.now(), bound(this.ttl));
+    if (!opened.ok) return this.rejected(opened.failure);
+    const { manifest, assigns, components } = opened;
+    const record = { module: manifest.w, instance: manifest.i, version: manifest.v, assigns, components };
+    return this.take(record, replay, () => this.renew(keyed.manifest, given["lease"], manifest.s));
+  }
+
+  /** Takes a verified record that is this view's and of its version; a reconnect renews it in place. */
+  private take(record: Verified, replay: boolean, renew: () => void): Recovery {
+    if (!this.owns(record, replay)) return this.foreign();
+    if ((record.version ?? undefined) !== this.version) return this.rejected({ status: "error", reason: "version_mismatch" });
+    const recovery = this.recovered(this.pick(record.assigns), record.components);
+    this.rebind = record.instance !== this.domId;
+    if (!this.rebind) renew();
     return recovery;
   }
 
-  /** An integrity failure: one warning naming the view and why, then `error` (the client drops its entry). */
-  private refuse(reason: string): Recovery {
-    console.warn(`LiveStash: ${this.viewName} (${this.domId}) refused its stashed keys: ${reason}; starting without them`);
-    return this.fresh("error");
+  /** One warning naming the view and why, then the client drops its entry (or gets a new id). */
+  private rejected(failure: Failure): Recovery {
+    warn(this.viewName, this.domId, failure);
+    return this.fresh(failure.status);
   }
 
   /** The official rule first: a token alone lives the ttl from its signing. Past that, only with a lease for it. */
-  private openToken(token: unknown, lease: unknown, salt = this.salt): VerifyResult {
+  private openToken(token: unknown, lease: unknown): VerifyResult {
     const [mode, now] = [this.opts.securityMode ?? "sign", this.env.clock.now()];
-    const alone = verifyToken(mode, this.env.secret, salt, token, now, this.ttl);
+    const alone = verifyToken(mode, this.env.secret, this.salt, token, now, this.ttl);
     if (alone.ok || alone.reason !== "expired" || !this.env.leases) return alone;
     const leased = verifyLease(this.leaseKey, lease, digest(token as string), now);
     if (!leased.ok) return { ok: false, reason: leased.reason === "invalid" ? "invalid" : "expired" };
-    return verifyToken(mode, this.env.secret, salt, token, now, bound(this.ttl));
+    return verifyToken(mode, this.env.secret, this.salt, token, now, bound(this.ttl));
   }
 
   /**
    * The client already holds the token it recovered with: it gets a lease, not the stash again.
    * Without a valid lease the token was accepted alone, so it was signed within the ttl; assuming
-   * the earliest such time re-issues it early, never late. (Before leases, the shim rewrote it.)
+   * the earliest such time re-issues it early, never late. A manifest says when it was sealed.
+   * (Before leases, the shim rewrote it.)
    */
-  private renew(token: string, lease: unknown): void {
-    if (!this.env.leases) return this.write(this.lastStashed!);
+  private renew(token: string, lease: unknown, sealedAt?: number): void {
+    if (!this.env.leases) return this.write(this.lastStashed!, true);
     const [held, now] = [digest(token), this.env.clock.now()];
-    const leased = verifyLease(this.leaseKey, lease, held, now);
+    const leased = sealedAt === undefined ? verifyLease(this.leaseKey, lease, held, now) : { ok: true as const, issuedAt: sealedAt };
     this.held = { digest: held, issuedAt: leased.ok ? leased.issuedAt : now - this.ttl * 1000 };
     this.pushLease();
   }
@@ -178,12 +198,12 @@ export class ViewStash {
     if (typeof id !== "string" || id.length === 0 || id.length > MAX_STASH_ID) return this.fresh("error");
     if (this.opts.adapter === "ets") {
       const hint = verifyToken("encrypt", this.env.secret, NODE_SALT, given["node"], this.env.clock.now());
-      if (!hint.ok) return this.fresh("error");
+      if (!hint.ok) return this.rejected({ status: "error", reason: "tampered", detail: "the node hint" });
     }
     const row = this.env.stores[this.opts.adapter as "ets"].get(id);
     if (!row) return this.fresh("not_found");
     if (!this.owns({ module: row.view, instance: row.viewId }, replay)) return this.foreign();
-    if (row.version !== this.version) return this.fresh("error");
+    if (row.version !== this.version) return this.rejected({ status: "error", reason: "version_mismatch" });
     this.stashId = id;
     this.pushInit();
     this.rebind = row.viewId !== this.domId;
@@ -217,7 +237,7 @@ export class ViewStash {
   private fresh(status: RecoverStatus): Recovery {
     this.lastStashed = undefined;
     this.held = undefined;
-    this.keys.clear();
+    this.keys.forget();
     if (this.opts.adapter === "browser") {
       this.emit(EVENTS.initBrowserMemory, {});
     } else {
@@ -233,7 +253,9 @@ export class ViewStash {
    * still needs a stash id of its own.
    */
   private foreign(): Recovery {
-    console.warn(`LiveStash: ${this.viewName} (${this.domId}) was handed the stash of another view; starting without it`);
+    warn(this.viewName, this.domId, { status: "not_found", reason: "wrong_view" });
+    // The browser keeps that entry for its owner: this view holds none of its keys.
+    this.keys.forget();
     if (this.opts.adapter !== "browser") this.newStashId();
     return { status: "not_found" };
   }
@@ -254,7 +276,7 @@ export class ViewStash {
   reset(): void {
     this.lastStashed = undefined;
     this.held = undefined;
-    this.keys.clear();
+    this.keys.forget();
     if (this.opts.adapter === "browser") this.emit(EVENTS.initBrowserMemory, {});
     else if (this.stashId) this.env.stores[this.opts.adapter as "ets"].delete(this.stashId);
   }
@@ -269,18 +291,23 @@ export class ViewStash {
       if (this.stashId) this.env.stores[this.opts.adapter as "ets"].bump(this.stashId, this.ttl);
     } else if (this.lastStashed || !this.components.empty) {
       const stale = !this.held || outlivesToken(this.held.issuedAt, this.ttl, this.env.clock.now());
-      if (!this.env.leases || stale) this.write(this.lastStashed ?? {});
+      if (!this.env.leases || stale) this.write(this.lastStashed ?? {}, true);
       else this.pushLease();
     }
   }
 
-  private write(assigns: Record<string, unknown>): void {
+  /** `force`: the keep-alive's re-issue, which a keyed stash pushes even with no key changed. */
+  private write(assigns: Record<string, unknown>, force = false): void {
     this.rebind = false;
     if (this.opts.adapter === "browser") {
       const [c, now] = [this.components.forRecord(), this.env.clock.now()];
       const maxAge = this.env.leases ? bound(this.ttl) : this.ttl;
       if (this.keyed) {
-        const push = this.keys.write(named(assigns, c), { w: this.viewName, i: this.domId, v: this.version ?? null }, now, maxAge);
+        // Without leases every re-issue re-sends every key, as whole tokens were re-sent.
+        const stale = (sealedAt: number) => !this.env.leases || outlivesToken(sealedAt, this.ttl, now);
+        const owner = { w: this.viewName, i: this.domId, v: this.version ?? null };
+        const push = this.keys.write(named(assigns, c), owner, now, maxAge, force, stale);
+        if (!push) return;
         this.held = { digest: digest(push.manifest), issuedAt: now };
         this.emit(EVENTS.stashKeys, { ...push });
         return;
