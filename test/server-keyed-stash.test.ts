@@ -159,7 +159,8 @@ for (const mode of ["sign", "encrypt"] as const) {
         const p = page(mode);
         const { held } = twoStashes(p);
         const other = p.join("phx-b", { module, mounts: 0 });
-        other.stash.stash({ count: 2, doc: DOC });
+        // Another value: key tokens carry no owner, so the same value sealed in the same instant is the same token.
+        other.stash.stash({ count: 7, doc: DOC });
         const theirs = (last(p.pushed)[1]["keys"] as Record<string, string>)["a:count"]!;
         const mine = held() as { stashedKeys: Record<string, string> };
         const params = { ...mine, stashedKeys: { ...mine.stashedKeys, "a:count": theirs } };

@@ -2,6 +2,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import type { TestServer } from "../../liveview-server/index";
 import { messages, type Frames } from "../../liveview-server/frames";
+import { digest } from "../../liveview-server/stash/lease";
 import { signedPayload } from "./wire";
 
 export class Todo {
@@ -58,14 +59,21 @@ export async function destroyed(frames: Frames, count: number): Promise<void> {
 }
 
 /**
- * The item ids whose state the newest record carries: a whole token's components (`c`), or the
- * component keys (`c:<key>`) a manifest names. Both are signed, so readable.
+ * The item ids whose state the newest record carries: a whole token's components (`c`), or those
+ * of the key token (`c`) the newest manifest names. All are signed, so readable.
  */
 export function stashedItems(server: TestServer): string[] {
-  const record = [...server.issued]
+  const issued = [...server.issued];
+  const record = issued
     .reverse()
     .map(signedPayload)
     .find((d) => d !== undefined && ("h" in d || "a" in d))!;
-  const keys = "h" in record ? Object.keys(record["h"] as object).filter((n) => n.startsWith("c:")).map((n) => n.slice(2)) : Object.keys((record["c"] ?? {}) as object);
-  return keys.map((key) => (JSON.parse(key) as [string, string])[1]).sort();
+  let components = record["c"];
+  if ("h" in record) {
+    const named = (record["h"] as Record<string, [string, number]>)["c"];
+    components = named && signedPayload(issued.find((token) => digest(token) === named[0]))?.["x"];
+  }
+  return Object.keys((components ?? {}) as object)
+    .map((key) => (JSON.parse(key) as [string, string])[1])
+    .sort();
 }

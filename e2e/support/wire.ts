@@ -35,7 +35,8 @@ export async function interceptJoins(page: Page): Promise<{ next(rewrite: Params
 
 /**
  * The payload of a signed token the server issued (readable, only signed): a whole token's
- * `{v, a, w, i, c?}`, a manifest's `{f, w, i, v, g, h}` or a key token's `{f, w, n, x}`.
+ * `{v, a, w, i, c?}`, a manifest's `{k: "live_stash_manifest", f, w, i, v, g, s, h}` or a key
+ * token's `{k: "live_stash_key", n, x}`.
  */
 export function signedPayload(token: unknown): Record<string, unknown> | undefined {
   if (typeof token !== "string" || !token.startsWith("SFMyNTY.")) return undefined;
