@@ -17,6 +17,7 @@ import { sessions } from "./sessions";
 import { stashCost } from "./stash-cost";
 import { bundleSizes } from "./sizes";
 import { soak } from "./soak";
+import { redisStall } from "./stall";
 import { shimStashKeys } from "./stash-keys";
 import { printTable, writeResults, type Row } from "./table";
 
@@ -47,6 +48,7 @@ const step = async (name: string, run: () => Promise<Row[]>) => {
 try {
   await step("bundle sizes", () => bundleSizes(tmp));
   await step("server adapters (stash / recover, ETS vs Redis vs Mnesia)", async () => serverAdapters(quick));
+  await step("Redis stall (event round trip during DEBUG SLEEP vs plain)", async () => redisStall(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
   await step("stash cost, keyed vs whole token, shim (mix run)", async () => shimStashKeys());
   await step("stash cost, shim (click / typing / auto-typing × adapters × 2 states, vs today)", async () => stashCost(quick));

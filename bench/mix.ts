@@ -15,3 +15,16 @@ export function mixRun(script: string, ...args: string[]): string {
     stdio: ["ignore", "pipe", "inherit"],
   });
 }
+
+/**
+ * The array a script prints on one line after `tag` and a space (e.g. `BENCH_JSON [...]`),
+ * each item checked by `isItem`. Throws when the line is missing or has another shape.
+ */
+export function mixJsonLine<T>(script: string, tag: string, isItem: (value: unknown) => value is T, ...args: string[]): T[] {
+  const out = mixRun(script, ...args);
+  const line = out.split("\n").find((l) => l.startsWith(`${tag} `));
+  if (!line) throw new Error(`${script} printed no ${tag} line:\n${out.slice(-2000)}`);
+  const parsed: unknown = JSON.parse(line.slice(tag.length + 1));
+  if (!Array.isArray(parsed) || !parsed.every(isItem)) throw new Error(`${script}: unexpected JSON shape`);
+  return parsed;
+}

@@ -3,7 +3,7 @@
 // redis-server) so every adapter shares the machine state. ETS, the default, is the baseline,
 // unless a series names its own (`vs`): the telemetry rows compare a stash with :telemetry
 // loaded and no handler attached against the same stash without it.
-import { mixRun } from "./mix";
+import { mixJsonLine } from "./mix";
 import { median, percentile } from "./stats";
 import type { Row } from "./table";
 
@@ -23,14 +23,7 @@ function isSeries(value: unknown): value is Series {
   return typeof s?.adapter === "string" && (s.op === "stash" || s.op === "recover") && typeof s.bytes === "number" && Array.isArray(s.us) && s.us.every((n) => typeof n === "number") && (s.vs === undefined || s.vs === null || typeof s.vs === "string");
 }
 
-function run(scale: number): Series[] {
-  const out = mixRun("bench/adapters.exs", scale.toFixed(2));
-  const line = out.split("\n").find((l) => l.startsWith("BENCH_JSON "));
-  if (!line) throw new Error(`bench/adapters.exs printed no BENCH_JSON line:\n${out.slice(-2000)}`);
-  const parsed: unknown = JSON.parse(line.slice("BENCH_JSON ".length));
-  if (!Array.isArray(parsed) || !parsed.every(isSeries)) throw new Error("bench/adapters.exs: unexpected JSON shape");
-  return parsed;
-}
+const run = (scale: number): Series[] => mixJsonLine("bench/adapters.exs", "BENCH_JSON", isSeries, scale.toFixed(2));
 
 const size = (bytes: number) => (bytes >= 1 << 20 ? `${bytes >> 20} MB` : `${bytes >> 10} KB`);
 const ms = (us: number) => us / 1000;

@@ -35,7 +35,7 @@ interface Output {
 const SCENARIO = {
   click: "click +1 (explicit stash)",
   typing: "typing (phx-change on :draft, explicit stash)",
-  auto: "auto-typing (auto_stash)",
+  auto: "auto-typing (auto_stash, coalesced: one write per 500 ms outside the events; today every render)",
   unchanged: "unchanged stash",
 } as const;
 

@@ -21,9 +21,10 @@ for (const mode of ["browser", "browser-encrypt"] as const) {
     await open(page, server, `/counter/${mode}`);
     const counter = new Counter(page);
     await counter.increment(4);
+    // Our client holds a manifest and key tokens: the manifest is the token that vouches for them.
     joins.next((given) => {
-      const token = (given as { stashedState: string }).stashedState;
-      return { stashedState: tamper(token) };
+      const { stashedManifest, ...rest } = given as { stashedManifest: string };
+      return { ...rest, stashedManifest: tamper(stashedManifest) };
     });
     await reconnect(page);
     await expect(counter.status).toHaveText("error");
@@ -32,7 +33,7 @@ for (const mode of ["browser", "browser-encrypt"] as const) {
 }
 
 const GARBAGE: Record<string, readonly unknown[]> = {
-  browser: ["garbage", 42, [1, 2], null, { stashedState: 123 }, { stashedState: "x".repeat(5000) }, { stashedState: "SFMyNTY.e30.AAAA" }, { stashId: "abc" }],
+  browser: ["garbage", 42, [1, 2], null, { stashedState: 123 }, { stashedState: "x".repeat(5000) }, { stashedState: "SFMyNTY.e30.AAAA" }, { stashId: "abc" }, { stashedManifest: 42, stashedKeys: "x" }, { stashedManifest: "SFMyNTY.e30.AAAA", stashedKeys: { "a:count": 1 } }],
   ets: ["garbage", 42, [1, 2], null, { stashId: {} }, { stashId: "x".repeat(500) }, { node: "zzz", stashId: "abc" }, { stashedState: "SFMyNTY.e30.AAAA" }],
 };
 

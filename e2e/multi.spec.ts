@@ -55,7 +55,11 @@ test("live navigation between two stashed views never hands one view's stash to 
 
   // On the wire: every join of B carried no token or B's own, never A's; and vice versa.
   const byPath = (path: string) => server.joins.filter((j) => new URL((j.url ?? j.redirect)!).pathname === path);
-  const tokenViews = (path: string) => byPath(path).map((j) => signedTokenView((j.params[PARAM_KEY] as { stashedState?: string }).stashedState));
+  const stashOf = (params: Record<string, unknown>) => {
+    const given = params[PARAM_KEY] as { stashedState?: string; stashedManifest?: string };
+    return given.stashedState ?? given.stashedManifest;
+  };
+  const tokenViews = (path: string) => byPath(path).map((j) => signedTokenView(stashOf(j.params)));
   expect(byPath("/nav/b").length).toBeGreaterThanOrEqual(2);
   expect(tokenViews("/nav/b").every((v) => v === undefined || v === "NavBLive")).toBe(true);
   expect(tokenViews("/nav/b")).toContain("NavBLive");

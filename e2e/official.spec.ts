@@ -1,10 +1,10 @@
-// The official LiveStash server pushes payloads without `view`: entries then belong to the
-// main view, and everything still works.
+// The official LiveStash server pushes payloads without `view` and never per-key stashes (it
+// ignores `accept`): entries then belong to the main view, and everything still works.
 import { reconnect, waitForConnected } from "../src/testing/testing";
 import { Counter, open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 
-test.use({ serverOptions: { includeView: false } });
+test.use({ serverOptions: { includeView: false, keys: false } });
 
 for (const mode of ["browser", "ets", "redis"] as const) {
   test(`${mode}: a payload without view (the official server's shape) still works`, async ({ page, server }) => {

@@ -24,6 +24,8 @@ export interface ServerOptions {
   readonly includeView?: boolean;
   /** false: browser tokens are re-sent at every keep-alive beat and after recovery, as before leases. */
   readonly leases?: boolean;
+  /** false: joins that accept keys still get whole tokens (the official server, or ours before per-key stashes). */
+  readonly keys?: boolean;
   /** The folder holding the page script (`app.js`) its pages load: whoever built it says where. */
   readonly buildDir: string;
   readonly nodeName?: string;
@@ -69,6 +71,7 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
     version: opts.version,
     includeView: opts.includeView ?? true,
     leases: opts.leases ?? true,
+    keys: opts.keys ?? true,
     nodeName: opts.nodeName ?? "live_stash_e2e@127.0.0.1",
   });
   const joins: JoinRecord[] = [];

@@ -1,5 +1,5 @@
 // Standalone server process: `tsx liveview-server/main.ts --build-dir <dir> [--port 4100] [--host 127.0.0.1]
-// [--ttl 5] [--version v2] [--no-view]`. Prints one "listening <url>" line once it accepts connections,
+// [--ttl 5] [--version v2] [--no-view] [--no-keys]`. Prints one "listening <url>" line once it accepts connections,
 // so a parent can wait for it (listening.ts).
 import { parseArgs } from "node:util";
 import { startServer } from "./index";
@@ -12,6 +12,7 @@ const { values } = parseArgs({
     ttl: { type: "string" },
     version: { type: "string" },
     "no-view": { type: "boolean", default: false },
+    "no-keys": { type: "boolean", default: false },
   },
 });
 
@@ -28,6 +29,7 @@ const server = await startServer({
   ...(values.ttl !== undefined ? { ttlSeconds: Number(values.ttl) } : {}),
   ...(values.version !== undefined ? { version: values.version } : {}),
   includeView: !values["no-view"],
+  keys: !values["no-keys"],
 });
 process.stdout.write(`listening ${server.url}\n`);
 

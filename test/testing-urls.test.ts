@@ -56,6 +56,20 @@ describe("toHaveNoStashInUrl", () => {
     expect(message).toContain("request http://127.0.0.1:4114/other: 2 stash tokens");
   });
 
+  it("finds the key tokens of a per-key stash, pushed or handed back, not only its manifest", async () => {
+    const { page, socket, request } = fakePage();
+    recordUrls(page);
+    const pushed = push(EVENTS.stashKeys, { manifest: "manifest-token-1", keys: { "a:count": "count-token-1" }, names: ["a:count"] });
+    const sent = JSON.stringify(["4", "4", "lv:phx-1", "phx_join", { params: { liveStash: { stashedManifest: "manifest-token-1", stashedKeys: { "a:doc": "doc-token-01" } } } }]);
+    socket(CLEAN, { received: [pushed], sent: [sent] });
+    request("http://127.0.0.1:4114/a?t=count-token-1");
+    request("http://127.0.0.1:4114/b?t=doc-token-01");
+    const message = (await check(page)).message();
+    expect(message).toContain("request http://127.0.0.1:4114/a: a stash token");
+    expect(message).toContain("request http://127.0.0.1:4114/b: a stash token");
+    expect(message).toContain("3 stash tokens seen");
+  });
+
   it("passes LiveView's own params, view ids, short values and other events' payloads", async () => {
     const { page, socket, request } = fakePage();
     recordUrls(page);

@@ -21,7 +21,7 @@ export interface Guards {
 /** What Chromium itself logs while a socket cannot reach the server: expected when we cut it. */
 export const NETWORK_NOISE = /^WebSocket connection to .* failed|^Failed to load resource: net::ERR_/;
 
-const LEAK_MARKERS = [PARAM_KEY, "stashedState", "stashId", "SFMyNTY.", "QTI1NkdDTQ."];
+const LEAK_MARKERS = [PARAM_KEY, "stashedState", "stashedManifest", "stashedKeys", "stashId", "SFMyNTY.", "QTI1NkdDTQ."];
 const WEBSOCKET_PATH = "/live/websocket";
 
 /** The URLs the guard checks: all of them, or all but the websocket's when the test declared it. */
@@ -32,6 +32,8 @@ function guarded(urls: readonly string[], stashInWebsocketUrl: boolean): string[
 interface Fixtures extends Guards {
   serverOptions: Omit<ServerOptions, "buildDir">;
   server: TestServer;
+  /** Every warning the in-process server logged during this test (it still logs them too). */
+  serverWarnings: string[];
   /** Every URL the browser requested in this test (HTTP and websocket). */
   requestedUrls: string[];
 }
@@ -49,6 +51,18 @@ export const test = base.extend<Fixtures>({
     const leaks = guarded(server.requests, stashInWebsocketUrl).filter((url) => LEAK_MARKERS.some((m) => url.includes(m)) || [...server.issued].some((t) => url.includes(t)));
     await server.close();
     expect(leaks, "stash data in a request URL the server received").toEqual([]);
+  },
+
+  // The server runs in this worker process, so its console is this one.
+  serverWarnings: async ({}, use) => {
+    const lines: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      lines.push(args.map(String).join(" "));
+      warn(...args);
+    };
+    await use(lines);
+    console.warn = warn;
   },
 
   requestedUrls: async ({ context }, use) => {

@@ -41,3 +41,26 @@ export async function makeStorageThrow(page: Page): Promise<void> {
     };
   }, SNAPSHOT_PREFIX);
 }
+
+/**
+ * From the next page load on, before live-stash reads its snapshot, the token of key `name` in
+ * every stored per-key entry is flipped in one character: same length and alphabet, wrong bytes.
+ */
+export async function tamperStoredKeyOnLoad(page: Page, name: string): Promise<void> {
+  await page.addInitScript(
+    ({ prefix, name }) => {
+      for (const key of Object.keys(sessionStorage).filter((k) => k.startsWith(prefix))) {
+        const snapshot = JSON.parse(sessionStorage.getItem(key) ?? "null") as { entries?: Record<string, { params?: { stashedKeys?: Record<string, string> } }> } | null;
+        for (const entry of Object.values(snapshot?.entries ?? {})) {
+          const keys = entry.params?.stashedKeys;
+          const token = keys?.[name];
+          if (!keys || typeof token !== "string") continue;
+          const i = Math.floor(token.length / 2);
+          keys[name] = token.slice(0, i) + (token[i] === "A" ? "B" : "A") + token.slice(i + 1);
+        }
+        sessionStorage.setItem(key, JSON.stringify(snapshot));
+      }
+    },
+    { prefix: SNAPSHOT_PREFIX, name },
+  );
+}

@@ -2,6 +2,8 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import type { TestServer } from "../../liveview-server/index";
 import { messages, type Frames } from "../../liveview-server/frames";
+import { digest } from "../../liveview-server/stash/lease";
+import { signedPayload } from "./wire";
 
 export class Todo {
   readonly status: Locator;
@@ -56,9 +58,22 @@ export async function destroyed(frames: Frames, count: number): Promise<void> {
   await expect.poll(answered, { message: "cids_destroyed answered" }).toBe(count);
 }
 
-/** The item ids whose state the newest (signed, so readable) token carries. */
+/**
+ * The item ids whose state the newest record carries: a whole token's components (`c`), or those
+ * of the key token (`c`) the newest manifest names. All are signed, so readable.
+ */
 export function stashedItems(server: TestServer): string[] {
-  const token = [...server.issued].filter((t) => t.startsWith("SFMyNTY.")).at(-1)!;
-  const env = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { d: { c?: Record<string, unknown> } };
-  return Object.keys(env.d.c ?? {}).map((key) => (JSON.parse(key) as [string, string])[1]).sort();
+  const issued = [...server.issued];
+  const record = issued
+    .reverse()
+    .map(signedPayload)
+    .find((d) => d !== undefined && ("h" in d || "a" in d))!;
+  let components = record["c"];
+  if ("h" in record) {
+    const named = (record["h"] as Record<string, [string, number]>)["c"];
+    components = named && signedPayload(issued.find((token) => digest(token) === named[0]))?.["x"];
+  }
+  return Object.keys((components ?? {}) as object)
+    .map((key) => (JSON.parse(key) as [string, string])[1])
+    .sort();
 }

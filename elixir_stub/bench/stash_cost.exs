@@ -11,7 +11,10 @@
 # process: the event, the render and its after_render hooks):
 #   click      +1 on :count, then an explicit LiveStash.stash/1
 #   typing     phx-change: one more character in :draft, then LiveStash.stash/1
-#   auto       the same keystroke in a view with auto_stash: true (no explicit stash)
+#   auto       the same keystroke in a view with auto_stash: true (no explicit stash): now
+#              coalesced (auto_stash_interval 500 ms, the default: one write per interval,
+#              from a timer between events, whose bytes count towards the event after it),
+#              today after every render (auto_stash_interval: 0, what auto_stash did)
 #   unchanged  an event changing an assign that is not stored, then LiveStash.stash/1
 #   plain      the same event without the stash: the baseline of "unchanged"
 #
@@ -228,24 +231,35 @@ adapters = [
   {"Redis", LiveStash.Adapters.Redis, Client.fresh_params()}
 ]
 
-view = fn module, auto? ->
+view = fn module, auto?, interval ->
   name =
-    Module.concat([LiveStash.Bench.StashCost, List.last(Module.split(module)), "Auto#{auto?}"])
+    Module.concat([
+      LiveStash.Bench.StashCost,
+      List.last(Module.split(module)),
+      "Auto#{auto?}Every#{interval}"
+    ])
 
   Define.view!(name,
     adapter: module,
     stored_keys: StashCost.stored(),
     auto_stash: auto?,
+    auto_stash_interval: interval,
     security_mode: :sign
   )
+end
+
+# {now's view, today's view}: they differ only for auto_stash, which coalesces now.
+views = fn
+  module, :auto -> {view.(module, true, 500), view.(module, true, 0)}
+  module, _scenario -> {view.(module, false, 0), view.(module, false, 0)}
 end
 
 encoders = StashCost.encoders()
 
 # One cell: a view for now and one for today, with the same state, measured side by side.
-measure = fn v, params, state, scenario, n ->
-  now = StashCost.start(v, params, state)
-  today = encoders.today.(fn -> StashCost.start(v, params, state) end)
+measure = fn {now_view, today_view}, params, state, scenario, n ->
+  now = StashCost.start(now_view, params, state)
+  today = encoders.today.(fn -> StashCost.start(today_view, params, state) end)
   result = StashCost.measure(now, today, scenario, n, encoders)
   Enum.each([now, today], &ViewServer.stop/1)
   result
@@ -255,7 +269,7 @@ cells =
   for {state_label, state} <- states,
       {adapter_label, module, params} <- adapters,
       scenario <- [:click, :typing, :auto, :unchanged] do
-    result = measure.(view.(module, scenario == :auto), params, state, scenario, n)
+    result = measure.(views.(module, scenario), params, state, scenario, n)
     {state_label, adapter_label, scenario, n, result}
   end
 
@@ -266,7 +280,7 @@ big =
     state = States.incompressible(1_048_576)
 
     {"incompressible 1 MB", adapter_label, :click, n,
-     measure.(view.(module, false), params, state, :click, n)}
+     measure.(views.(module, :click), params, state, :click, n)}
   end
 
 # Browser token sizes for the same state: ours, today's, and the official library's

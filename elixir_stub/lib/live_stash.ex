@@ -22,7 +22,18 @@ defmodule LiveStash do
   LiveComponents.
   """
 
-  alias LiveStash.{Component, ConnectParams, Failure, KeepAlive, Options, Record, Secret, State}
+  alias LiveStash.{
+    AutoStash,
+    Component,
+    ConnectParams,
+    Failure,
+    KeepAlive,
+    Options,
+    Record,
+    Secret,
+    State
+  }
+
   alias LiveStash.Component.Host
 
   require Logger
@@ -31,7 +42,11 @@ defmodule LiveStash do
 
   @doc """
   Registers LiveStash's `on_mount` hook. Options are checked when the module compiles
-  and again on mount; see `LiveStash.Options`.
+  and again on mount; see `LiveStash.Options` for each one. It also defines `terminate/2`
+  (around yours, if any), so that a stash still pending when the LiveView ends is
+  written; see `LiveStash.AutoStash`.
+
+      use LiveStash, stored_keys: [:count, :filter], ttl: 600
   """
   defmacro __using__(opts) do
     quote bind_quoted: [opts: opts] do
@@ -39,6 +54,7 @@ defmodule LiveStash do
       LiveStash.Options.validate!(opts)
       require Phoenix.LiveView
       Phoenix.LiveView.on_mount({LiveStash, opts})
+      @before_compile LiveStash.AutoStash
     end
   end
 
@@ -77,18 +93,19 @@ defmodule LiveStash do
     {socket, state} = options.adapter.mount(socket, state)
     {socket, state} = KeepAlive.attach(socket, state)
     socket = Host.attach(socket, state)
-
-    socket =
-      if options.auto_stash,
-        do: Phoenix.LiveView.attach_hook(socket, :live_stash_auto_stash, :after_render, &stash/1),
-        else: socket
-
+    socket = AutoStash.attach(socket, state)
     State.put(socket, state)
   end
 
   @doc """
   Stores the `:stored_keys` assigns, unless they are unchanged since the last stash.
-  A no-op before the socket is connected.
+  It writes at once, also with `auto_stash` (what an auto stash had pending goes with
+  it). A no-op before the socket is connected. Returns the socket. On a LiveComponent's
+  socket it stashes the component (see `LiveStash.Component`).
+
+      def handle_event("inc", _params, socket) do
+        {:noreply, socket |> update(:count, &(&1 + 1)) |> LiveStash.stash()}
+      end
   """
   @spec stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def stash(socket) do
@@ -123,6 +140,7 @@ defmodule LiveStash do
         socket = State.put(socket, %State{state | last_assigns: assigns})
 
         :ok = Host.written(socket)
+        :ok = AutoStash.written(socket)
         socket
 
       {:error, reason} ->
@@ -146,6 +164,9 @@ defmodule LiveStash do
 
   Anything but a plain "nothing stashed" logs one warning naming the view and the
   reason (see `LiveStash.Failure`).
+
+      {status, socket} = LiveStash.recover_state(socket)
+      socket = if status == :recovered, do: socket, else: assign(socket, :count, 0)
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
@@ -251,7 +272,13 @@ defmodule LiveStash do
   end
 
   @doc """
-  Forgets the stash of this LiveView (on the server and in the browser).
+  Forgets the stash of this LiveView (on the server and in the browser), so the next
+  reconnect starts fresh (`:not_found`) until the next `stash/1`. On a LiveComponent's
+  socket it forgets only that component's state.
+
+      def handle_event("clear", _params, socket) do
+        {:noreply, socket |> assign(:count, 0) |> LiveStash.reset_stash()}
+      end
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
@@ -264,6 +291,7 @@ defmodule LiveStash do
     state = State.fetch!(socket, :reset_stash)
 
     if state.connected? do
+      :ok = AutoStash.cancel(socket)
       :ok = Host.reset(socket)
       {socket, state} = state.options.adapter.drop(socket, state)
       State.put(socket, %State{state | last_assigns: nil})

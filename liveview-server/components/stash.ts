@@ -4,7 +4,8 @@
 // and dropped when the component leaves the page.
 import { createHash } from "node:crypto";
 import type { Assigns } from "../assigns";
-import { isRecord, type ComponentsSource, type RecoverStatus } from "../stash/view-stash";
+import { isRecord } from "../stash/is-record";
+import type { ComponentsSource, RecoverStatus } from "../stash/view-stash";
 
 export const MAX_COMPONENTS = 50;
 

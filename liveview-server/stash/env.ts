@@ -16,12 +16,14 @@ export interface StashEnv {
   readonly nodeName: string;
   /** false: browser tokens are re-sent at every beat and after recovery, as before leases (the bench's baseline). */
   readonly leases: boolean;
+  /** false: `accept: [keys]` is ignored and browser stashes are whole tokens, as before per-key stashes. */
+  readonly keys: boolean;
   readonly stores: Record<Exclude<Adapter, "browser">, StashStore>;
   /** Every token, stash id and node hint handed out, so tests can look for them in URLs. */
   readonly issued: Set<string>;
 }
 
-export function createStashEnv(init: Pick<StashEnv, "clock" | "secret" | "ttlSeconds" | "version" | "includeView" | "nodeName" | "leases">): StashEnv {
+export function createStashEnv(init: Pick<StashEnv, "clock" | "secret" | "ttlSeconds" | "version" | "includeView" | "nodeName" | "leases" | "keys">): StashEnv {
   return {
     ...init,
     stores: { ets: new StashStore(init.clock), redis: new StashStore(init.clock), mnesia: new StashStore(init.clock) },

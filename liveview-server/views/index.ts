@@ -1,5 +1,6 @@
 // The route table: path → view key, and view key → module. Add a view by adding a row.
 import { counterView } from "./counter";
+import { documentView } from "./document";
 import { pairView } from "./pair";
 import { todoItem, todoView } from "./todo";
 import type { ViewDef } from "./view-def";
@@ -22,6 +23,8 @@ export const VIEWS: Readonly<Record<string, ViewDef>> = {
   "nav-b": counterView({ name: "NavBLive", title: "View B", stash: { adapter: "browser", securityMode: "sign" }, links: [["/nav/a", "Go to A"]] }),
   "todo-browser": todoView("TodoBrowserLive", "Todo (browser memory)", { adapter: "browser", securityMode: "sign" }, todoItem("TodoItem")),
   "todo-ets": todoView("TodoEtsLive", "Todo (ETS)", { adapter: "ets" }, todoItem("TodoItem")),
+  "document-browser": documentView("DocumentBrowserLive", "Document (browser memory, signed)", { adapter: "browser", securityMode: "sign" }),
+  "document-browser-encrypt": documentView("DocumentEncryptLive", "Document (browser memory, encrypted)", { adapter: "browser", securityMode: "encrypt" }),
 };
 
 export const ROUTES: Readonly<Record<string, keyof typeof VIEWS>> = {
@@ -39,6 +42,8 @@ export const ROUTES: Readonly<Record<string, keyof typeof VIEWS>> = {
   "/nav/b": "nav-b",
   "/todo/browser": "todo-browser",
   "/todo/ets": "todo-ets",
+  "/document/browser": "document-browser",
+  "/document/browser-encrypt": "document-browser-encrypt",
 };
 
 export type { ViewDef } from "./view-def";

@@ -88,10 +88,12 @@ export function recordingOf(page: RecordablePage): UrlRecording | undefined {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-function addValues(from: unknown, into: Set<string>): void {
+/** A payload's or entry's string values; a nested object is a per-key stash's tokens by name. */
+function addValues(from: unknown, into: Set<string>, nested = true): void {
   if (!isRecord(from)) return;
   for (const [key, value] of Object.entries(from)) {
     if (key !== "view" && typeof value === "string" && value.length >= MIN_TOKEN_LENGTH) into.add(value);
+    else if (nested) addValues(value, into, false);
   }
 }
 

@@ -50,10 +50,18 @@ defmodule LiveStash.Component do
   parent keeps every component's stashed state (`LiveStash.Component.Registry`).
   """
 
+  alias LiveStash.AutoStash
   alias LiveStash.Component.{Callbacks, Host, Instance, Registry, Writer}
 
   require Logger
 
+  @doc """
+  Makes a LiveComponent stashable: wraps its callbacks (see `LiveStash.Component.Callbacks`)
+  so `LiveStash.stash/1`, `recover_state/1` and `reset_stash/1` work on its socket. Options
+  are checked when the module compiles; see `LiveStash.Component.Options`.
+
+      use LiveStash.Component, stored_keys: [:editing, :draft]
+  """
   defmacro __using__(opts) do
     quote bind_quoted: [opts: opts] do
       @live_stash_component LiveStash.Component.Options.validate!(opts)
@@ -125,7 +133,13 @@ defmodule LiveStash.Component do
   defp assign_all(socket, assigns), do: Phoenix.Component.assign(socket, assigns)
 
   @doc false
-  def stash(socket) do
+  def stash(socket), do: stash(socket, false)
+
+  @doc false
+  # `auto_stash`: written with the parent's next coalesced stash (see LiveStash.AutoStash).
+  def auto_stash(socket), do: stash(socket, true)
+
+  defp stash(socket, auto?) do
     instance = Instance.fetch!(socket, :stash)
 
     with true <- Phoenix.LiveView.connected?(socket),
@@ -140,7 +154,7 @@ defmodule LiveStash.Component do
       cond do
         Map.get(registry.stashed, instance.key) === assigns -> socket
         Registry.full?(registry, instance.key) -> refuse(socket, registry, instance.key)
-        true -> write(socket, registry, instance.key, assigns)
+        true -> write(socket, registry, instance.key, assigns, auto?)
       end
     else
       _ -> socket
@@ -150,12 +164,21 @@ defmodule LiveStash.Component do
   # update/2 runs while the parent renders, and LiveView sends a component's pushed
   # events before the parent's: a token pushed from here would be overtaken by an older
   # one the parent pushed before the render. So the parent writes it right after.
-  defp write(socket, registry, key, assigns) do
+  defp write(socket, registry, key, assigns, auto?) do
     registry = %{registry | entries: Map.put(registry.entries, key, assigns)}
+    interval = registry.state.options.auto_stash_interval
 
-    if Callbacks.in_update?(),
-      do: defer(socket, registry, key, assigns),
-      else: write_now(socket, registry, key, assigns)
+    cond do
+      auto? and interval > 0 -> coalesce(socket, registry, key, assigns, interval)
+      Callbacks.in_update?() -> defer(socket, registry, key, assigns)
+      true -> write_now(socket, registry, key, assigns)
+    end
+  end
+
+  defp coalesce(socket, registry, key, assigns, interval) do
+    :ok = Registry.put(socket, remember(registry, key, assigns))
+    :ok = AutoStash.components_changed(socket, interval)
+    socket
   end
 
   defp defer(socket, registry, key, assigns),

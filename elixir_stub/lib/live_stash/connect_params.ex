@@ -30,6 +30,7 @@ defmodule LiveStash.ConnectParams do
   @max_keys 256
   @max_accept 16
 
+  @doc "Reads the join params; anything malformed reads as nothing stashed."
   @spec parse(map() | nil) :: t()
   def parse(params) when is_map(params) do
     entry = Map.get(params, Events.param_key())

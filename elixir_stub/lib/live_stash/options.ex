@@ -3,7 +3,48 @@ defmodule LiveStash.Options do
   Validates the options given to `use LiveStash`.
 
   Validation runs twice: when the LiveView compiles (so typos fail the build) and on
-  every mount (so adapter activation follows the runtime config).
+  every mount (so adapter activation follows the runtime config). A missing, unknown or
+  invalid option raises `ArgumentError` with a message that says how to fix it.
+
+      use LiveStash,
+        stored_keys: [:count, :filter],
+        adapter: LiveStash.Adapters.BrowserMemory,
+        security_mode: :encrypt,
+        ttl: 600
+
+  ## Options
+
+    * `:stored_keys` - required, no default. The assigns to keep: a non-empty list of
+      atoms. Example: `stored_keys: [:count, :user_id]`
+    * `:adapter` - default `LiveStash.Adapters.ETS`. Where the stash lives; the adapter
+      must be switched on in `config :live_stash, adapters: [...]` (ETS always is).
+      Example: `adapter: LiveStash.Adapters.Redis`
+    * `:ttl` - default `300`. Seconds a stash stays valid after the last activity (a
+      positive number); while the LiveView lives it is refreshed every ttl/4.
+      Example: `ttl: 600`
+    * `:version` - default `nil` (no check). Any term; a stash written under another
+      version is rejected (`:error`) and dropped, so bump it when the stored assigns
+      change shape. Example: `version: 2`
+    * `:secret` - default `"live_stash"`. A non-empty string that salts browser tokens
+      and the server adapters' keys, so views with different secrets never read each
+      other's stash. Example: `secret: "cart"`
+    * `:session_key` - default `nil` (not bound). A session entry (atom or string) the
+      stash is bound to: a stash made under another value of it is rejected, and
+      mounting without it in the session raises. Example: `session_key: "user_token"`
+    * `:security_mode` - default `nil`; required (`:sign` or `:encrypt`) with
+      `LiveStash.Adapters.BrowserMemory`, where `:encrypt` hides the stashed values from
+      the browser and `:sign` only prevents tampering. Example: `security_mode: :encrypt`
+    * `:auto_stash` - default `false`. When `true`, the view stashes by itself after
+      renders that changed a stored assign, at most once per `:auto_stash_interval`, so
+      no `LiveStash.stash/1` calls are needed (see `LiveStash.AutoStash`).
+      Example: `auto_stash: true`
+    * `:auto_stash_interval` - default `500`. Milliseconds (a whole number, 0 or more)
+      an auto stash waits after the render that armed it; it writes the state at the
+      interval's end. `0` stashes after every render, as the official library does.
+      Example: `auto_stash_interval: 0`
+    * `:recover_after_reload` - default `false`. When `true`, a stash the client replays
+      after a full page reload is accepted (still checked for ttl, version, session and
+      LiveView module); otherwise a reload starts fresh. Example: `recover_after_reload: true`
   """
 
   alias LiveStash.Adapters.{BrowserMemory, ETS}
@@ -17,6 +58,7 @@ defmodule LiveStash.Options do
             session_key: nil,
             security_mode: nil,
             auto_stash: false,
+            auto_stash_interval: 500,
             recover_after_reload: false
 
   @type t :: %__MODULE__{}
@@ -30,14 +72,26 @@ defmodule LiveStash.Options do
     :session_key,
     :security_mode,
     :auto_stash,
+    :auto_stash_interval,
     :recover_after_reload
   ]
 
-  @doc false
-  # `use LiveStash.Component` refuses the view-level ones with a pointer here.
+  @doc """
+  The option names `use LiveStash` accepts (each documented above).
+  `use LiveStash.Component` refuses the view-level ones with a pointer to the parent.
+
+      iex> :ttl in LiveStash.Options.known()
+      true
+  """
+  @spec known() :: [atom()]
   def known, do: @known
 
-  @doc "Returns the validated options as a struct, or raises `ArgumentError`."
+  @doc """
+  Returns the validated options as a struct, or raises `ArgumentError`.
+
+      LiveStash.Options.validate!(stored_keys: [:count], ttl: 600)
+      #=> %LiveStash.Options{stored_keys: [:count], ttl: 600, adapter: LiveStash.Adapters.ETS, ...}
+  """
   @spec validate!(keyword()) :: t()
   def validate!(opts) when is_list(opts) do
     unless Keyword.keyword?(opts) do
@@ -62,7 +116,13 @@ defmodule LiveStash.Options do
             "got: #{inspect(other)}"
   end
 
-  @doc "The adapters the app has switched on; ETS is always on."
+  @doc """
+  The adapters the app has switched on; ETS is always on.
+
+      # config :live_stash, adapters: [LiveStash.Adapters.Redis]
+      LiveStash.Options.active_adapters()
+      #=> [LiveStash.Adapters.ETS, LiveStash.Adapters.Redis]
+  """
   @spec active_adapters() :: [module()]
   def active_adapters do
     configured = Application.get_env(:live_stash, :adapters, [])
@@ -144,6 +204,15 @@ defmodule LiveStash.Options do
     else
       raise ArgumentError, "#{inspect(flag)} must be true or false, got: #{inspect(value)}"
     end
+  end
+
+  defp check!(:auto_stash_interval, ms) when is_integer(ms) and ms >= 0, do: ms
+
+  defp check!(:auto_stash_interval, ms) do
+    raise ArgumentError,
+          ":auto_stash_interval must be a whole number of milliseconds, 0 or more " <>
+            "(at most one auto stash per interval; 0 stashes after every render), " <>
+            "e.g. `auto_stash_interval: 500`, got: #{inspect(ms)}"
   end
 
   defp check!(:adapter, adapter) do

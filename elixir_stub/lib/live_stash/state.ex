@@ -48,6 +48,7 @@ defmodule LiveStash.State do
     end
   end
 
+  @doc "Stores the state in the socket (and mirrors it for the view's components)."
   @spec put(Phoenix.LiveView.Socket.t(), t()) :: Phoenix.LiveView.Socket.t()
   def put(socket, %__MODULE__{} = state) do
     :ok = LiveStash.Component.Host.sync(socket, state)

@@ -7,6 +7,18 @@ defmodule LiveStash.Telemetry do
   has them). Without `:telemetry` nothing is emitted and nothing else changes; see
   `LiveStash.Telemetry.Optional`.
 
+  For example, to log every rejected recovery with its reason:
+
+      :telemetry.attach(
+        "log-rejected-stashes",
+        [:live_stash, :recover, :stop],
+        fn _event, _measurements, %{status: status, view: view} = metadata, _config ->
+          if status == :error,
+            do: Logger.warning("\#{inspect(view)} stash rejected: \#{inspect(metadata[:reason])}")
+        end,
+        nil
+      )
+
   ## Spans
 
   Each is a `:telemetry.span/3`: `[:live_stash, name, :start]`, then `:stop` or, when the
@@ -22,7 +34,10 @@ defmodule LiveStash.Telemetry do
       recovery. No-op stashes (nothing changed) and disconnected sockets emit nothing.
       Stop: `status` (`:ok | :error`), `reason: :adapter_down` on `:error`; `bytes`,
       the size of the encoded record, for adapters that encode it (BrowserMemory,
-      Redis; ETS and Mnesia store the term as it is, so they report none).
+      Redis; ETS and Mnesia store the term as it is, so they report none). Redis and
+      Mnesia write behind the LiveView (`LiveStash.Adapters.WriteBehind`): their span
+      covers handing the write over, and a write that then fails emits the adapter error
+      event below.
     * `[:live_stash, :recover]` - each `LiveStash.recover_state/1` on a connected socket.
       Stop: `status` (`:recovered | :new | :not_found | :error`) and, for `:not_found`
       or `:error` when known, `reason` (`:expired | :tampered | :version_mismatch |

@@ -1,12 +1,37 @@
 defmodule LiveStash.AutoStashTest do
   use ExUnit.Case, async: true
 
-  alias LiveStash.Test.{Client, View, ViewServer}
+  import LiveStash.Test.Flow
 
-  @stash "live-stash:stash-state"
+  alias LiveStash.Test.{AutoItem, Client, View, ViewServer}
 
-  # Declared through `use LiveStash` exactly as an app would: the option must pass validation.
-  defmodule AutoBrowser do
+  # Our client accepts keys (a push per changed key), the official one whole tokens.
+  @pushes [LiveStash.Events.stash_state(), LiveStash.Events.stash_keys()]
+  # Declared through `use LiveStash` exactly as an app would: the options must pass
+  # validation. An interval of 60 s never fires by itself during a test: the tests fire it.
+  defmodule EveryRender do
+    use LiveStash.Test.View,
+      adapter: LiveStash.Adapters.BrowserMemory,
+      security_mode: :sign,
+      stored_keys: [:count],
+      auto_stash: true,
+      auto_stash_interval: 0
+  end
+
+  defmodule Browser do
+    use LiveStash.Test.View,
+      adapter: LiveStash.Adapters.BrowserMemory,
+      security_mode: :sign,
+      stored_keys: [:count],
+      auto_stash: true,
+      auto_stash_interval: 60_000
+  end
+
+  defmodule ETS do
+    use LiveStash.Test.View, stored_keys: [:count], auto_stash: true, auto_stash_interval: 60_000
+  end
+
+  defmodule Default do
     use LiveStash.Test.View,
       adapter: LiveStash.Adapters.BrowserMemory,
       security_mode: :sign,
@@ -14,41 +39,147 @@ defmodule LiveStash.AutoStashTest do
       auto_stash: true
   end
 
-  defmodule AutoETS do
-    use LiveStash.Test.View, stored_keys: [:count], auto_stash: true
+  # A terminate/2 of its own, which must still run.
+  defmodule OwnTerminate do
+    use Phoenix.LiveView
+    use LiveStash, stored_keys: [:count], auto_stash: true, auto_stash_interval: 60_000
+
+    def mount(_params, _session, socket),
+      do: {:ok, LiveStash.Test.View.recover(socket, count: 0, other: nil)}
+
+    def terminate(reason, socket) do
+      send(socket.assigns.other, {:terminated, reason})
+      :ok
+    end
   end
 
-  test "auto_stash stashes after each render without calling stash/1" do
-    {:ok, pid} =
-      ViewServer.start(AutoBrowser,
-        params: Client.fresh_params(%{}, official: true),
-        id: "phx-auto"
-      )
+  defmodule Parent do
+    use LiveStash.Test.ComponentView,
+      adapter: LiveStash.Adapters.BrowserMemory,
+      security_mode: :sign,
+      stored_keys: [:items],
+      item_module: LiveStash.Test.AutoItem,
+      auto_stash_interval: 60_000
+  end
 
+  defp set_count(pid, count), do: :ok = ViewServer.update(pid, {View, :set_count, [count]})
+  # The stashes pushed to the browser, whole or keyed.
+  defp pushed(pid), do: Enum.flat_map(@pushes, &ViewServer.payloads(pid, &1))
+
+  test "auto_stash_interval: 0 stashes after each render without calling stash/1" do
+    pid = start!(EveryRender, Client.fresh_params())
     # the first render stashes the initial value
-    assert [%{assigns: _}] = ViewServer.payloads(pid, @stash)
+    assert [_] = pushed(pid)
 
-    :ok = ViewServer.update(pid, {View, :set_count, [1]})
-    :ok = ViewServer.update(pid, {View, :set_count, [2]})
-    assert length(ViewServer.payloads(pid, @stash)) == 3
+    set_count(pid, 1)
+    set_count(pid, 2)
+    assert length(pushed(pid)) == 3
 
     # a render with the stored value unchanged writes nothing (fingerprint)
     :ok = ViewServer.update(pid, &Phoenix.Component.assign(&1, :other, :changed))
-    assert length(ViewServer.payloads(pid, @stash)) == 3
+    assert length(pushed(pid)) == 3
 
-    params = Client.join_params(ViewServer.events(pid))
-    {:ok, pid} = ViewServer.start(AutoBrowser, params: params, id: "phx-auto")
+    pid = reconnect(pid, EveryRender)
     assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(pid)
   end
 
-  test "auto_stash works with the ETS adapter end to end" do
-    {:ok, pid} = ViewServer.start(AutoETS, params: Client.fresh_params(), id: "phx-auto")
-    :ok = ViewServer.update(pid, {View, :set_count, [42]})
+  test "renders within the interval make one write, of the last state" do
+    pid = start!(Browser, Client.fresh_params())
+    for count <- 1..20, do: set_count(pid, count)
+    # nothing pushed yet: not per render
+    assert pushed(pid) == []
+
+    fire_auto_stash(pid)
+    assert [_one] = pushed(pid)
+
+    # A render that changes no stored assign arms nothing.
+    :ok = ViewServer.update(pid, &Phoenix.Component.assign(&1, :other, :changed))
+    assert auto_stash_timer(pid) == nil
+
+    pid = reconnect(pid, Browser)
+    assert %{recover_status: :recovered, count: 20} = ViewServer.assigns(pid)
+  end
+
+  test "by default the timer fires by itself (after 500 ms)" do
+    pid = start!(Default, Client.fresh_params())
+    set_count(pid, 1)
+    assert eventually(fn -> pushed(pid) != [] end)
+    assert auto_stash_timer(pid) == nil
+    assert %{recover_status: :recovered, count: 1} = ViewServer.assigns(reconnect(pid, Default))
+  end
+
+  test "an explicit stash/1 writes at once and takes the pending auto write with it" do
+    pid = start!(Browser, Client.fresh_params())
+    set_count(pid, 1)
+    pending = auto_stash_timer(pid)
+
+    :ok = ViewServer.update(pid, {View, :put_count, [2]})
+    assert [_] = pushed(pid)
+
+    # its timer finds nothing left to write
+    fire_auto_stash(pid, pending)
+    assert [_] = pushed(pid)
+    assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(reconnect(pid, Browser))
+  end
+
+  # How a LiveView ends normally: the socket closes, or the endpoint drains it at shutdown.
+  for ending <- [:closed, :draining] do
+    test "a write pending when the view ends (#{ending}) is written on terminate" do
+      pid = start!(ETS, Client.fresh_params(), id: "phx-auto")
+      set_count(pid, 7)
+      assert auto_stash_timer(pid) != nil
+      params = Client.join_params(ViewServer.events(pid))
+      end_view(pid, unquote(ending))
+
+      # the same view joins again (the same socket id)
+      pid = start!(ETS, params, id: "phx-auto")
+      assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(pid)
+    end
+  end
+
+  defp end_view(pid, :closed), do: ViewServer.stop(pid)
+
+  defp end_view(pid, :draining), do: LiveStash.Test.Shutdown.drain!(pid)
+
+  test "the view's own terminate/2 still runs after the pending write" do
+    pid = start!(OwnTerminate, Client.fresh_params())
+    test = self()
+    :ok = ViewServer.update(pid, &Phoenix.Component.assign(&1, other: test, count: 3))
+    pid = reconnect(pid, OwnTerminate)
+    assert_received {:terminated, {:shutdown, :closed}}
+    assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(pid)
+  end
+
+  test "reset_stash wins over a pending auto write" do
+    pid = start!(ETS, Client.fresh_params())
+    :ok = ViewServer.update(pid, {View, :put_count, [3]})
+    set_count(pid, 4)
+    pending = auto_stash_timer(pid)
+
+    :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+    # neither the old timer nor the terminate writes the pre-reset state back
+    fire_auto_stash(pid, pending)
+    pid = reconnect(pid, ETS)
+    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
+  end
+
+  test "components' auto stashes share the parent's interval: one write, the last draft" do
+    pid = start!(Parent, Client.fresh_params(), id: "phx-auto")
+    before = length(pushed(pid))
+
+    for draft <- ["h", "he", "hel", "hell", "hello"],
+        do: :ok = ViewServer.component_event(pid, AutoItem, "a", "type", %{"draft" => draft})
+
+    assert length(pushed(pid)) == before
+    fire_auto_stash(pid)
+    assert length(pushed(pid)) == before + 1
+
     params = Client.join_params(ViewServer.events(pid))
     ViewServer.stop(pid)
+    pid = start!(Parent, params, id: "phx-auto")
 
-    {:ok, pid} = ViewServer.start(AutoETS, params: params, id: "phx-auto")
-    assert %{recover_status: :recovered, count: 42} = ViewServer.assigns(pid)
+    assert %{recover_status: :recovered, draft: "hello"} =
+             ViewServer.component(pid, AutoItem, "a")
   end
 
   test "without auto_stash nothing is stashed until stash/1 is called" do
@@ -59,8 +190,9 @@ defmodule LiveStash.AutoStashTest do
         stored_keys: [:count]
     end
 
-    {:ok, pid} = ViewServer.start(Manual, params: Client.fresh_params())
-    :ok = ViewServer.update(pid, {View, :set_count, [1]})
-    assert ViewServer.payloads(pid, @stash) == []
+    pid = start!(Manual, Client.fresh_params())
+    set_count(pid, 1)
+    assert pushed(pid) == []
+    assert auto_stash_timer(pid) == nil
   end
 end

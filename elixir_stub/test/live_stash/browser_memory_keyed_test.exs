@@ -27,8 +27,6 @@ defmodule LiveStash.BrowserMemoryKeyedTest do
   defp names(events), do: Enum.map(events, fn [name, _] -> name end)
   defp entry(params), do: params["liveStash"]
 
-  defp with_entry(params, fun), do: Map.update!(params, "liveStash", fun)
-
   # A view holding a 64 KB incompressible blob and a small counter, both stashed.
   defp big_view(view, opts \\ []) do
     pid = start!(view, Client.fresh_params(), Keyword.put_new(opts, :id, ViewServer.random_id()))

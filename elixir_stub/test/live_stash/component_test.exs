@@ -12,12 +12,14 @@ defmodule LiveStash.ComponentTest do
   alias LiveStash.Test.BrowserTodo, as: Browser
   alias LiveStash.Test.ServerTodo, as: Server
 
+  # Components' auto stashes, written as they happen (coalescing: auto_stash_test.exs).
   defmodule Auto do
     use LiveStash.Test.ComponentView,
       adapter: LiveStash.Adapters.BrowserMemory,
       security_mode: :sign,
       stored_keys: [:items],
-      item_module: LiveStash.Test.AutoItem
+      item_module: LiveStash.Test.AutoItem,
+      auto_stash_interval: 0
   end
 
   for view <- [Browser, Server] do
@@ -332,6 +334,11 @@ defmodule LiveStash.ComponentTest do
   test "option errors point at the parent for stash-wide settings" do
     assert_raise ArgumentError, ~r/set :ttl on the parent's `use LiveStash`/, fn ->
       LiveStash.Component.Options.validate!(stored_keys: [:a], ttl: 5)
+    end
+
+    # components' auto stashes go with the parent's
+    assert_raise ArgumentError, ~r/set :auto_stash_interval on the parent's/, fn ->
+      LiveStash.Component.Options.validate!(stored_keys: [:a], auto_stash_interval: 0)
     end
 
     assert_raise ArgumentError, ~r/needs :stored_keys/, fn ->

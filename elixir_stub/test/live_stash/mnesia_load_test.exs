@@ -30,7 +30,13 @@ defmodule LiveStash.MnesiaLoadTest do
     {:atomic, :ok} = :mnesia.clear_table(Table)
     define_view!(@write_ttl)
 
-    {write_us, stashed} = :timer.tc(fn -> Enum.flat_map(1..@rounds, &stash_round/1) end)
+    {write_us, stashed} =
+      :timer.tc(fn ->
+        stashed = Enum.flat_map(1..@rounds, &stash_round/1)
+        :ok = LiveStash.Test.Writers.settle(60_000)
+        stashed
+      end)
+
     size_after_writes = rows()
     define_view!(@ttl)
 

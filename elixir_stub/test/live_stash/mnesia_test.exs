@@ -34,7 +34,29 @@ defmodule LiveStash.MnesiaTest do
     deployed: {LiveStash.MnesiaTest.Deployed, [adapter: @adapter]},
     rotates_on_drop?: false
 
-  def stored_count(id), do: count_of(Table.lookup(StashId.row_key("live_stash", id)))
+  defmodule Auto do
+    use LiveStash.Test.View,
+      adapter: LiveStash.Adapters.Mnesia,
+      stored_keys: [:count],
+      auto_stash: true,
+      auto_stash_interval: 60_000
+  end
+
+  test "auto_stash: a write still pending when the socket closes lands in the table" do
+    pid = start!(Auto, Client.fresh_params())
+    id = LiveStash.Test.AdapterCases.stash_id(pid, @init)
+    :ok = ViewServer.update(pid, {LiveStash.Test.View, :set_count, [5]})
+    # coalesced: nothing is written before the interval
+    assert stored_count(id) == nil
+
+    ViewServer.stop(pid)
+    assert stored_count(id) == 5
+  end
+
+  def stored_count(id) do
+    :ok = LiveStash.Test.Writers.settle()
+    count_of(Table.lookup(StashId.row_key("live_stash", id)))
+  end
 
   def delete_stored(id), do: Table.delete(StashId.row_key("live_stash", id))
 

@@ -1,6 +1,8 @@
 defmodule LiveStash.OptionsTest do
   use ExUnit.Case, async: false
 
+  doctest LiveStash.Options
+
   import ExUnit.CaptureLog
 
   alias LiveStash.Adapters.{BrowserMemory, ETS}
@@ -14,6 +16,9 @@ defmodule LiveStash.OptionsTest do
   test "defaults follow the official library" do
     assert %Options{adapter: ETS, ttl: 300, version: nil, secret: "live_stash", auto_stash: false} =
              Options.validate!(stored_keys: [:count])
+
+    # ours: auto stashes coalesce to one per 500 ms
+    assert %Options{auto_stash_interval: 500} = Options.validate!(stored_keys: [:count])
   end
 
   test "every option error says how to fix it" do
@@ -35,6 +40,14 @@ defmodule LiveStash.OptionsTest do
 
     assert error(stored_keys: [:count], auto_stash: "yes").message =~
              ":auto_stash must be true or false"
+
+    for bad <- [-1, 1.5, "500", nil] do
+      assert error(stored_keys: [:count], auto_stash_interval: bad).message =~
+               ":auto_stash_interval must be a whole number of milliseconds, 0 or more"
+    end
+
+    assert %Options{auto_stash_interval: 0} =
+             Options.validate!(stored_keys: [:count], auto_stash: true, auto_stash_interval: 0)
 
     assert error(stored_keys: [:count], recover_after_reload: 1).message =~
              "must be true or false"

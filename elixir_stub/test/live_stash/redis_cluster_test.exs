@@ -10,9 +10,10 @@ defmodule LiveStash.RedisClusterTest do
   import LiveStash.Test.Flow, only: [eventually: 1]
 
   alias LiveStash.Adapters.Redis
-  alias LiveStash.Test.{Client, View, ViewServer}
+  alias LiveStash.Test.{Client, Peers, RedisServer, Shutdown, View, ViewServer, Writers}
 
   @view LiveStash.RedisClusterTest.Counter
+  @auto LiveStash.RedisClusterTest.Auto
 
   # Before ClusterCases' setup_all: the peers copy this node's app env, now pointing at
   # this server with the Redis adapter active.
@@ -28,9 +29,35 @@ defmodule LiveStash.RedisClusterTest do
 
   def stored_count(node, stash_id), do: redis_count(node, stash_id)
 
+  test "a graceful shutdown writes what its views had pending, even while Redis is frozen",
+       %{a: a, b: b, c: c, redis: redis} do
+    {peer, d, pid, id} = Shutdown.pending_on_new_peer!([a, b, c], @auto, Redis, 8)
+    on_exit(fn -> Peers.stop(peer) end)
+    RedisServer.pause!(redis)
+
+    try do
+      # A stash that d's writer sends into the frozen Redis: it times out, and from then
+      # on the writer sends nothing until Redis answers a PING again.
+      :ok = ViewServer.update(pid, {LiveStash, :stash, []})
+      assert {:error, :timeout} = Writers.settle_on(d, 1_000)
+
+      # A newer state, pending in the view, goes to the writer when it is drained.
+      :ok = ViewServer.update(pid, {View, :set_count, [9]})
+      Shutdown.drain!(pid)
+      # Only once the writer is being stopped does Redis answer again.
+      Shutdown.stop_node!(d, Redis.Writer)
+    after
+      RedisServer.resume!(redis)
+    end
+
+    Shutdown.await_down!(d)
+    assert stored_count(b, id) == 9
+  end
+
   test "a reset on one node is seen by every node", %{a: a, b: b, c: c} do
     {:ok, pid} = :erpc.call(a, ViewServer, :start, [@view, [params: Client.fresh_params()]])
     :ok = ViewServer.update(pid, {View, :put_count, [5]})
+    :ok = Writers.settle_on(a)
     old = Client.join_params(ViewServer.events(pid))
     id = old["liveStash"]["stashId"]
     assert stored_count(b, id) == 5

@@ -5,6 +5,7 @@ defmodule LiveStash.RedisTest do
   import ExUnit.CaptureLog
   import LiveStash.Test.Flow
   import LiveStash.Test.RedisCase
+  import LiveStash.Test.Writers, only: [settle: 0, settle: 1]
 
   alias LiveStash.Adapters.Redis
   alias LiveStash.Adapters.Redis.Client, as: RedisClient
@@ -17,6 +18,7 @@ defmodule LiveStash.RedisTest do
   @short LiveStash.RedisTest.Short
   @bound LiveStash.RedisTest.Bound
   @other LiveStash.RedisTest.Other
+  @auto LiveStash.RedisTest.Auto
 
   setup_all do
     context = start_redis!()
@@ -24,6 +26,12 @@ defmodule LiveStash.RedisTest do
     Define.view!(@short, @adapter ++ [stored_keys: [:count], ttl: 1])
     Define.view!(@bound, @adapter ++ [stored_keys: [:count], session_key: "user_token"])
     Define.view!(@other, @adapter ++ [stored_keys: [:count]])
+
+    Define.view!(
+      @auto,
+      @adapter ++ [stored_keys: [:count], auto_stash: true, auto_stash_interval: 60_000]
+    )
+
     context
   end
 
@@ -34,6 +42,7 @@ defmodule LiveStash.RedisTest do
     rotates_on_drop?: true
 
   def stored_count(id) do
+    :ok = settle()
     key = Redis.key("live_stash", id)
 
     case RedisClient.command(["GET", key]) do
@@ -97,6 +106,7 @@ defmodule LiveStash.RedisTest do
 
   test "a value in the key that is not a stash is :error, not a crash", %{redis: redis} do
     pid = stashed_view(@counter, 2)
+    :ok = settle()
     RedisServer.command!(redis, ["SET", key(pid), "not a record"])
     {pid, log} = with_warnings(fn -> reconnect(pid, @counter) end)
     assert %{recover_status: :error, count: 0} = ViewServer.assigns(pid)
@@ -106,6 +116,7 @@ defmodule LiveStash.RedisTest do
   describe "rows are decoded only once their MAC verified" do
     test "a forged row naming an unknown atom is :error, and creates no atom" do
       pid = stashed_view(@counter, 2)
+      :ok = settle()
       {:ok, genuine} = RedisClient.command(["GET", key(pid)])
       <<"LS", layout, nonce::binary-16, _tag::binary-16, _payload::binary>> = genuine
 
@@ -126,8 +137,10 @@ defmodule LiveStash.RedisTest do
 
     test "a genuine row moved under another key is :error" do
       owner = stashed_view(@counter, 5)
+      :ok = settle()
       {:ok, row} = RedisClient.command(["GET", key(owner)])
       other = stashed_view(@counter, 1)
+      :ok = settle()
       {:ok, "OK"} = RedisClient.command(["SET", key(other), row])
 
       {other, log} = with_warnings(fn -> reconnect(other, @counter) end)
@@ -139,74 +152,129 @@ defmodule LiveStash.RedisTest do
     end
   end
 
+  test "a Redis stalled by DEBUG SLEEP holds up no event; the newest state is recovered and lands, coalesced",
+       %{redis: redis} do
+    pid = stashed_view(@counter, 1)
+    id = stash_id(pid)
+    :ok = settle()
+    sets = RedisServer.calls(redis, "set")
+
+    capture_log(fn ->
+      stall = RedisServer.stall!(redis, 2)
+
+      # Each of these used to wait for the 500 ms timeout: 2.5 s for the five, longer
+      # than the stall. They are all answered while Redis still sleeps.
+      for count <- 2..6, do: :ok = ViewServer.update(pid, {View, :put_count, [count]})
+      assert Task.yield(stall, 0) == nil, "the events waited for the stall to end"
+
+      # A reconnect on this node, still during the stall, recovers the newest state.
+      pid = reconnect(pid, @counter)
+      assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
+      assert Task.yield(stall, 0) == nil
+
+      Task.await(stall, 10_000)
+    end)
+
+    assert stored_count(id) == 6
+
+    # Six stashes (five events and the recovery's rewrite), two SETs: the one sent as
+    # the stall began, and the newest state once Redis answered again.
+    assert RedisServer.calls(redis, "set") - sets == 2
+  end
+
+  test "auto_stash: a write still pending when the socket closes lands in Redis" do
+    pid = start!(@auto, Client.fresh_params())
+    id = stash_id(pid)
+    :ok = ViewServer.update(pid, {View, :set_count, [5]})
+    # coalesced: nothing is written before the interval
+    assert stored_count(id) == nil
+
+    ViewServer.stop(pid)
+    assert stored_count(id) == 5
+  end
+
   describe "Redis down" do
-    test "kill -9 mid-session: one warning, no crash, a status within 1 s; then it works again",
+    test "kill -9 mid-session: the view goes on, one warning, the newest state is kept here and lands once Redis is back",
          %{redis: redis} do
+      landed = stashed_view(@counter, 1)
+      landed_params = Client.join_params(ViewServer.events(landed))
       pid = stashed_view(@counter, 1)
+      id = stash_id(pid)
+      :ok = settle()
 
       log =
         capture_log(fn ->
           RedisServer.kill!(redis)
           :ok = ViewServer.update(pid, {View, :put_count, [2]})
+          :ok = ViewServer.update(pid, {View, :put_count, [3]})
+          # Still pending (Redis is gone), and tried: the failure is logged by now.
+          assert {:error, :timeout} = settle(1_000)
         end)
 
       assert Process.alive?(pid)
-      assert length(Regex.scan(~r/LiveStash could not stash/, log)) == 1
-      assert ViewServer.assigns(pid).count == 2
+      # Once for the view, naming it, however many writes failed.
+      assert [_] = Regex.scan(~r/LiveStash could not stash #{inspect(@counter)}: /, log)
 
-      params = Client.join_params(ViewServer.events(pid))
-      ViewServer.stop(pid)
+      # A reconnect on this node reads the pending write.
+      pid = reconnect(pid, @counter)
+      assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(pid)
+
+      # A stash with nothing pending here needs Redis: :error, within the timeout.
+      ViewServer.stop(landed)
 
       capture_log(fn ->
-        {micros, pid} = :timer.tc(fn -> start!(@counter, params) end)
-        assert ViewServer.assigns(pid).recover_status in [:error, :not_found]
+        {micros, other} = :timer.tc(fn -> start!(@counter, landed_params) end)
+        assert ViewServer.assigns(other).recover_status == :error
         # A stated bound of the adapter (every call is bounded), not a benchmark.
         assert micros < 1_000_000, "recover took #{div(micros, 1000)} ms with Redis down"
-        send(self(), {:view, pid})
       end)
-
-      assert_received {:view, pid}
-      assert Process.alive?(pid)
 
       capture_log(fn ->
         RedisServer.restart!(redis)
         wait_connected!()
       end)
 
-      :ok = ViewServer.update(pid, {View, :put_count, [3]})
+      # Redis came back empty (no persistence); the newest state was still written.
+      assert stored_count(id) == 3
+      :ok = ViewServer.update(pid, {View, :put_count, [4]})
       pid = reconnect(pid, @counter)
-      assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(pid)
+      assert %{recover_status: :recovered, count: 4} = ViewServer.assigns(pid)
     end
 
-    test "a Redis that hangs: stash and recover give up within the timeout, no crash",
+    test "a Redis that hangs (SIGSTOP): the view answers at once, a reconnect here reads the pending write, the newest lands on resume",
          %{redis: redis} do
+      landed = stashed_view(@counter, 1)
+      landed_params = Client.join_params(ViewServer.events(landed))
       pid = stashed_view(@counter, 1)
-      params = Client.join_params(ViewServer.events(pid))
+      id = stash_id(pid)
+      :ok = settle()
       RedisServer.pause!(redis)
 
       try do
         log =
           capture_log(fn ->
-            :ok = ViewServer.update(pid, {View, :put_count, [2]})
-            {micros, other} = :timer.tc(fn -> start!(@counter, params) end)
+            # With Redis frozen, each of these used to wait for the 500 ms timeout.
+            for count <- 2..6, do: :ok = ViewServer.update(pid, {View, :put_count, [count]})
+            pid = reconnect(pid, @counter)
+            assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
+            ViewServer.stop(pid)
+
+            {micros, other} = :timer.tc(fn -> start!(@counter, landed_params) end)
             assert ViewServer.assigns(other).recover_status == :error
             # A stated bound of the adapter (the configured 500 ms per call), not a benchmark.
             assert micros < 1_000_000, "recover took #{div(micros, 1000)} ms with Redis hung"
+            # Still pending, and tried (each try gives up within the 500 ms timeout).
+            assert {:error, :timeout} = settle(1_500)
           end)
 
-        assert Process.alive?(pid)
-        assert length(Regex.scan(~r/LiveStash could not stash/, log)) == 1
+        assert [_] = Regex.scan(~r/LiveStash could not stash #{inspect(@counter)}: /, log)
         down = ~r/did not recover the stash of #{inspect(@counter)}: .*\(:adapter_down\)/
         assert length(Regex.scan(down, log)) == 1
       after
         RedisServer.resume!(redis)
       end
 
-      wait_connected!()
-      :ok = ViewServer.update(pid, {View, :put_count, [3]})
-
-      assert %{recover_status: :recovered, count: 3} =
-               ViewServer.assigns(reconnect(pid, @counter))
+      assert stored_count(id) == 6
     end
 
     test "a Redis that is not there at all still mounts, stashes and recovers without crashing" do
@@ -217,23 +285,36 @@ defmodule LiveStash.RedisTest do
         log =
           capture_log(fn ->
             pid = stashed_view(@counter, 6)
+            assert {:error, :timeout} = settle(500)
             assert Process.alive?(pid)
             pid = reconnect(pid, @counter)
-            assert ViewServer.assigns(pid).recover_status == :error
+            assert %{recover_status: :recovered, count: 6} = ViewServer.assigns(pid)
+            send(self(), {:id, stash_id(pid)})
+
+            other =
+              start!(@counter, %{
+                "_mounts" => 1,
+                "liveStash" => %{"stashId" => "elsewhere-0123456"}
+              })
+
+            assert ViewServer.assigns(other).recover_status == :error
           end)
 
-        assert log =~ "LiveStash could not stash"
+        assert log =~ "LiveStash could not stash #{inspect(@counter)}"
       after
         {:ok, _} =
           Supervisor.restart_child(LiveStash.Supervisor, LiveStash.Adapters.Redis.Connection)
 
         wait_connected!()
       end
+
+      assert_received {:id, id}
+      assert stored_count(id) == 6
     end
   end
 
   test "the Redis connection is started only when the adapter is active" do
-    assert [LiveStash.Adapters.ETS.Table, Redis.Client] =
+    assert [LiveStash.Adapters.ETS.Table, Redis.Client, {LiveStash.Adapters.WriteBehind, _}] =
              LiveStash.Application.adapter_children([LiveStash.Adapters.ETS, Redis])
 
     assert [LiveStash.Adapters.ETS.Table] =

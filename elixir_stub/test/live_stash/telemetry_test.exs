@@ -44,6 +44,7 @@ defmodule LiveStash.TelemetryTest do
     defdelegate mount(socket, state), to: ETS
     defdelegate fetch(socket, state), to: ETS
     defdelegate drop(socket, state), to: ETS
+    defdelegate leave(socket, state), to: ETS
     defdelegate keep_alive(socket, state), to: ETS
 
     def put(socket, state, %Record{assigns: %{count: count}} = record) do

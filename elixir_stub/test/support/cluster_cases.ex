@@ -127,7 +127,7 @@ defmodule LiveStash.Test.ClusterCases do
     end
   end
 
-  alias LiveStash.Test.{Client, Define, Peers, View, ViewServer}
+  alias LiveStash.Test.{Client, Define, Peers, View, ViewServer, Writers}
 
   @doc """
   A peer (see `LiveStash.Test.Peers.start!/2`) that can mount `view`: with `view_opts`,
@@ -156,6 +156,10 @@ defmodule LiveStash.Test.ClusterCases do
     {:ok, pid} = :erpc.call(node, ViewServer, :start, [view, opts])
     %{recover_status: status, count: recovered} = ViewServer.assigns(pid)
     if count, do: :ok = ViewServer.update(pid, {View, :put_count, [count]})
+    # The stash lands a moment after the event (write-behind); a real reconnect takes far
+    # longer, and a loaded machine must not reorder the two here. A store that is down (a
+    # test of just that) keeps it pending: that test asserts what it expects instead.
+    _ = Writers.settle_on(node, 2_000)
     # The browser keeps what it held unless told otherwise (a recovered token, say).
     next = Client.join_params(ViewServer.events(pid), held: params)
     ViewServer.stop(pid)

@@ -125,6 +125,30 @@ defmodule LiveStash.Test.Flow do
     ViewServer.events(pid)
   end
 
+  @doc """
+  The ref of the view's armed `auto_stash` timer (see `LiveStash.AutoStash`), or nil.
+  Read from the view process, since a component can arm it too.
+  """
+  def auto_stash_timer(pid) do
+    {:dictionary, entries} = Process.info(pid, :dictionary)
+
+    Enum.find_value(entries, fn
+      {{LiveStash.AutoStash, _id}, %{timer: ref}} -> ref
+      _ -> nil
+    end)
+  end
+
+  @doc """
+  Fires `auto_stash`'s timer message with `ref` (by default the armed one) now, the way
+  the timer would after the interval, so a test need not wait for it; returns every
+  event pushed so far.
+  """
+  def fire_auto_stash(pid, ref \\ nil) do
+    ref = ref || auto_stash_timer(pid) || raise("no auto_stash timer is armed")
+    send(pid, {LiveStash.AutoStash, ref})
+    ViewServer.events(pid)
+  end
+
   @doc "Polls `fun` every 20 ms until it is truthy, for effects done in the background."
   def eventually(fun, tries \\ 250) do
     cond do

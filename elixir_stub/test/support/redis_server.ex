@@ -30,6 +30,26 @@ defmodule LiveStash.Test.RedisServer do
   @doc "Thaws a paused server (SIGCONT)."
   def resume!(server), do: GenServer.call(server, {:signal, "-CONT"})
 
+  @doc """
+  Stalls the server for `seconds` with `DEBUG SLEEP` (it answers nothing meanwhile, as a
+  Redis busy with a slow command does). Returns, once the stall is in effect, a Task that
+  ends when the server answers again.
+  """
+  def stall!(server, seconds) do
+    port = port(server)
+    stall = Task.async(fn -> cli!(port, ["DEBUG", "SLEEP", to_string(seconds)]) end)
+    wait_until(fn -> not answers?(port, 100) end, "redis-server to stall")
+    stall
+  end
+
+  @doc "How many times the server ran `command` (lower case, e.g. \"set\"), from INFO."
+  def calls(server, command) do
+    case Regex.run(~r/cmdstat_#{command}:calls=(\d+)/, command!(server, ["INFO", "commandstats"])) do
+      [_, calls] -> String.to_integer(calls)
+      nil -> 0
+    end
+  end
+
   @doc "Starts the server again on the same port (empty: persistence is off)."
   def restart!(server), do: GenServer.call(server, :restart, @ready_ms)
 
@@ -95,6 +115,7 @@ defmodule LiveStash.Test.RedisServer do
     args =
       ["-c", script, "live-stash-redis", state.exe, "--port", to_string(state.port)] ++
         ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"] ++
+        ["--enable-debug-command", "local"] ++
         ["--dir", System.tmp_dir!()]
 
     wrapper = Port.open({:spawn_executable, "/bin/sh"}, [:binary, :stderr_to_stdout, args: args])
@@ -120,6 +141,20 @@ defmodule LiveStash.Test.RedisServer do
       {"PONG" <> _, 0},
       System.cmd("redis-cli", ["-p", "#{port}", "PING"], stderr_to_stdout: true)
     )
+  end
+
+  # A PING on a fresh connection, answered within `ms`?
+  defp answers?(port, ms) do
+    case :gen_tcp.connect({127, 0, 0, 1}, port, [:binary, active: false], ms) do
+      {:ok, socket} ->
+        :ok = :gen_tcp.send(socket, "PING\r\n")
+        answered? = match?({:ok, "+PONG" <> _}, :gen_tcp.recv(socket, 0, ms))
+        :gen_tcp.close(socket)
+        answered?
+
+      {:error, _} ->
+        false
+    end
   end
 
   defp cli!(port, args) do

@@ -15,6 +15,10 @@ defmodule LiveStash.Test.ViewServer do
     * a nested view gets `to_string/1` of the `:id` given to `live_render/3` (required:
       LiveView raises without it), the same on every render of the parent, so the same
       across reconnects and reloads. Its `parent_pid` is the parent's process.
+
+  It ends as the channel does: on a closed socket it stops with `{:shutdown, :closed}`,
+  on Phoenix's drain broadcast with `{:shutdown, :draining}`, and either way calls the
+  view's `terminate/2` if it has one. A kill runs nothing.
   """
 
   use GenServer
@@ -64,7 +68,12 @@ defmodule LiveStash.Test.ViewServer do
   @doc "The connect params the view was mounted with (what the browser held then)."
   def params(pid), do: GenServer.call(pid, :params)
   def assigns(pid), do: socket(pid).assigns
-  def stop(pid), do: GenServer.stop(pid)
+
+  @doc "The socket closes (the browser went away or lost the network)."
+  def stop(pid), do: GenServer.stop(pid, {:shutdown, :closed})
+
+  @doc "What Phoenix's socket drainer sends every channel when the endpoint shuts down."
+  def drain(pid), do: send(pid, %Phoenix.Socket.Broadcast{event: "phx_drain"})
 
   @doc "The payloads of `event` pushed so far, oldest first."
   def payloads(pid, event), do: for([^event, payload] <- events(pid), do: payload)
@@ -157,6 +166,9 @@ defmodule LiveStash.Test.ViewServer do
     {:noreply, %{state | components: components, events: state.events ++ events}}
   end
 
+  def handle_info(%Phoenix.Socket.Broadcast{event: "phx_drain"}, state),
+    do: {:stop, {:shutdown, :draining}, state}
+
   def handle_info({:__client__, :cids_destroyed, keys}, state),
     do: {:noreply, %{state | components: Components.destroyed(state.components, keys)}}
 
@@ -169,6 +181,11 @@ defmodule LiveStash.Test.ViewServer do
       |> elem(1)
 
     {:noreply, render(%{state | socket: socket}, false)}
+  end
+
+  @impl true
+  def terminate(reason, %{socket: %{view: view} = socket}) do
+    if function_exported?(view, :terminate, 2), do: view.terminate(reason, socket), else: :ok
   end
 
   defp apply_fun({m, f, a}, socket), do: apply(m, f, [socket | a])

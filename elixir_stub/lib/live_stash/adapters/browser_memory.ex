@@ -3,6 +3,15 @@ defmodule LiveStash.Adapters.BrowserMemory do
   Keeps the stash in the browser as a `Phoenix.Token`, signed or (with
   `security_mode: :encrypt`) encrypted.
 
+      # config/config.exs
+      config :live_stash, adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.BrowserMemory]
+
+      # the LiveView
+      use LiveStash,
+        adapter: LiveStash.Adapters.BrowserMemory,
+        security_mode: :encrypt,
+        stored_keys: [:count]
+
   The token carries the `LiveStash.Record` (bound to the view instance and, with
   `:session_key`, to the session), under the view's fixed `:secret` salt. The server
   keeps nothing, so this survives server restarts and deploys. What keeps a

@@ -9,6 +9,10 @@ defmodule LiveStash.Adapters.ETS do
   left on a node we could not reach never competes with the writes that follow. Rows
   carry a generation (`LiveStash.Adapters.ETS.Generation`) that orders copies without
   clocks.
+
+      use LiveStash, stored_keys: [:count]
+      # the same, spelled out:
+      use LiveStash, adapter: LiveStash.Adapters.ETS, stored_keys: [:count]
   """
 
   @behaviour LiveStash.Adapter

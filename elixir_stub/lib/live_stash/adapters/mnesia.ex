@@ -9,18 +9,29 @@ defmodule LiveStash.Adapters.Mnesia do
 
   The browser only holds a random `stashId`; rows are keyed like the ETS adapter's
   (`LiveStash.Adapters.StashId`: bound to the per-view secret, and so to the session with
-  `:session_key`), and the id is rotated on every fresh mount. No node hint is needed: every write has
-  reached every replica before it returns, so the newest row is wherever we look.
+  `:session_key`), and the id is rotated on every fresh mount. No node hint is needed: every write
+  is a transaction that reaches every replica, so once it has landed the newest row is
+  wherever we look.
+
+  The transactions never run in the LiveView: they go through
+  `LiveStash.Adapters.WriteBehind`, so a replica that is unreachable but not yet seen as
+  down (up to `net_ticktime`) holds up the writer, not the clicks. A recovery on this
+  node reads a pending write first.
   """
 
   @behaviour LiveStash.Adapter
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Mnesia.{Replica, Sweeper, Table}
-  alias LiveStash.Adapters.StashId
+  alias LiveStash.Adapters.{StashId, WriteBehind}
 
+  @behaviour WriteBehind
+
+  @writer LiveStash.Adapters.Mnesia.Writer
+
+  # The writer after the replica: it stops first, and flushes while the table is here.
   @impl true
-  def child_specs, do: [Replica, Sweeper]
+  def child_specs, do: [Replica, Sweeper, {WriteBehind, name: @writer, store: __MODULE__}]
 
   @impl true
   def mount(socket, %State{} = state),
@@ -28,12 +39,27 @@ defmodule LiveStash.Adapters.Mnesia do
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
-    with :ok <- Table.put(StashId.key(state), record, StashId.ttl_ms(state)), do: {:ok, socket}
+    with :ok <-
+           WriteBehind.put(
+             @writer,
+             StashId.key(state),
+             record,
+             StashId.ttl_ms(state),
+             socket.view
+           ),
+         do: {:ok, socket}
   end
 
   @impl true
   def fetch(_socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
-    Table.lookup(StashId.key(state))
+    key = StashId.key(state)
+
+    # A write still pending on this node is newer than the table's row.
+    case WriteBehind.lookup(@writer, key) do
+      {:ok, record} -> {:ok, record}
+      :deleted -> :not_found
+      :none -> Table.lookup(key)
+    end
   catch
     # The table is not here yet (the node is still joining): nothing we can vouch for.
     :exit, reason -> {:error, reason}
@@ -43,7 +69,7 @@ defmodule LiveStash.Adapters.Mnesia do
 
   @impl true
   def drop(socket, %State{} = state) do
-    case Table.delete(StashId.key(state)) do
+    case WriteBehind.delete(@writer, StashId.key(state), StashId.ttl_ms(state), socket.view) do
       :ok -> {socket, state}
       # A row we could not delete must never be handed back: move the client to a new id.
       {:error, _reason} -> announce(socket, %State{state | stash_id: StashId.new()})
@@ -57,8 +83,17 @@ defmodule LiveStash.Adapters.Mnesia do
 
   @impl true
   def keep_alive(socket, %State{} = state) do
-    Table.touch(StashId.key(state))
+    _ = WriteBehind.touch(@writer, StashId.key(state), StashId.ttl_ms(state), socket.view)
     socket
+  end
+
+  @impl true
+  def write(key, {:put, record, ttl_ms}), do: Table.put(key, record, ttl_ms)
+  def write(key, :delete), do: Table.delete(key)
+
+  def write(key, {:touch, _ttl_ms}) do
+    # A row that is gone or expired stays so: a late refresh resurrects nothing.
+    with :not_found <- Table.touch(key), do: :ok
   end
 
   defp announce(socket, %State{stash_id: id} = state) do

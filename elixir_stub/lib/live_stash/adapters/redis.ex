@@ -2,6 +2,16 @@ defmodule LiveStash.Adapters.Redis do
   @moduledoc """
   Keeps the stash in Redis, shared by every node that points at the same server.
 
+      # config/config.exs (adapters are checked when your LiveViews compile)
+      config :live_stash, adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.Redis]
+
+      # config/runtime.exs: a URI, {uri, opts} or a keyword list
+      # (see LiveStash.Adapters.Redis.Config); timeout: bounds every call (ms, default 500)
+      config :live_stash, redis: System.fetch_env!("REDIS_URL")
+
+      # the LiveView
+      use LiveStash, adapter: LiveStash.Adapters.Redis, stored_keys: [:count]
+
   The browser only holds a random `stashId`. The Redis key is `live_stash:` plus the
   hex of the row key every server adapter uses (`LiveStash.Adapters.StashId`: bound to
   the per-view secret, so with `:session_key` another session holding the id still
@@ -14,23 +24,28 @@ defmodule LiveStash.Adapters.Redis do
   replaces it: a reconnect that lands on any node reads the newest write or nothing,
   with no node hint and no stale local copy to fall back on.
 
-  Redis being down never breaks a LiveView: every call is bounded by the configured
-  `:timeout`, a failed stash is logged by `LiveStash.stash/1`, and a failed read is
-  `:error`. Work the view need not wait for (keep-alive, deleting a dropped stash) runs
-  in a throwaway process; deletes go with a new id, so a late delete can never remove
-  a newer stash.
+  Writes (stash, delete, keep-alive) never run in the LiveView: they go through
+  `LiveStash.Adapters.WriteBehind`, so a Redis that stalls or is down costs a click
+  nothing; the writer logs one warning per stash it cannot write and writes its newest
+  state once Redis answers. A recovery on this node reads a pending write first, then
+  Redis (`GET`, bounded by the configured `:timeout`; a failed read is `:error`). A
+  dropped stash also moves the view to a new id.
   """
 
   @behaviour LiveStash.Adapter
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Redis.{Client, Row}
-  alias LiveStash.Adapters.StashId
+  alias LiveStash.Adapters.{StashId, WriteBehind}
+
+  @behaviour WriteBehind
 
   @prefix "live_stash:"
+  @writer LiveStash.Adapters.Redis.Writer
 
+  # The writer after the connection: it stops first, and flushes while Redis is reachable.
   @impl true
-  def child_specs, do: [Client]
+  def child_specs, do: [Client, {WriteBehind, name: @writer, store: __MODULE__}]
 
   @impl true
   def mount(socket, %State{} = state),
@@ -41,18 +56,15 @@ defmodule LiveStash.Adapters.Redis do
     key = key(state)
     value = Row.seal(socket.endpoint, state.secret, key, record)
 
-    case Client.command(["SET", key, value, "PX", ttl_ms(state)]) do
-      {:ok, "OK"} -> {:ok, socket}
-      {:ok, other} -> {:error, {:unexpected_reply, other}}
-      {:error, reason} -> {:error, {:redis_unavailable, reason}}
-    end
+    with :ok <- WriteBehind.put(@writer, key, value, StashId.ttl_ms(state), socket.view),
+         do: {:ok, socket}
   end
 
   @impl true
   def fetch(socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
     key = key(state)
 
-    case Client.command(["GET", key]) do
+    case read(key) do
       {:ok, nil} -> :not_found
       {:ok, value} when is_binary(value) -> Row.open(socket.endpoint, state.secret, key, value)
       {:ok, other} -> {:error, {:unexpected_reply, other}}
@@ -63,9 +75,19 @@ defmodule LiveStash.Adapters.Redis do
 
   def fetch(_socket, _state), do: :not_found
 
+  # A write still pending on this node is newer than what Redis holds.
+  defp read(key) do
+    case WriteBehind.lookup(@writer, key) do
+      {:ok, value} -> {:ok, value}
+      :deleted -> {:ok, nil}
+      :none -> Client.command(["GET", key])
+    end
+  end
+
   @impl true
   def drop(socket, %State{} = state) do
-    :ok = Client.command_async(["DEL", key(state)])
+    # Should the writer be restarting, the new id alone keeps the old row unreachable.
+    _ = WriteBehind.delete(@writer, key(state), StashId.ttl_ms(state), socket.view)
     rotate(socket, state)
   end
 
@@ -75,9 +97,33 @@ defmodule LiveStash.Adapters.Redis do
 
   @impl true
   def keep_alive(socket, %State{} = state) do
-    # PEXPIRE on a missing key is a no-op, so a late refresh cannot resurrect anything.
-    :ok = Client.command_async(["PEXPIRE", key(state), ttl_ms(state)])
+    _ = WriteBehind.touch(@writer, key(state), StashId.ttl_ms(state), socket.view)
     socket
+  end
+
+  @impl true
+  def write(key, {:put, value, ttl_ms}) do
+    case Client.command(["SET", key, value, "PX", px(ttl_ms)]) do
+      {:ok, "OK"} -> :ok
+      {:ok, other} -> {:error, {:unexpected_reply, other}}
+      {:error, reason} -> {:error, {:redis_unavailable, reason}}
+    end
+  end
+
+  def write(key, :delete), do: command(["DEL", key])
+  # PEXPIRE on a missing key is a no-op, so a late refresh cannot resurrect anything.
+  def write(key, {:touch, ttl_ms}), do: command(["PEXPIRE", key, px(ttl_ms)])
+
+  # One connection carries every command in order: once a PING is answered, whatever
+  # timed out before it has been executed, and the newest state can be sent.
+  @impl true
+  def probe, do: command(["PING"])
+
+  defp command(args) do
+    case Client.command(args) do
+      {:ok, _reply} -> :ok
+      {:error, reason} -> {:error, {:redis_unavailable, reason}}
+    end
   end
 
   defp rotate(socket, state), do: announce(socket, %State{state | stash_id: StashId.new()})
@@ -93,5 +139,5 @@ defmodule LiveStash.Adapters.Redis do
   def key(scope, id), do: @prefix <> Base.encode16(StashId.row_key(scope, id), case: :lower)
 
   # PX takes a positive integer.
-  defp ttl_ms(state), do: Integer.to_string(max(StashId.ttl_ms(state), 1))
+  defp px(ttl_ms), do: Integer.to_string(max(ttl_ms, 1))
 end

@@ -102,7 +102,7 @@ defmodule LiveStash.Component.Callbacks do
 
   defp auto_stash(socket) do
     case Instance.get(socket) do
-      %Instance{options: %Options{auto_stash: true}} -> LiveStash.Component.stash(socket)
+      %Instance{options: %Options{auto_stash: true}} -> LiveStash.Component.auto_stash(socket)
       _ -> socket
     end
   end

@@ -13,6 +13,7 @@ defmodule LiveStash.Component.Host do
 
   @hook :live_stash_components
 
+  @doc "Opens the registry of a connected mount and hooks the parent's renders and messages."
   @spec attach(Phoenix.LiveView.Socket.t(), State.t()) :: Phoenix.LiveView.Socket.t()
   def attach(socket, %State{} = state) do
     :ok = Registry.open(socket, state)

@@ -72,6 +72,7 @@ defmodule LiveStash.Component.Instance do
     end
   end
 
+  @doc "Records the status `recover_state/1` returns for this instance from now on."
   @spec put_status(Phoenix.LiveView.Socket.t(), t(), LiveStash.status()) ::
           Phoenix.LiveView.Socket.t()
   def put_status(socket, %__MODULE__{} = instance, status),

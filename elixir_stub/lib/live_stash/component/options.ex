@@ -1,8 +1,21 @@
 defmodule LiveStash.Component.Options do
   @moduledoc """
-  Validates the options given to `use LiveStash.Component`. The stash itself (adapter,
-  ttl, version, secret) belongs to the parent LiveView, so those options are refused
-  here with a pointer to where they go.
+  Validates the options given to `use LiveStash.Component`, when the component
+  compiles. The stash itself (adapter, ttl, version, secret and the other
+  `LiveStash.Options`) belongs to the parent LiveView, so those options are refused here
+  with a pointer to where they go.
+
+      use LiveStash.Component, stored_keys: [:editing, :draft], auto_stash: true
+
+  ## Options
+
+    * `:stored_keys` - required, no default. The component's assigns to keep: a
+      non-empty list of atoms. Example: `stored_keys: [:editing, :draft]`
+    * `:auto_stash` - default `false`. When `true`, the component stashes by itself after
+      its `update/2` and `handle_event/3` callbacks, with its parent's next coalesced
+      stash (the parent's `:auto_stash_interval`, see `LiveStash.AutoStash`), so it
+      needs no `LiveStash.stash/1` calls.
+      Example: `auto_stash: true`
   """
 
   @enforce_keys [:stored_keys]
@@ -13,6 +26,12 @@ defmodule LiveStash.Component.Options do
   @own [:stored_keys, :auto_stash]
   @from_parent LiveStash.Options.known() -- @own
 
+  @doc """
+  Returns the validated options as a struct, or raises `ArgumentError`.
+
+      LiveStash.Component.Options.validate!(stored_keys: [:draft])
+      #=> %LiveStash.Component.Options{stored_keys: [:draft], auto_stash: false}
+  """
   @spec validate!(keyword()) :: t()
   def validate!(opts) when is_list(opts) do
     unless Keyword.keyword?(opts), do: invalid!(opts)

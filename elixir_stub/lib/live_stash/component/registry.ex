@@ -61,6 +61,7 @@ defmodule LiveStash.Component.Registry do
     end
   end
 
+  @doc "Stores the registry of the LiveView `socket` belongs to."
   @spec put(Phoenix.LiveView.Socket.t(), t()) :: :ok
   def put(%{id: id}, %__MODULE__{} = registry) do
     Process.put({__MODULE__, id}, registry)

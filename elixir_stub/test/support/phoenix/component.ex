@@ -3,6 +3,7 @@ defmodule Phoenix.Component do
   TEST DOUBLE of `Phoenix.Component.assign/3` on a socket: an unchanged value leaves
   the socket (and change tracking) untouched, a new one is recorded in `__changed__`,
   and `:flash` is reserved. `assign/2` takes a map or keyword list and assigns each pair.
+  `changed?/2` reads `__changed__`, as `Phoenix.LiveView.Utils.changed?/2` does.
   """
 
   alias Phoenix.LiveView.Socket
@@ -26,4 +27,9 @@ defmodule Phoenix.Component do
         %{socket | assigns: Map.put(%{assigns | __changed__: changed}, key, value)}
     end
   end
+
+  @doc "Like the real one: whether `key` changed since the last render (`nil` = all did)."
+  def changed?(%Socket{assigns: assigns}, key), do: changed?(assigns, key)
+  def changed?(%{__changed__: nil}, _key), do: true
+  def changed?(%{__changed__: changed}, key), do: Map.has_key?(changed, key)
 end

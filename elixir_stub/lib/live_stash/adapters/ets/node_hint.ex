@@ -20,11 +20,13 @@ defmodule LiveStash.Adapters.ETS.NodeHint do
   """
   @type t :: :here | {:remote, node()} | :gone | :unknown
 
+  @doc "The hint for this node, encrypted with the endpoint's secret."
   @spec encode(module()) :: binary()
   def encode(endpoint) do
     Phoenix.Token.encrypt(endpoint, @salt, Atom.to_string(node()), max_age: :infinity)
   end
 
+  @doc "Reads a hint the client sent back; anything unreadable is `:unknown`, never an error."
   @spec decode(module(), binary() | nil) :: t()
   def decode(_endpoint, nil), do: :unknown
 

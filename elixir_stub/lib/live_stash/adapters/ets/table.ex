@@ -16,6 +16,7 @@ defmodule LiveStash.Adapters.ETS.Table do
   @table __MODULE__
   @default_sweep_ms 60_000
 
+  @doc "Starts the process that owns the table and sweeps it (the adapter's child spec)."
   def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
 
   @doc "Stores `value` under `key` for `ttl_ms`, as the stash's `generation`."
@@ -51,6 +52,7 @@ defmodule LiveStash.Adapters.ETS.Table do
     end
   end
 
+  @doc "Removes the row under `key`, if any."
   @spec delete(binary()) :: :ok
   def delete(key) do
     true = :ets.delete(@table, key)

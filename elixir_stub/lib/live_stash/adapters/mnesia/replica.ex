@@ -22,6 +22,7 @@ defmodule LiveStash.Adapters.Mnesia.Replica do
 
   @wait_ms 30_000
 
+  @doc "Starts Mnesia and this node's copy of the table (the adapter's child spec)."
   def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
 
   @impl true

@@ -15,6 +15,7 @@ defmodule LiveStash.Adapters.Mnesia.Sweeper do
 
   @default_interval_ms 60_000
 
+  @doc "Starts the periodic sweep (the adapter's child spec)."
   def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
 
   @impl true

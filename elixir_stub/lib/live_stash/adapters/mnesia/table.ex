@@ -54,6 +54,7 @@ defmodule LiveStash.Adapters.Mnesia.Table do
     end)
   end
 
+  @doc "Deletes the row under `key` on every replica."
   @spec delete(binary()) :: :ok | {:error, term()}
   def delete(key), do: transact(fn -> :mnesia.delete({@table, key}) end)
 

@@ -44,13 +44,6 @@ defmodule LiveStash.Adapters.Redis.Client do
     end
   end
 
-  @doc "Runs `args` in a throwaway process: for work a LiveView must not wait on."
-  @spec command_async([binary()]) :: :ok
-  def command_async(args) do
-    {:ok, _pid} = Task.start(fn -> command(args) end)
-    :ok
-  end
-
   @doc "The implementation in use: Redix when the app has it, otherwise eredis."
   @spec impl() :: module()
   def impl, do: impl(&Code.ensure_loaded?/1, :code.lib_dir())

@@ -36,6 +36,12 @@ defmodule LiveStash.Adapters.Redis.Config do
     end
   end
 
+  @doc """
+  Parses one of the three `:redis` forms, or raises an `ArgumentError` saying how to
+  write it.
+
+      LiveStash.Adapters.Redis.Config.parse!({"redis://:secret@redis.internal:6379/1", timeout: 1_000})
+  """
   @spec parse!(term()) :: t()
   def parse!(uri) when is_binary(uri), do: from_keyword!(uri!(uri))
   def parse!({uri, opts}) when is_binary(uri) and is_list(opts), do: merge!(uri!(uri), opts)
