@@ -3,18 +3,17 @@
 // for apps that import it from deps/ (a Mix git dependency: deps/live_stash/elixir_stub/assets/js/).
 // `vite build --mode testing` emits `live-stash/testing` as dist/testing.js and dist/testing.cjs
 // (CommonJS Playwright projects, the `npm init` default, require it). It is built apart from the
-// library because it reads protocol.ts too: built together, protocol.ts and zod's jitless switch
-// would leave dist/index.js for a chunk shared with the test helpers.
-import { existsSync } from "node:fs";
+// library because it reads the protocol names too: built together, core/protocol.ts and zod's
+// jitless switch would leave dist/index.js for a chunk shared with the test helpers.
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 
 const root = import.meta.dirname;
-const entries = Object.fromEntries(
-  ["index", "inspector"]
-    .map((name) => [name, resolve(root, `src/${name}.ts`)] as const)
-    .filter(([, file]) => existsSync(file)),
-);
+/** One file in dist/ per package export, named for the export: dist/index.js, dist/inspector.js. */
+const entries = {
+  index: resolve(root, "src/index.ts"),
+  inspector: resolve(root, "src/inspector/inspector.ts"),
+};
 
 const testing = {
   build: {
@@ -22,7 +21,7 @@ const testing = {
     emptyOutDir: false,
     minify: false,
     lib: {
-      entry: resolve(root, "src/testing.ts"),
+      entry: resolve(root, "src/testing/testing.ts"),
       formats: ["es" as const, "cjs" as const],
       fileName: (format: string) => (format === "es" ? "testing.js" : "testing.cjs"),
     },

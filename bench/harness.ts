@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from "@playwright/test";
 import { startServer, type TestServer } from "../liveview-server/index";
 import { createProxy, type Proxy } from "../demo/proxy";
 import { DEMO_ROUTES, DEMO_VIEWS } from "../demo/views/index";
-import { waitForConnected } from "../src/testing";
+import { waitForConnected } from "../src/testing/testing";
 
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];

@@ -6,7 +6,7 @@
 import { startServer } from "../liveview-server/index";
 import { bound } from "../liveview-server/stash/lease";
 import { bytes as frameBytes, recordFrames } from "../liveview-server/frames";
-import { reconnect, waitForConnected } from "../src/testing";
+import { reconnect, waitForConnected } from "../src/testing/testing";
 import type { Harness } from "./harness";
 import { mixRun } from "./mix";
 import type { Row } from "./table";

@@ -2,7 +2,7 @@
 // in the page around the same window event LiveView dispatches for a push_event. Baseline:
 // JSON.parse of the websocket frame that carries that push, which the LiveView client pays
 // anyway before live-stash sees anything.
-import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
+import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/core/protocol";
 import type { Harness } from "./harness";
 import { median, percentile } from "./stats";
 import type { Row } from "./table";

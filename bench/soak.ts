@@ -2,8 +2,8 @@
 // 100 with a pause longer than the write debounce, so storage is written 100 times.
 // Baseline: the same number of window events nobody stashes, dispatched the same way.
 import type { CDPSession, Page } from "@playwright/test";
-import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
-import { readStoredEntries } from "../src/testing";
+import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/core/protocol";
+import { readStoredEntries } from "../src/testing/testing";
 import type { Harness } from "./harness";
 import { STORAGES } from "./push-cost";
 import type { Row } from "./table";

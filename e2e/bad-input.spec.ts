@@ -1,6 +1,6 @@
 // Bad input never breaks the app: tampered tokens, garbage params, corrupted or failing
 // storage. Each case ends with the counter usable and stashing again.
-import { reconnect } from "../src/testing";
+import { reconnect } from "../src/testing/testing";
 import { Counter, open, pageUrl, waitForPersisted } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 import { makeStorageThrow, putIndexedDb, STORAGE_NAMES } from "./support/storage";

@@ -1,7 +1,7 @@
 // A LiveComponent instance that mounts fresh never receives an older instance's state, whatever
 // the order of remove, add, stash and reconnect: recovered states go only to the parent's first
 // connected render, and a record holding state for a key that starts fresh forgets it at once.
-import { reconnect } from "../src/testing";
+import { reconnect } from "../src/testing/testing";
 import { open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 import { recordFrames } from "../liveview-server/frames";

@@ -1,6 +1,6 @@
 // LiveComponent state (each todo item's editing state and draft) travels inside its parent
 // LiveView's stash and comes back to the matching (module, id) after every kind of drop.
-import { reconnect, waitForConnected } from "../src/testing";
+import { reconnect, waitForConnected } from "../src/testing/testing";
 import { open } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";
 import { spawnServer } from "./support/spawn";

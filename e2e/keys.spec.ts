@@ -5,8 +5,8 @@
 // as `error` (`mixed_keys`), with one server warning naming the view. The official client still
 // gets whole tokens.
 import type { Page } from "@playwright/test";
-import { EVENTS, PARAM_KEY } from "../src/protocol";
-import { readStoredEntries, reconnect } from "../src/testing";
+import { EVENTS, PARAM_KEY } from "../src/core/protocol";
+import { readStoredEntries, reconnect } from "../src/testing/testing";
 import { recordFrames, type Frames } from "../liveview-server/frames";
 import { DOC_BYTES } from "../liveview-server/views/document";
 import { Counter, open, waitForPersisted } from "./support/counter";

@@ -1,8 +1,8 @@
 // BrowserMemory keep-alive costs a small lease per beat, not the stash: counted in bytes on the
 // wire in a real browser. The server clock is moved instead of waiting, and beats are run on
 // demand (`keepAliveNow`), so nothing here depends on timing.
-import { EVENTS } from "../src/protocol";
-import { reconnect } from "../src/testing";
+import { EVENTS } from "../src/core/protocol";
+import { reconnect } from "../src/testing/testing";
 import { ONE_MB } from "../liveview-server/views/counter";
 import { downFor } from "./support/clock";
 import { Counter, open } from "./support/counter";

@@ -1,7 +1,7 @@
 // What must NOT come back: fresh navigations, reset stashes, expired and outdated stashes;
 // and what must keep living: a view's stash while the view is alive.
-import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/protocol";
-import { reconnect } from "../src/testing";
+import { EVENTS, WINDOW_EVENT_PREFIX } from "../src/core/protocol";
+import { reconnect } from "../src/testing/testing";
 import { startServer } from "../liveview-server/index";
 import { BUILD_DIR } from "./support/build-dir";
 import { downFor } from "./support/clock";

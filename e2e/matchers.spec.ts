@@ -1,6 +1,6 @@
 // live-stash/testing's Playwright matchers against real pages: each passes on what it claims,
 // fails (with a message saying what it saw) on its opposite, and works under `.not`.
-import { readStoredEntries, recordUrls } from "../src/testing";
+import { readStoredEntries, recordUrls } from "../src/testing/testing";
 import { Counter, open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 

@@ -1,7 +1,7 @@
 // More than one stashed view: two nested LiveViews on one page, and two views linked by
 // live navigation (which reuses the main container's DOM id for the new view).
-import { PARAM_KEY } from "../src/protocol";
-import { reconnect, waitForConnected, readStoredEntries } from "../src/testing";
+import { PARAM_KEY } from "../src/core/protocol";
+import { reconnect, waitForConnected, readStoredEntries } from "../src/testing/testing";
 import { Counter, open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 import { signedTokenView } from "./support/wire";

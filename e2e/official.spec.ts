@@ -1,6 +1,6 @@
 // The official LiveStash server pushes payloads without `view` and never per-key stashes (it
 // ignores `accept`): entries then belong to the main view, and everything still works.
-import { reconnect, waitForConnected } from "../src/testing";
+import { reconnect, waitForConnected } from "../src/testing/testing";
 import { Counter, open } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 

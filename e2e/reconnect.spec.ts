@@ -1,5 +1,5 @@
 // The core promise: a stashed counter survives every way a socket can drop, in every mode.
-import { goOffline, goOnline, waitForConnected } from "../src/testing";
+import { goOffline, goOnline, waitForConnected } from "../src/testing/testing";
 import { Counter, open } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";
 

@@ -1,7 +1,7 @@
 // Full page reloads: off by default; with recoverAfterReload on both sides the value
 // survives a reload, and still never a fresh navigation.
-import { PARAM_KEY } from "../src/protocol";
-import { reconnect } from "../src/testing";
+import { PARAM_KEY } from "../src/core/protocol";
+import { reconnect } from "../src/testing/testing";
 import { Counter, open, waitForPersisted } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 

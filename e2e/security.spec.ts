@@ -1,7 +1,7 @@
 // What a hostile or limited network sees: no stash in any URL, Bandit's request-line limit,
 // a 1 MB stash over the socket, and a strict CSP page.
-import { PARAM_KEY } from "../src/protocol";
-import { reconnect, waitForConnected } from "../src/testing";
+import { PARAM_KEY } from "../src/core/protocol";
+import { reconnect, waitForConnected } from "../src/testing/testing";
 import { ONE_MB } from "../liveview-server/views/counter";
 import { Counter, open } from "./support/counter";
 import { expect, NETWORK_NOISE, test } from "./support/fixtures";

@@ -1,7 +1,7 @@
 // Tabs share IndexedDB (and a duplicated tab starts with a copy of sessionStorage), yet
 // each tab must only ever replay its own stashes.
 import type { Page } from "@playwright/test";
-import { reconnect } from "../src/testing";
+import { reconnect } from "../src/testing/testing";
 import { Counter, open, waitForPersisted } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 import type { TestServer } from "../liveview-server/index";

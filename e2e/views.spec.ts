@@ -2,7 +2,7 @@
 // The official client keeps one stash per page and hands it to every view: on a page with two
 // nested LiveViews of one module, the view that does not own it must get not_found, never the
 // other view's state. Ours keeps one entry per view, so each recovers its own.
-import { reconnect, waitForConnected } from "../src/testing";
+import { reconnect, waitForConnected } from "../src/testing/testing";
 import { Counter, open, waitForPersisted } from "./support/counter";
 import { expect, test } from "./support/fixtures";
 import { afterEachReconnect } from "./support/reconnects";

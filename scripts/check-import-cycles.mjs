@@ -1,8 +1,9 @@
 // Fails when relative imports form a cycle (type-only imports count: a cycle of types is still two
-// modules that cannot be read apart). Walks the TypeScript/ESM folders given, or all of ours.
+// modules that cannot be read apart), or when a file in src/ imports against its folders' layers
+// (SRC_LAYERS). Walks the TypeScript/ESM folders given, or all of ours.
 // `node scripts/check-import-cycles.mjs [folder...]`; run by `npm run typecheck`.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -11,6 +12,21 @@ const SOURCE = /\.(ts|mts|mjs|js)$/;
 const SKIP = new Set(["node_modules", "dist", ".build", ".results"]);
 // `from "./x"`, `import "./x"`, `import("./x")`; comments are stripped first.
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.{1,2}\/[^"']+)["']/g;
+
+/**
+ * What each folder of src/ may import besides its own files: a folder ("src/core/") or one file.
+ * core <- persistence <- storage, never back up; the top of src/ (index.ts, live-stash.ts,
+ * options.ts) assembles the three. The inspector and the testing helpers read the public surface,
+ * plus the one internal their README names. A new folder must be added here to be allowed at all.
+ */
+export const SRC_LAYERS = {
+  "src/core/": [],
+  "src/persistence/": ["src/core/"],
+  "src/storage/": ["src/core/", "src/persistence/"],
+  "src/": ["src/core/", "src/persistence/", "src/storage/"],
+  "src/inspector/": ["src/index.ts", "src/core/constants.ts"],
+  "src/testing/": ["src/index.ts", "src/core/constants.ts"],
+};
 
 function sources(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -67,11 +83,42 @@ export function findCycles(files) {
   return cycles;
 }
 
+/** The src/ folder a file belongs to ("src/" for the top), or undefined outside src/. */
+function layerOf(path) {
+  const parts = path.split("/");
+  if (parts[0] !== "src") return undefined;
+  return parts.length === 2 ? "src/" : `src/${parts[1]}/`;
+}
+
+/** Every import of a src/ file that its layer does not allow, as [from, to, why], paths relative to `root`. */
+export function findLayerViolations(files, root = ROOT, layers = SRC_LAYERS) {
+  const violations = [];
+  for (const file of files) {
+    const from = relative(root, file).split(sep).join("/");
+    const layer = layerOf(from);
+    if (layer === undefined) continue;
+    const allowed = layers[layer];
+    for (const target of importsOf(file)) {
+      const to = relative(root, target).split(sep).join("/");
+      const toLayer = layerOf(to);
+      if (allowed === undefined) violations.push([from, to, `${layer} has no rule in SRC_LAYERS`]);
+      else if (toLayer === undefined) violations.push([from, to, "src/ imports nothing outside src/"]);
+      else if (toLayer !== layer && !allowed.some((rule) => (rule.endsWith("/") ? toLayer === rule : to === rule))) {
+        violations.push([from, to, `${layer} may import only ${allowed.join(", ") || "its own files"}`]);
+      }
+    }
+  }
+  return violations;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const folders = process.argv.length > 2 ? process.argv.slice(2) : FOLDERS;
   const files = folders.map((folder) => resolve(ROOT, folder)).filter(existsSync).flatMap(sources);
   const cycles = findCycles(files);
   for (const cycle of cycles) console.error(`import cycle: ${cycle.map((file) => relative(ROOT, file)).join(" → ")}`);
   console.log(`import cycles: ${cycles.length} in ${files.length} files (${folders.join(", ")})`);
-  process.exit(cycles.length ? 1 : 0);
+  const violations = findLayerViolations(files);
+  for (const [from, to, why] of violations) console.error(`import against the layers: ${from} → ${to} (${why})`);
+  console.log(`imports against the src/ layers: ${violations.length}`);
+  process.exit(cycles.length || violations.length ? 1 : 0);
 }

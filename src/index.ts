@@ -18,6 +18,6 @@ export default function initLiveStash(params?: ParamsInput, options?: LiveStashO
 export { initLiveStash, createLiveStash };
 export type { ConnectParams, LiveStash, ParamsFunction, ParamsInput, StashEntryInfo } from "./live-stash.js";
 export type { LiveStashOptions } from "./options.js";
-export { LiveStashError, type LiveStashErrorCode, type ErrorHandler } from "./errors.js";
-export type { StashStorage, StorageName } from "./storage/types.js";
-export { EVENTS, PARAM_KEY, RESTORED_KEY, type StashEventName, type StashKind, type StashParams } from "./protocol.js";
+export { LiveStashError, type LiveStashErrorCode, type ErrorHandler } from "./core/errors.js";
+export type { StashStorage, StorageName } from "./persistence/stash-storage.js";
+export { EVENTS, PARAM_KEY, RESTORED_KEY, type StashEventName, type StashKind, type StashParams } from "./core/protocol.js";

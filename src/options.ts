@@ -1,7 +1,7 @@
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_TTL_SECONDS } from "./constants.js";
-import { LiveStashError, type ErrorHandler } from "./errors.js";
-import type { StashStorage } from "./storage/types.js";
-import { z } from "./zod.js";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DEFAULT_TTL_SECONDS } from "./core/constants.js";
+import { LiveStashError, type ErrorHandler } from "./core/errors.js";
+import type { StashStorage } from "./persistence/stash-storage.js";
+import { z } from "./core/zod.js";
 
 const isStorage = (value: unknown): value is StashStorage =>
   typeof value === "object" &&

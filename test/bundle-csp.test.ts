@@ -3,7 +3,7 @@
 // zod jitless is checked on the installed package, by the consumer suite.)
 import { resolve } from "node:path";
 import { expect, it, vi } from "vitest";
-import { EVENTS, PARAM_KEY } from "../src/protocol";
+import { EVENTS, PARAM_KEY } from "../src/core/protocol";
 import { push, view } from "./helpers";
 
 const BUNDLE = resolve(import.meta.dirname, "../assets/js/live-stash.js");

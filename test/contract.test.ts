@@ -12,7 +12,7 @@ import {
   RESTORED_KEY,
   stashParamsSchema,
   WINDOW_EVENT_PREFIX,
-} from "../src/protocol";
+} from "../src/core/protocol";
 import { push, stash, view } from "./helpers";
 
 interface Contract {

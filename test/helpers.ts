@@ -1,6 +1,6 @@
 import { expect, vi } from "vitest";
 import { createLiveStash, type LiveStash, type LiveStashError, type LiveStashOptions, type ParamsInput } from "../src/index";
-import { ACCEPT_KEY, EVENTS, KEYED_CAPABILITY, PARAM_KEY, WINDOW_EVENT_PREFIX } from "../src/protocol";
+import { ACCEPT_KEY, EVENTS, KEYED_CAPABILITY, PARAM_KEY, WINDOW_EVENT_PREFIX } from "../src/core/protocol";
 
 const live: LiveStash[] = [];
 

@@ -1,7 +1,7 @@
 import { get, set, createStore, keys } from "idb-keyval";
 import { describe, expect, it } from "vitest";
-import { IDB_DATABASE, IDB_STORE, SNAPSHOT_PREFIX, TAB_KEY } from "../src/constants";
-import { EVENTS } from "../src/protocol";
+import { IDB_DATABASE, IDB_STORE, SNAPSHOT_PREFIX, TAB_KEY } from "../src/core/constants";
+import { EVENTS } from "../src/core/protocol";
 import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
 
 const store = () => createStore(IDB_DATABASE, IDB_STORE);

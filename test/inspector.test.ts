@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { formatBytes, formatDuration, mountInspector } from "../src/inspector";
-import { EVENTS } from "../src/protocol";
+import { formatBytes, formatDuration, mountInspector } from "../src/inspector/inspector";
+import { EVENTS } from "../src/core/protocol";
 import { navigationType, previousPage, push, stash, TOKEN, view } from "./helpers";
 
 const panel = () => document.querySelector<HTMLElement>(".live-stash-inspector");

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { LiveStashError } from "../src/index";
-import { EVENTS } from "../src/protocol";
+import { EVENTS } from "../src/core/protocol";
 import { disposeAll, joinStash, navigationType, push, stash, view } from "./helpers";
 
 type Step =

@@ -2,9 +2,9 @@
 // changed; the client keeps a token for every key the server lists and hands them all back.
 import { get, createStore } from "idb-keyval";
 import { describe, expect, it, vi } from "vitest";
-import { IDB_DATABASE, IDB_STORE, SNAPSHOT_PREFIX, TAB_KEY } from "../src/constants";
-import { mountInspector } from "../src/inspector";
-import { EVENTS } from "../src/protocol";
+import { IDB_DATABASE, IDB_STORE, SNAPSHOT_PREFIX, TAB_KEY } from "../src/core/constants";
+import { mountInspector } from "../src/inspector/inspector";
+import { EVENTS } from "../src/core/protocol";
 import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
 
 const BLOB = "SFMyNTY.blob-token-".padEnd(4000, "x");

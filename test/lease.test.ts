@@ -1,8 +1,8 @@
 // Our server keeps a browser token alive with small leases instead of re-sending the token: the
 // client hands the latest lease back next to the token it extends, and only there.
 import { describe, expect, it, vi } from "vitest";
-import { mountInspector } from "../src/inspector";
-import { EVENTS } from "../src/protocol";
+import { mountInspector } from "../src/inspector/inspector";
+import { EVENTS } from "../src/core/protocol";
 import { joinStash, navigationType, previousPage, push, stash, TOKEN, view } from "./helpers";
 
 describe("leases", () => {

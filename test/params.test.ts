@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import initLiveStash from "../src/index";
-import { EVENTS } from "../src/protocol";
+import { EVENTS } from "../src/core/protocol";
 import { joinStash, push, stash, TOKEN, view } from "./helpers";
 
 describe("params: the URL call versus the join call", () => {

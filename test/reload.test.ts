@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EVENTS } from "../src/protocol";
+import { EVENTS } from "../src/core/protocol";
 import { joinStash, navigationType, previousPage, push, stash, TOKEN, view } from "./helpers";
 
 describe("full page reloads", () => {

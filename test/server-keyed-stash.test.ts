@@ -8,7 +8,7 @@ import { createStashEnv, type StashEnv } from "../liveview-server/stash/env";
 import { validateOptions } from "../liveview-server/stash/options";
 import { ViewStash, type Recovery } from "../liveview-server/stash/view-stash";
 import type { SecurityMode } from "../liveview-server/tokens";
-import { EVENTS, PARAM_KEY } from "../src/protocol";
+import { EVENTS, PARAM_KEY } from "../src/core/protocol";
 import { push, stash, view } from "./helpers";
 
 const DOC = "d".repeat(64 * 1024);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { FLUSH_DELAY_MS, SNAPSHOT_PREFIX, TAB_KEY } from "../src/constants";
-import { EVENTS } from "../src/protocol";
-import type { StashStorage } from "../src/storage/types";
+import { FLUSH_DELAY_MS, SNAPSHOT_PREFIX, TAB_KEY } from "../src/core/constants";
+import { EVENTS } from "../src/core/protocol";
+import type { StashStorage } from "../src/persistence/stash-storage";
 import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
 
 const storedSnapshot = () => {

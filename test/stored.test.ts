@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { SNAPSHOT_PREFIX, TAB_KEY } from "../src/constants";
-import { migrate } from "../src/migrations";
-import { EVENTS } from "../src/protocol";
+import { SNAPSHOT_PREFIX, TAB_KEY } from "../src/core/constants";
+import { migrate } from "../src/persistence/migrations";
+import { EVENTS } from "../src/core/protocol";
 import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
 
 const TAB = "tab-under-test";

@@ -2,8 +2,8 @@
 // URLs count as carrying a stash (the official client's leak, tokens under any name) and which
 // do not (LiveView's own params, view ids, other apps' events).
 import { describe, expect, it } from "vitest";
-import { EVENTS } from "../src/protocol";
-import { liveStashMatchers, recordUrls, type FrameLike, type RecordablePage, type WebSocketLike } from "../src/testing";
+import { EVENTS } from "../src/core/protocol";
+import { liveStashMatchers, recordUrls, type FrameLike, type RecordablePage, type WebSocketLike } from "../src/testing/testing";
 
 const TOKEN = "SFMyNTY.g2gDbQAAAC-DdAAAAAJkAAdhc3NpZ25zdAAAAAFkAAVjb3VudGECZAAHdmVyc2lvbmQAA25pbG4GANa80BqiAWEB.Yym42dAaqUyohza9QqNtB5bWSHldzNLM8gDgisrlz-4";
 const HOST = "ws://127.0.0.1:4114/live/websocket";

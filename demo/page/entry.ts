@@ -1,7 +1,7 @@
 // The demo page's script: the server's page (real phoenix + phoenix_live_view with live-stash,
 // options from the query string) plus the control panel and the inspector.
 import "../../liveview-server/page/entry";
-import { mountInspector } from "../../src/inspector";
+import { mountInspector } from "../../src/inspector/inspector";
 import { mountControls } from "./controls";
 import { injectStyles } from "./styles";
 

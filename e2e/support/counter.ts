@@ -1,6 +1,6 @@
 // Page-object helpers for the counter view and the pages built around it.
 import { expect, type Locator, type Page } from "@playwright/test";
-import { readStoredEntries, waitForConnected } from "../../src/testing";
+import { readStoredEntries, waitForConnected } from "../../src/testing/testing";
 import type { TestServer } from "../../liveview-server/index";
 
 export interface CounterQuery {

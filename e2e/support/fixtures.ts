@@ -3,8 +3,8 @@
 // stash token, stash id or `liveStash` key in any HTTP or websocket URL (checked on the server
 // and, with live-stash/testing's own matcher, in every page of the test).
 import { test as base, expect as baseExpect, type ConsoleMessage, type Page } from "@playwright/test";
-import { PARAM_KEY } from "../../src/protocol";
-import { liveStashMatchers, recordUrls } from "../../src/testing";
+import { PARAM_KEY } from "../../src/core/protocol";
+import { liveStashMatchers, recordUrls } from "../../src/testing/testing";
 import { startServer, type ServerOptions, type TestServer } from "../../liveview-server/index";
 import { BUILD_DIR } from "./build-dir";
 

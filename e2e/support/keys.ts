@@ -1,6 +1,6 @@
 // Per-key stashes as the browser sees them: the stash-keys pushes in received frames, and what
 // each server push costs on the wire.
-import { EVENTS } from "../../src/protocol";
+import { EVENTS } from "../../src/core/protocol";
 import { bytes, messages, type Frames } from "../../liveview-server/frames";
 
 export interface KeysPush {

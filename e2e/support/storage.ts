@@ -1,6 +1,6 @@
 // Writing live-stash's storage behind its back: corrupted records and failing storages.
 import type { Page } from "@playwright/test";
-import { IDB_DATABASE, IDB_STORE, SNAPSHOT_PREFIX, TAB_KEY } from "../../src/constants";
+import { IDB_DATABASE, IDB_STORE, SNAPSHOT_PREFIX, TAB_KEY } from "../../src/core/constants";
 
 export const STORAGE_NAMES = { tabKey: TAB_KEY, prefix: SNAPSHOT_PREFIX, db: IDB_DATABASE, store: IDB_STORE };
 

@@ -1,7 +1,7 @@
 // Tampering with what crosses the wire, from the browser's side of the socket, so tests can
 // feed the server bad join params the real client would never produce.
 import type { Page } from "@playwright/test";
-import { PARAM_KEY } from "../../src/protocol";
+import { PARAM_KEY } from "../../src/core/protocol";
 
 export type ParamsRewrite = (liveStash: unknown) => unknown;
 

@@ -2,7 +2,7 @@
 // code): `initLiveStash(params)` keeps ONE page-wide stash object, set by the same window
 // events ours listens to, with `view` ignored, and its params function hands back the same
 // object on every call: to every view's join, and to the socket, so it lands in the websocket URL.
-import { EVENTS, PARAM_KEY, WINDOW_EVENT_PREFIX } from "../../src/protocol";
+import { EVENTS, PARAM_KEY, WINDOW_EVENT_PREFIX } from "../../src/core/protocol";
 
 type Detail = Record<string, unknown>;
 

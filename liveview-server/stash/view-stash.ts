@@ -1,7 +1,7 @@
 // One LiveView's stash: recover on mount, stash on change, reset on demand and keep alive
 // while the view lives. Mirrors the Elixir shim's statuses and events.
 import { randomBytes } from "node:crypto";
-import { ACCEPT_KEY, EVENTS, KEYED_CAPABILITY, PARAM_KEY, RESTORED_KEY } from "../../src/protocol";
+import { ACCEPT_KEY, EVENTS, KEYED_CAPABILITY, PARAM_KEY, RESTORED_KEY } from "../../src/core/protocol";
 import { issueToken, verifyToken, type VerifyResult } from "../tokens";
 import { warn, type Failure } from "./failure";
 import { isRecord } from "./is-record";

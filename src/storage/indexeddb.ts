@@ -1,13 +1,13 @@
-import { IDB_DATABASE, IDB_STORE } from "../constants.js";
-import type { StashStorage } from "./types.js";
+import { IDB_DATABASE, IDB_STORE } from "../core/constants.js";
+import type { StashStorage } from "../persistence/stash-storage.js";
 
-type IdbKeyval = typeof import("./idb.js");
+type IdbKeyval = typeof import("./idb-keyval.js");
 
 /**
  * IndexedDB through idb-keyval, imported on first use so pages that never pick this backend never
  * load it. The database is shared by every tab of the origin: keys carry the tab id.
  */
-export function indexedDbStorage(load: () => Promise<IdbKeyval> = () => import("./idb.js")): StashStorage {
+export function indexedDbStorage(load: () => Promise<IdbKeyval> = () => import("./idb-keyval.js")): StashStorage {
   let api: Promise<[IdbKeyval, ReturnType<IdbKeyval["createStore"]>]> | undefined;
   const open = () =>
     (api ??= load().then((idb) => [idb, idb.createStore(IDB_DATABASE, IDB_STORE)] as const));

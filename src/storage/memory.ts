@@ -1,4 +1,4 @@
-import type { StashStorage } from "./types.js";
+import type { StashStorage } from "../persistence/stash-storage.js";
 
 /** Keeps snapshots for the life of the page only: enough for reconnects, not for reloads. */
 export function memoryStorage(): StashStorage {

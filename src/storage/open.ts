@@ -1,8 +1,8 @@
-import type { Report } from "../errors.js";
+import type { Report } from "../core/errors.js";
 import { indexedDbStorage } from "./indexeddb.js";
 import { memoryStorage } from "./memory.js";
 import { sessionStorageBackend } from "./session.js";
-import type { StashStorage, StorageName } from "./types.js";
+import type { StashStorage, StorageName } from "../persistence/stash-storage.js";
 
 /**
  * Picks the backend. Merely touching `window.sessionStorage` throws in some locked-down browsers,

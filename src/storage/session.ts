@@ -1,4 +1,4 @@
-import type { StashStorage } from "./types.js";
+import type { StashStorage } from "../persistence/stash-storage.js";
 
 /** sessionStorage is per tab and survives reloads; values are stored as JSON text. */
 export function sessionStorageBackend(storage: Storage = window.sessionStorage): StashStorage {

@@ -1,7 +1,7 @@
 defmodule LiveStash.Events do
   @moduledoc """
   Names of the events pushed to the browser. They are one contract with the client
-  (`src/protocol.ts`) and pinned by `contract/live-stash.contract.json`, so rename
+  (`src/core/protocol.ts`) and pinned by `contract/live-stash.contract.json`, so rename
   them only together with both.
   """
 

@@ -1,7 +1,7 @@
 // Where an entry's view is, seen from this page: the inspector shows this page's views first and
 // the rest apart, because after a reload or a live navigation the old view ids stay stored.
-import { CONNECTED_CLASS, VIEW_SELECTOR } from "./constants.js";
-import type { StashEntryInfo } from "./live-stash.js";
+import { CONNECTED_CLASS, VIEW_SELECTOR } from "../core/constants.js";
+import type { StashEntryInfo } from "../index.js";
 
 /** `connected`/`disconnected`: its view is on this page. `left`: same path, view gone. `elsewhere`: saved on another path. */
 export type Place = "connected" | "disconnected" | "left" | "elsewhere";

@@ -1,8 +1,8 @@
 // IndexedDB is shared by every tab of an origin, so a tab keys its snapshot by an id kept in its
 // own sessionStorage. A duplicated tab copies sessionStorage, id included: the copy must notice
 // and take a new id, or two live tabs would read and overwrite each other's stashes.
-import { JOURNAL_PREFIX, SNAPSHOT_PREFIX, TAB_KEY } from "./constants.js";
-import { z } from "./zod.js";
+import { JOURNAL_PREFIX, SNAPSHOT_PREFIX, TAB_KEY } from "../core/constants.js";
+import { z } from "../core/zod.js";
 
 const tabSchema = z.object({ id: z.string(), live: z.boolean() });
 

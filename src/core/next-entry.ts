@@ -1,8 +1,13 @@
 // How one push changes the entry a view holds. A lease and a per-key stash build on what is held;
 // every other push replaces it.
-import type { Keys, Update } from "./events.js";
-import type { StashParams } from "./protocol.js";
-import type { Entry } from "./record.js";
+import type { Entry } from "./entry.js";
+import type { StashKind, StashParams } from "./protocol.js";
+
+export type Lease = { lease: string; ttl: number | undefined };
+/** A per-key stash: `keys` holds the changed keys' tokens, `names` every current key. */
+export type Keys = { manifest: string; keys: Record<string, string>; names: string[] };
+/** What one push asks of a view's entry; `null` clears it. */
+export type Update = { kind: StashKind; params: StashParams } | Lease | Keys | null;
 
 /** Where a new stash is saved: asked only when a push brings one. */
 export type Place = () => Pick<Entry, "path" | "main">;

@@ -1,4 +1,4 @@
-import type { Entry } from "./record.js";
+import type { Entry } from "./entry.js";
 
 /** The in-memory copy of a tab's entries, one per view, capped with the oldest evicted first. */
 export function createMirror(maxEntries: number) {

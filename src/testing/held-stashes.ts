@@ -1,10 +1,9 @@
 // What `toHaveStash` reads: the stashes a page's live-stash client holds. The client's own
 // `entries()` is the truth (any storage, memory included) when the app puts its `LiveStash` on
 // a global; otherwise the tab's stored snapshot is the best evidence there is.
-import { MAIN_VIEW_SELECTOR } from "./constants.js";
-import type { StashEntryInfo } from "./info.js";
-import type { StashKind } from "./protocol.js";
-import { readStoredEntries, type PageLike } from "./testing-helpers.js";
+import { MAIN_VIEW_SELECTOR } from "../core/constants.js";
+import type { StashEntryInfo, StashKind } from "../index.js";
+import { readStoredEntries, type PageLike } from "./helpers.js";
 
 export interface HeldStash {
   view: string;

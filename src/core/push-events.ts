@@ -1,13 +1,12 @@
 // Server pushes arrive as window events. Each is validated, then turned into an update of one
-// view's entry: a new stash, a lease for the browser token it holds, a per-key stash to merge into
-// the keys it holds, or `null` to clear it.
+// view's entry (a new stash, a lease for the browser token it holds, a per-key stash to merge into
+// the keys it holds, or `null` to clear it) and applied to that view's entry.
+import { MAIN_VIEW_SELECTOR } from "./constants.js";
 import type { Report } from "./errors.js";
-import { EVENTS, payloadSchemas, WINDOW_EVENT_PREFIX, type StashEventName, type StashKind, type StashParams } from "./protocol.js";
+import { ownerOf, type JoinState } from "./join.js";
+import { nextEntry, type Update } from "./next-entry.js";
+import { EVENTS, payloadSchemas, WINDOW_EVENT_PREFIX, type StashEventName } from "./protocol.js";
 
-export type Lease = { lease: string; ttl: number | undefined };
-/** A per-key stash: `keys` holds the changed keys' tokens, `names` every current key. */
-export type Keys = { manifest: string; keys: Record<string, string>; names: string[] };
-export type Update = { kind: StashKind; params: StashParams } | Lease | Keys | null;
 export type ApplyUpdate = (view: string | undefined, update: Update) => void;
 
 type Payload<K extends StashEventName> = ReturnType<(typeof payloadSchemas)[K]["parse"]>;
@@ -44,4 +43,28 @@ export function listen(target: EventTarget, apply: ApplyUpdate, report: Report):
     return [WINDOW_EVENT_PREFIX + name, listener] as const;
   });
   return () => listeners.forEach(([type, listener]) => target.removeEventListener(type, listener));
+}
+
+/**
+ * Applies one push to its view's entry; a push without `view` (the official server's) is for the
+ * page's main view. Returns whether the entry changed.
+ */
+export function applyPush(state: JoinState, view: string | undefined, update: Update, report: Report): boolean {
+  const id = view || document.querySelector(MAIN_VIEW_SELECTOR)?.id;
+  if (!id) {
+    report("payload", "a push without `view` arrived, but the page has no main LiveView");
+    return false;
+  }
+  const el = document.getElementById(id);
+  const place = () => ({ path: location.pathname, main: view === undefined || el?.matches(MAIN_VIEW_SELECTOR) === true });
+  // The server will refuse the incomplete set at recovery; until then it is still this view's newest.
+  const missing = (count: number) => report("payload", `view ${id}: a per-key stash listed ${count} key(s) with no token; kept the rest`);
+  const entry = nextEntry(state.mirror.get(id), update, Date.now(), place, missing);
+  if (entry === undefined) return false;
+  if (el) state.owners.set(id, ownerOf(el));
+  else state.owners.delete(id);
+  state.stored.delete(id);
+  if (entry === null) state.mirror.delete(id);
+  else state.mirror.set(id, entry);
+  return true;
 }

@@ -3,7 +3,7 @@
 // page's sockets carried. Recording has to start before the page's first navigation, or its first
 // socket is missed; it lives on the page object under a global symbol, so the ESM and CommonJS
 // builds of this module share it.
-import { EVENTS, PARAM_KEY } from "./protocol.js";
+import { EVENTS, PARAM_KEY } from "../index.js";
 
 /** One websocket frame, as Playwright reports it. */
 export interface FrameLike {

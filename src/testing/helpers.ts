@@ -2,8 +2,8 @@
 // what the tab stored. They take structural Page/BrowserContext types, so Playwright (or anything
 // shaped like it) works without this package depending on it at run time. Each page function runs
 // in the browser, so it must stay self-contained: it cannot use this module's imports.
-import { IDB_DATABASE, IDB_STORE, SNAPSHOT_PREFIX, TAB_KEY } from "./constants.js";
-import type { StashKind } from "./protocol.js";
+import { IDB_DATABASE, IDB_STORE, SNAPSHOT_PREFIX, TAB_KEY } from "../core/constants.js";
+import type { StashKind } from "../index.js";
 
 /** The parts of a Playwright `BrowserContext` these helpers use. */
 export interface ContextLike {

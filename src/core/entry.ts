@@ -1,7 +1,5 @@
-// What one view's stash looks like in memory and at rest. The schemas are the single source of
-// truth: the types below are inferred from them.
-import { SNAPSHOT_VERSION } from "./constants.js";
-import { isRecord } from "./guards.js";
+// What one view's stash looks like, in memory and inside a stored snapshot. The schema is the
+// single source of truth: the type below is inferred from it.
 import { STASH_KINDS, stashParamsSchema } from "./protocol.js";
 import { z } from "./zod.js";
 
@@ -21,16 +19,8 @@ export const entrySchema = z.object({
 });
 export type Entry = z.infer<typeof entrySchema>;
 
-/**
- * Entries are checked one by one against `entrySchema`, so one corrupted entry does not take the
- * others with it. (A `z.record` here would cost the browser bundle 0.7 KB gzip for no extra check.)
- */
-export const snapshotSchema = z.object({
-  v: z.number().check(z.refine((v) => v === SNAPSHOT_VERSION)),
-  savedAt: z.number(),
-  entries: z.custom<Record<string, unknown>>(isRecord),
-});
-export type Snapshot = z.infer<typeof snapshotSchema>;
-
 /** Rough size in bytes: what a stash costs in storage is almost all its token(s). */
 export const entrySize = (entry: Entry): number => JSON.stringify(entry.params).length;
+
+export const isExpired = (entry: Entry, now: number, ttlMs: number): boolean =>
+  now - entry.seenAt > ttlMs;

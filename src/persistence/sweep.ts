@@ -1,5 +1,5 @@
-import { SNAPSHOT_PREFIX } from "./constants.js";
-import type { StashStorage } from "./storage/types.js";
+import { SNAPSHOT_PREFIX } from "../core/constants.js";
+import type { StashStorage } from "./stash-storage.js";
 
 /**
  * A shared storage (IndexedDB) collects one snapshot per tab ever opened. Snapshots untouched for

@@ -3,12 +3,12 @@
  * @module live-stash/inspector
  */
 // Optional entry point, never imported by index.ts, so apps that do not mount it do not ship it.
-// From the core only types and DOM constants: the panel reads the public `entries()`/`subscribe()` API.
-import type { LiveStash, StashEntryInfo } from "./live-stash.js";
-import { renderEntry } from "./inspector-entry.js";
-import { onThisPage, placeOf, type Place } from "./inspector-place.js";
+// It reads the public `entries()`/`subscribe()` API; what it may import is in README.md.
+import type { LiveStash, StashEntryInfo } from "../index.js";
+import { renderEntry } from "./entry.js";
+import { onThisPage, placeOf, type Place } from "./place.js";
 
-export { formatBytes, formatDuration } from "./inspector-format.js";
+export { formatBytes, formatDuration } from "./format.js";
 
 /** The third argument of `mountInspector`. */
 export interface InspectorOptions {

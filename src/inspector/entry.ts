@@ -1,8 +1,8 @@
 // One entry of the inspector, in words: what is held for a view, how long it lasts, and (for a
 // view not on this page) why it is still listed. One line per fact, so a fact is one line to add.
-import type { StashEntryInfo } from "./live-stash.js";
-import { formatBytes, formatDuration } from "./inspector-format.js";
-import { onThisPage, type Place } from "./inspector-place.js";
+import type { StashEntryInfo } from "../index.js";
+import { formatBytes, formatDuration } from "./format.js";
+import { onThisPage, type Place } from "./place.js";
 
 function fact(line: HTMLElement, name: string, text: string): void {
   const span = document.createElement("span");

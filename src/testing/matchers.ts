@@ -2,10 +2,10 @@
 // what Playwright hands a custom matcher (`this.isNot`, `this.timeout`) and structural page
 // types, so nothing here loads Playwright. Each retries until the expect timeout, supports
 // `.not`, and says in its message what it saw.
-import { reconnect, type PageLike } from "./testing-helpers.js";
-import { pollUntil } from "./testing-poll.js";
-import { readHeldStashes, type StashReading } from "./testing-stash.js";
-import { findLeaks, recordingOf, type Leak, type RecordablePage, type UrlRecording } from "./testing-urls.js";
+import { reconnect, type PageLike } from "./helpers.js";
+import { pollUntil } from "./poll.js";
+import { readHeldStashes, type StashReading } from "./held-stashes.js";
+import { findLeaks, recordingOf, type Leak, type RecordablePage, type UrlRecording } from "./url-leaks.js";
 
 /** The part of Playwright's matcher context (`this` in a custom matcher) these matchers read. */
 export interface MatcherState {

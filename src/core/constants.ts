@@ -8,16 +8,16 @@ export const DEFAULT_MAX_BYTES = 3 * 1024 * 1024;
 /** Writes wait this long so a burst of pushes costs one write; pagehide flushes at once. */
 export const FLUSH_DELAY_MS = 50;
 
-/** sessionStorage key of this tab's id and liveness flag (see tab.ts). */
+/** sessionStorage key of this tab's id and liveness flag (see persistence/tab-id.ts). */
 export const TAB_KEY = "live-stash:tab";
 /** Prefix of the key a tab's snapshot is stored under, in sessionStorage and IndexedDB alike. */
 export const SNAPSHOT_PREFIX = "live-stash:snapshot:";
-/** Prefix of the sessionStorage key of the unload journal that backs up IndexedDB (journal.ts). */
+/** Prefix of the sessionStorage key of the unload journal that backs up IndexedDB (persistence/journal.ts). */
 export const JOURNAL_PREFIX = "live-stash:journal:";
 export const IDB_DATABASE = "live-stash";
 export const IDB_STORE = "snapshots";
 
-/** Version of the stored snapshot format; migrations.ts upgrades older ones. */
+/** Version of the stored snapshot format; persistence/migrations.ts upgrades older ones. */
 export const SNAPSHOT_VERSION = 1;
 
 /** DOM facts of the LiveView client that live-stash relies on. */

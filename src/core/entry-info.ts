@@ -1,5 +1,6 @@
+import { entrySize } from "./entry.js";
+import type { JoinState } from "./join.js";
 import type { StashKind } from "./protocol.js";
-import { entrySize, type Entry } from "./record.js";
 
 /** What the inspector may show of an entry: never the token itself. */
 export interface StashEntryInfo {
@@ -27,7 +28,11 @@ export interface StashEntryInfo {
   storage: string;
 }
 
-export function entryInfo(view: string, entry: Entry, ttlMs: number, restored: boolean, storage: string): StashEntryInfo {
-  const { kind, savedAt, seenAt, path, main, leaseUntil } = entry;
-  return { view, kind, bytes: entrySize(entry), savedAt, seenAt, expiresAt: seenAt + ttlMs, leaseExpiresAt: leaseUntil, path, main, restored, storage };
+/** Every entry this page holds, as `entries()` shows it. */
+export function listEntries(state: JoinState, ttlMs: number, storage: string): StashEntryInfo[] {
+  return state.mirror.list().map(([view, entry]) => {
+    const { kind, savedAt, seenAt, path, main, leaseUntil } = entry;
+    const restored = state.stored.has(view);
+    return { view, kind, bytes: entrySize(entry), savedAt, seenAt, expiresAt: seenAt + ttlMs, leaseExpiresAt: leaseUntil, path, main, restored, storage };
+  });
 }

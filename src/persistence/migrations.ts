@@ -1,6 +1,6 @@
 // Stored snapshots carry a version. Each migration lifts a snapshot from its key's version to the
 // next one; a snapshot with no path to the current version is dropped, never replayed.
-import { SNAPSHOT_VERSION } from "./constants.js";
+import { SNAPSHOT_VERSION } from "../core/constants.js";
 
 export type Migration = (snapshot: Record<string, unknown>) => Record<string, unknown>;
 export type Migrations = Readonly<Record<number, Migration>>;

@@ -2,9 +2,9 @@
 // stash could replay the one before it. sessionStorage writes are synchronous and belong to the
 // tab: on `pagehide` the snapshot is also written there, and the next load of this tab takes it
 // as the newest truth, at once, without waiting for IndexedDB.
-import { SNAPSHOT_VERSION } from "./constants.js";
-import type { Report } from "./errors.js";
-import type { Snapshot } from "./record.js";
+import { SNAPSHOT_VERSION } from "../core/constants.js";
+import type { Report } from "../core/errors.js";
+import type { Snapshot } from "./snapshot.js";
 
 /** Reads and removes the journal: it speaks only for the unload that wrote it. */
 export function takeJournal(session: Storage | undefined, key: string): unknown {

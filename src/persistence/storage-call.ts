@@ -1,4 +1,4 @@
-import type { Report } from "./errors.js";
+import type { Report } from "../core/errors.js";
 
 /**
  * Runs one storage call. Any of them may throw or reject (quota, SecurityError, blocked

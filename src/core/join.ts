@@ -1,10 +1,11 @@
-// Deciding what a joining view gets. A view gets only its own entry: the one saved while this very
-// element was on the page (a reconnect), or, on a restored page that opted in, the entry its
-// predecessor saved on the same path before the reload.
-import { MAIN_VIEW_SELECTOR, ROOT_VIEW_SELECTOR } from "./constants.js";
-import type { Mirror } from "./mirror.js";
+// The entries this page holds, who owns each, and what a joining view gets. A view gets only its
+// own entry: the one saved while this very element was on the page (a reconnect), or, on a
+// restored page that opted in, the entry its predecessor saved on the same path before the reload.
+import { CONNECTED_CLASS, MAIN_VIEW_SELECTOR, ROOT_VIEW_SELECTOR } from "./constants.js";
+import { isExpired, type Entry } from "./entry.js";
+import { createMirror, type Mirror } from "./mirror.js";
+import { isRestoredPage } from "./page-load.js";
 import { RESTORED_KEY, type StashParams } from "./protocol.js";
-import type { Entry } from "./record.js";
 
 /** The element an entry was saved for, and the root LiveView container it lived in. */
 export interface Owner {
@@ -35,10 +36,28 @@ export interface JoinState {
   replayable: (entry: Entry) => boolean;
 }
 
+/** An entry saved before a reload is replayable only where the app opted in, on the same path. */
+export function createJoinState(maxEntries: number, recoverAfterReload: boolean): JoinState {
+  const restoredPage = isRestoredPage();
+  return {
+    mirror: createMirror(maxEntries),
+    owners: new Map(),
+    stored: new Set(),
+    joined: new Set(),
+    replayable: (entry) => recoverAfterReload && restoredPage && entry.path === location.pathname,
+  };
+}
+
 export type JoinParams = StashParams | (StashParams & { [RESTORED_KEY]: true }) | Record<string, never>;
 
-export function paramsForJoin(state: JoinState, el: Element): JoinParams {
+/** What a joining view gets. Its entry is dropped first if it expired; `changed` hears of that. */
+export function paramsForJoin(state: JoinState, el: Element, ttlMs: number, changed: () => void): JoinParams {
   const { id } = el;
+  const held = state.mirror.get(id);
+  if (held && isExpired(held, Date.now(), ttlMs)) {
+    state.mirror.delete(id);
+    changed();
+  }
   const firstJoin = !state.joined.has(id);
   state.joined.add(id);
   if (firstJoin && !state.mirror.has(id) && el.matches(MAIN_VIEW_SELECTOR)) adoptStoredMain(state, id);
@@ -69,4 +88,37 @@ function adoptStoredMain(state: JoinState, id: string): void {
     state.stored.add(id);
     return;
   }
+}
+
+/** Entries read back from storage; an entry this page already holds is newer and stays. */
+export function addStored(state: JoinState, entries: Array<[string, Entry]>): void {
+  for (const [id, entry] of entries) {
+    if (state.mirror.has(id)) continue;
+    state.mirror.set(id, entry);
+    state.stored.add(id);
+  }
+}
+
+/**
+ * While a view is connected its server keeps the stash alive; so does the client. A replayed
+ * entry whose view has joined is this page's own from then on: no longer `restored`. Returns
+ * whether any entry was touched.
+ */
+export function touchConnected(state: JoinState): boolean {
+  let touched = false;
+  for (const [id, { el }] of state.owners) {
+    const entry = state.mirror.get(id);
+    if (!entry || !el.isConnected || !el.classList.contains(CONNECTED_CLASS)) continue;
+    state.mirror.set(id, { ...entry, seenAt: Date.now() });
+    state.stored.delete(id);
+    touched = true;
+  }
+  return touched;
+}
+
+/** Forgets every entry this page holds. */
+export function clearEntries(state: JoinState): void {
+  state.mirror.clear();
+  state.owners.clear();
+  state.stored.clear();
 }

@@ -14,7 +14,7 @@ export {
   type ReconnectOptions,
   type StoredEntry,
   type WaitOptions,
-} from "./testing-helpers.js";
+} from "./helpers.js";
 export {
   liveStashMatchers,
   type LiveStashMatchers,
@@ -23,5 +23,5 @@ export {
   type RecoveredMatcherOptions,
   type StashMatcherOptions,
   type UrlMatcherOptions,
-} from "./testing-matchers.js";
-export { recordUrls, type FrameLike, type RecordablePage, type WebSocketLike } from "./testing-urls.js";
+} from "./matchers.js";
+export { recordUrls, type FrameLike, type RecordablePage, type WebSocketLike } from "./url-leaks.js";
