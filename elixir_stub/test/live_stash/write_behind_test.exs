@@ -129,6 +129,25 @@ defmodule LiveStash.WriteBehindTest do
     end)
   end
 
+  test "a stash handed over while the writer waits for the store is an adapter error event too" do
+    LiveStash.Test.TelemetryEvents.attach!()
+
+    capture_log(fn ->
+      put("k", 1)
+      {"k", _, task} = next_write()
+      answer(task, {:error, :down})
+      assert_receive {:telemetry, [:live_stash, :adapter, :error], _, %{reason: :down}}
+
+      # The store is out: "j" is not tried before a probe succeeds, yet its view hears of it.
+      put("j", 1)
+
+      assert_receive {:telemetry, [:live_stash, :adapter, :error], _,
+                      %{adapter: Gate, view: @view, operation: :put, reason: :down}}
+
+      stop_supervised!(@writer)
+    end)
+  end
+
   test "a row the store never takes expires after its ttl, with one warning" do
     log =
       capture_log(fn ->

@@ -354,12 +354,16 @@ defmodule LiveStash.Adapters.WriteBehind do
   end
 
   # While the writer waits for the store, a stash handed over is not tried, but it is
-  # failing all the same: its view is named in the log now, not when its ttl runs out.
+  # failing all the same: its view is named in the log, and a stash in the adapter's error
+  # event, now, as a write that was tried and failed would be, not when its ttl runs out.
   defp held_up(%{probe: nil} = state, _key), do: state
 
   defp held_up(state, key) do
     case :ets.lookup(state.name, key) do
       [{^key, _seq, op, _deadline, view}] ->
+        if kind(op) == :put and not MapSet.member?(state.failing, key),
+          do: LiveStash.Telemetry.adapter_error(state.store, view, state.last_error, :put)
+
         log_failure(state, key, view, op_name(kind(op)), state.last_error)
 
       [] ->
