@@ -97,7 +97,7 @@ defmodule LiveStash.Bench.Sessions do
 end
 
 bench = LiveStash.Bench.Sessions
-scale = System.argv() |> List.first("1") |> String.to_float()
+{scale, ""} = System.argv() |> List.first("1") |> Float.parse()
 samples = max(round(300 * scale), 20)
 bench.view()
 
