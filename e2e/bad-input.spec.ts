@@ -67,6 +67,8 @@ const CORRUPT_SNAPSHOTS: readonly unknown[] = [
 ];
 
 test("corrupted sessionStorage records at page load (and at reload) leave the app usable", async ({ page, server }) => {
+  // About twenty page loads in one test: a loaded machine can take longer than one test's default.
+  test.slow();
   for (const snapshot of CORRUPT_SNAPSHOTS) {
     await page.goto(`${server.url}/blank`);
     await page.evaluate(({ names, snapshot }) => {
