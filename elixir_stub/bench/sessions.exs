@@ -56,8 +56,9 @@ defmodule LiveStash.Bench.Sessions do
   # The scheme before fixed salts: the session's hash folded into the token salt (and
   # nothing of it inside the payload).
   defp per_session_salt(socket) do
-    %State{secret: secret, session: binding} = state = socket.private.live_stash
-    State.put(socket, %State{state | secret: Secret.scope(secret, binding), session: nil})
+    %State{options: options, session: binding} = state = socket.private.live_stash
+    salt = Secret.scope(options.secret, binding)
+    State.put(socket, %State{state | options: %{options | secret: salt}, session: nil})
   end
 
   def entries, do: :ets.info(PlugCryptoKeys.table(), :size)

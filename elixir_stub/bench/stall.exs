@@ -51,7 +51,7 @@ defmodule LiveStash.Bench.Stall do
     state = socket.private.live_stash
     key = Redis.key(LiveStash.Adapters.StashId.scope(state), state.stash_id)
     record = LiveStash.Record.new(state, socket.view, %{count: count})
-    value = Redis.Row.seal(socket.endpoint, state.secret, key, record)
+    value = Redis.Row.seal(socket.endpoint, state.options.secret, key, record)
     _ = RedisClient.command(["SET", key, value, "PX", "300000"])
     Component.assign(socket, :count, count)
   end

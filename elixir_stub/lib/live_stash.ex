@@ -64,7 +64,6 @@ defmodule LiveStash do
 
     state = %State{
       options: options,
-      secret: options.secret,
       session: Secret.binding(options, session),
       view_id: socket.id
     }

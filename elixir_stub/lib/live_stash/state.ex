@@ -7,15 +7,14 @@ defmodule LiveStash.State do
   keep-alive re-issues a browser token from it without a new write. It shares memory
   with the socket's assigns, so it costs nothing extra.
 
-  `secret` is the fixed token salt (the `:secret` option), `session` the session binding
-  (see `LiveStash.Secret`) and `view_id` the LiveView's `socket.id`, which every record
+  The token salt is the `:secret` option itself (`options.secret`), fixed per
+  configuration; `session` is the session binding (see `LiveStash.Secret`) and `view_id` the LiveView's `socket.id`, which every record
   written here carries so no other view instance recovers it.
   """
 
-  @enforce_keys [:options, :secret]
+  @enforce_keys [:options]
   defstruct [
     :options,
-    :secret,
     :session,
     :view_id,
     :incoming,

@@ -132,7 +132,7 @@ defmodule LiveStash.TelemetryTest do
       signed_at = System.system_time(:second) - state.options.ttl - 10
 
       token =
-        Phoenix.Token.sign(Endpoint, state.secret, data,
+        Phoenix.Token.sign(Endpoint, state.options.secret, data,
           signed_at: signed_at,
           max_age: Lease.bound(state.options.ttl)
         )

@@ -160,7 +160,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
   end
 
   defp push_lease(socket, %State{options: %{ttl: ttl}} = state, digest, issued_at) do
-    lease = Lease.sign(socket.endpoint, state.secret, digest, issued_at, ttl, state.session)
+    lease = Lease.sign(socket.endpoint, state.options.secret, digest, issued_at, ttl, state.session)
     Push.event(socket, Events.lease(), %{lease: lease, ttl: ttl})
   end
 
@@ -181,7 +181,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
   defp lease_issued_at(socket, %State{options: %{ttl: ttl}} = state, digest) do
     case Lease.verify(
            socket.endpoint,
-           state.secret,
+           state.options.secret,
            Token.incoming_lease(state),
            digest,
            ttl,

@@ -54,7 +54,7 @@ defmodule LiveStash.Adapters.Redis do
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
     key = key(state)
-    value = Row.seal(socket.endpoint, state.secret, key, record)
+    value = Row.seal(socket.endpoint, state.options.secret, key, record)
 
     with :ok <- WriteBehind.put(@writer, key, value, StashId.ttl_ms(state), socket.view),
          do: {:ok, socket}
@@ -66,7 +66,7 @@ defmodule LiveStash.Adapters.Redis do
 
     case read(key) do
       {:ok, nil} -> :not_found
-      {:ok, value} when is_binary(value) -> Row.open(socket.endpoint, state.secret, key, value)
+      {:ok, value} when is_binary(value) -> Row.open(socket.endpoint, state.options.secret, key, value)
       {:ok, other} -> {:error, {:unexpected_reply, other}}
       # Logged once, with the reason, by LiveStash's recovery.
       {:error, reason} -> {:error, {:redis_unavailable, reason}}

@@ -10,10 +10,10 @@ defmodule LiveStash.Adapters.BrowserMemory.Token do
 
   @doc "Seals `data` for the browser."
   @spec seal(Phoenix.LiveView.Socket.t(), State.t(), binary()) :: binary()
-  def seal(socket, %State{options: %{security_mode: :encrypt, ttl: ttl}, secret: salt}, data),
+  def seal(socket, %State{options: %{security_mode: :encrypt, ttl: ttl, secret: salt}}, data),
     do: Phoenix.Token.encrypt(socket.endpoint, salt, data, max_age: Lease.bound(ttl))
 
-  def seal(socket, %State{options: %{ttl: ttl}, secret: salt}, data),
+  def seal(socket, %State{options: %{ttl: ttl, secret: salt}}, data),
     do: Phoenix.Token.sign(socket.endpoint, salt, data, max_age: Lease.bound(ttl))
 
   @doc """
@@ -53,7 +53,7 @@ defmodule LiveStash.Adapters.BrowserMemory.Token do
   defp open_leased(socket, %State{options: %{ttl: ttl}} = state, token) do
     case Lease.verify(
            socket.endpoint,
-           state.secret,
+           state.options.secret,
            incoming_lease(state),
            Lease.digest(token),
            ttl,
@@ -65,9 +65,9 @@ defmodule LiveStash.Adapters.BrowserMemory.Token do
     end
   end
 
-  defp open(socket, %State{options: %{security_mode: :encrypt}, secret: salt}, token, max_age),
+  defp open(socket, %State{options: %{security_mode: :encrypt, secret: salt}}, token, max_age),
     do: Phoenix.Token.decrypt(socket.endpoint, salt, token, max_age: max_age)
 
-  defp open(socket, %State{secret: salt}, token, max_age),
+  defp open(socket, %State{options: %{secret: salt}}, token, max_age),
     do: Phoenix.Token.verify(socket.endpoint, salt, token, max_age: max_age)
 end
