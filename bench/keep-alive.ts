@@ -8,7 +8,7 @@ import { bound } from "../liveview-server/stash/lease";
 import { bytes as frameBytes, recordFrames } from "../liveview-server/frames";
 import { reconnect, waitForConnected } from "../src/testing/testing";
 import type { Harness } from "./harness";
-import { mixRun } from "./mix";
+import { mixRows } from "./mix";
 import type { Row } from "./table";
 
 const SIZES = [
@@ -40,21 +40,17 @@ const AMORTISED = "incl. a daily token re-issue, amortised";
 
 /** The shim, through its Phoenix doubles. Fails (no skip) when mix or elixir is missing. */
 export function shimKeepAlive(): Row[] {
-  const out = mixRun("bench/keep_alive.exs");
   const group = "keep-alive, shim (ExUnit doubles)";
   // Lines `row <stash> <ttl> <idle|recovery|beat> <value> <legacy>`; a beat annotates its idle row.
-  const lines = out
-    .split("\n")
-    .map((line) => line.split("\t"))
-    .filter(([tag, stash, ttl, metric]) => tag === "row" && stash && ttl && metric) as string[][];
-  const beats = new Map(lines.filter((l) => l[3] === "beat").map(([, stash, ttl, , value, legacy]) => [`${stash}/${ttl}`, `${value} B a beat (was ${Number(legacy).toLocaleString("en-US")})`]));
+  const lines = mixRows("bench/keep_alive.exs").filter(([stash, ttl, metric]) => stash && ttl && metric);
+  const beats = new Map(lines.filter((l) => l[2] === "beat").map(([stash, ttl, , value, legacy]) => [`${stash}/${ttl}`, `${value} B a beat (was ${Number(legacy).toLocaleString("en-US")})`]));
   const rows = lines
-    .filter((l) => l[3] !== "beat")
-    .map(([, stash, ttl, metric, value, legacy]) => {
+    .filter((l) => l[2] !== "beat")
+    .map(([stash, ttl, metric, value, legacy]) => {
       const beat = metric === "idle" ? beats.get(`${stash}/${ttl}`) : undefined;
       return row(group, metric as keyof typeof METRIC, stash!, Number(ttl), Number(value), Number(legacy), beat ? `${beat}; ${AMORTISED}` : "");
     });
-  if (rows.length !== SIZES.length * TTLS.length * 2) throw new Error(`bench/keep_alive.exs printed ${rows.length} rows:\n${out}`);
+  if (rows.length !== SIZES.length * TTLS.length * 2) throw new Error(`bench/keep_alive.exs printed ${rows.length} rows: ${JSON.stringify(lines)}`);
   return rows;
 }
 

@@ -3,25 +3,23 @@
 // stash against a known session's. Measured by elixir_stub/bench/sessions.exs over the ExUnit
 // doubles (their Phoenix.Token caches derived keys as Plug.Crypto does). The baseline, run in the
 // same VM, is the scheme before: the session's hash folded into the token salt.
-import { mixRun } from "./mix";
+import { mixRows } from "./mix";
 import type { Row } from "./table";
 
 const GROUP = "session_key, shim (ExUnit doubles)";
 const BEFORE = "per-session salts (before)";
 
 export function sessions(quick: boolean): Row[] {
-  const out = mixRun("bench/sessions.exs", quick ? "0.2" : "1");
   // Lines `row <metric> <value> <baseline>`.
+  const lines = mixRows("bench/sessions.exs", quick ? "0.2" : "1");
   const rows = new Map(
-    out
-      .split("\n")
-      .map((line) => line.split("\t"))
-      .filter(([tag, metric, value, baseline]) => tag === "row" && metric && value && baseline)
-      .map(([, metric, value, baseline]) => [metric!, [Number(value), Number(baseline)] as const]),
+    lines
+      .filter(([metric, value, baseline]) => metric && value && baseline)
+      .map(([metric, value, baseline]) => [metric!, [Number(value), Number(baseline)] as const]),
   );
   const get = (metric: string) => {
     const row = rows.get(metric);
-    if (!row) throw new Error(`bench/sessions.exs printed no "${metric}" row:\n${out}`);
+    if (!row) throw new Error(`bench/sessions.exs printed no "${metric}" row: ${JSON.stringify(lines)}`);
     return row;
   };
   const perSession = (n: number, bytes: number) => `${Math.round(bytes / n).toLocaleString("en-US")} B per session before`;

@@ -4,7 +4,7 @@
 // behaviour (zlib level 6 always, a SHA-256 fingerprint per stash), reproduced in the same run;
 // an unchanged stash is compared with a plain event (no stash) instead. Today's and now's samples
 // alternate, each next to a plain event, so a busy machine weighs on both alike.
-import { mixRun } from "./mix";
+import { mixJson } from "./mix";
 import type { Row } from "./table";
 
 interface Cell {
@@ -48,12 +48,7 @@ function isOutput(value: unknown): value is Output {
 }
 
 function run(scale: number): Output {
-  const out = mixRun("bench/stash_cost.exs", scale.toFixed(2));
-  const line = out.split("\n").find((l) => l.startsWith("BENCH_JSON "));
-  if (!line) throw new Error(`bench/stash_cost.exs printed no BENCH_JSON line:\n${out.slice(-2000)}`);
-  const parsed: unknown = JSON.parse(line.slice("BENCH_JSON ".length));
-  if (!isOutput(parsed)) throw new Error("bench/stash_cost.exs: unexpected JSON shape");
-  return parsed;
+  return mixJson("bench/stash_cost.exs", "BENCH_JSON", isOutput, scale.toFixed(2));
 }
 
 const ms = (us: number) => us / 1000;
