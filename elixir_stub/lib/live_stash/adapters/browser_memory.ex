@@ -179,14 +179,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
   # The lease knows when the token was signed; without one the token was accepted alone,
   # so it was signed within the ttl: assuming the earliest such time re-issues early, never late.
   defp lease_issued_at(socket, %State{options: %{ttl: ttl}} = state, digest) do
-    case Lease.verify(
-           socket.endpoint,
-           state.options.secret,
-           Token.incoming_lease(state),
-           digest,
-           ttl,
-           state.session
-         ) do
+    case Token.verify_lease(socket, state, digest) do
       {:ok, issued_at} -> issued_at
       {:error, _} -> System.system_time(:second) - ceil(ttl)
     end

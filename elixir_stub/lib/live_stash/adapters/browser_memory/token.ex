@@ -45,20 +45,20 @@ defmodule LiveStash.Adapters.BrowserMemory.Token do
   def failure({:error, :missing}), do: :not_found
   def failure({:error, :invalid}), do: {:error, :tampered}
 
-  @doc "The lease the join handed back next to its token, if any."
-  @spec incoming_lease(State.t()) :: binary() | nil
-  def incoming_lease(%State{incoming: %{lease: lease}}), do: lease
-  def incoming_lease(_state), do: nil
+  @doc """
+  Checks the lease the join handed back (if any) against the token with `digest`;
+  returns when that token was signed.
+  """
+  @spec verify_lease(Phoenix.LiveView.Socket.t(), State.t(), binary()) ::
+          {:ok, integer()} | {:error, :missing | :expired | :invalid}
+  def verify_lease(socket, %State{options: %{ttl: ttl, secret: salt}} = state, digest),
+    do: Lease.verify(socket.endpoint, salt, incoming_lease(state), digest, ttl, state.session)
 
-  defp open_leased(socket, %State{options: %{ttl: ttl}} = state, token) do
-    case Lease.verify(
-           socket.endpoint,
-           state.options.secret,
-           incoming_lease(state),
-           Lease.digest(token),
-           ttl,
-           state.session
-         ) do
+  defp incoming_lease(%State{incoming: %{lease: lease}}), do: lease
+  defp incoming_lease(_state), do: nil
+
+  defp open_leased(socket, state, token) do
+    case verify_lease(socket, state, Lease.digest(token)) do
       {:ok, _issued_at} -> open_bounded(socket, state, token)
       {:error, :missing} -> {:error, :expired}
       {:error, reason} -> {:error, reason}
