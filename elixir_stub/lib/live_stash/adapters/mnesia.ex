@@ -16,14 +16,19 @@ defmodule LiveStash.Adapters.Mnesia do
   The transactions never run in the LiveView: they go through
   `LiveStash.Adapters.WriteBehind`, so a replica that is unreachable but not yet seen as
   down (up to `net_ticktime`) holds up the writer, not the clicks. A recovery on this
-  node reads a pending write first.
+  node compares a pending write with the local copy and takes the newer.
+
+  Rows carry their stash's generation (`LiveStash.Adapters.ETS.Generation`), and a write
+  replaces a row only with a newer generation, compared inside its transaction: a write
+  delayed on one node never lands over one written since from another.
   """
 
   @behaviour LiveStash.Adapter
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Mnesia.{Replica, Sweeper, Table}
-  alias LiveStash.Adapters.{StashId, WriteBehind}
+  alias LiveStash.Adapters.{RecoverRetry, StashId, WriteBehind}
+  alias LiveStash.Adapters.ETS.Generation
 
   @behaviour WriteBehind
 
@@ -39,33 +44,49 @@ defmodule LiveStash.Adapters.Mnesia do
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
+    pending = {Generation.next(socket), record}
+
     with :ok <-
-           WriteBehind.put(
-             @writer,
-             StashId.key(state),
-             record,
-             StashId.ttl_ms(state),
-             socket.view
-           ),
+           WriteBehind.put(@writer, StashId.key(state), pending, StashId.ttl_ms(state), socket.view),
          do: {:ok, socket}
   end
 
   @impl true
-  def fetch(_socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
+  def fetch(socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
     key = StashId.key(state)
 
-    # A write still pending on this node is newer than the table's row.
     case WriteBehind.lookup(@writer, key) do
-      {:ok, record} -> {:ok, record}
+      {:ok, pending} -> recovered(socket, newer(pending, key))
       :deleted -> :not_found
-      :none -> Table.lookup(key)
+      :none -> recovered(socket, RecoverRetry.run(&read(key, &1)))
     end
-  catch
-    # The table is not here yet (the node is still joining): nothing we can vouch for.
-    :exit, reason -> {:error, reason}
   end
 
   def fetch(_socket, _state), do: :not_found
+
+  # A write pending on this node may be older than a row another node wrote since (the
+  # client moved there meanwhile): the higher generation wins.
+  defp newer({generation, record}, key) do
+    case read(key, :infinity) do
+      {:ok, _stored, theirs} = stored when theirs > generation -> stored
+      _ -> {:ok, record, generation}
+    end
+  end
+
+  # The table is not here yet (the node is still joining): retried, then nothing we can
+  # vouch for.
+  defp read(key, _max_wait) do
+    Table.read(key)
+  catch
+    :exit, reason -> {:retry, {:error, reason}}
+  end
+
+  defp recovered(socket, {:ok, record, generation}) do
+    :ok = Generation.continue(socket, generation)
+    {:ok, record}
+  end
+
+  defp recovered(_socket, other), do: other
 
   @impl true
   def drop(socket, %State{} = state) do
@@ -88,7 +109,7 @@ defmodule LiveStash.Adapters.Mnesia do
   end
 
   @impl true
-  def write(key, {:put, record, ttl_ms}), do: Table.put(key, record, ttl_ms)
+  def write(key, {:put, {generation, record}, ttl_ms}), do: Table.put(key, record, ttl_ms, generation)
   def write(key, :delete), do: Table.delete(key)
 
   def write(key, {:touch, _ttl_ms}) do
