@@ -29,17 +29,20 @@ defmodule LiveStash.Adapters.Redis.Script do
 
   @sha :crypto.hash(:sha, @source) |> Base.encode16(case: :lower)
 
-  @doc "Runs the script for `key`; `{:ok, :written | :stale}` or the client's error."
-  @spec run(binary(), binary(), pos_integer(), non_neg_integer(), :put | :touch) ::
+  @doc """
+  Runs the script for `key`; `{:ok, :written | :stale}` or the client's error. `command`
+  is `Client.command/1` but for the suite, which plays Redix's replies.
+  """
+  @spec run(binary(), binary(), pos_integer(), non_neg_integer(), :put | :touch, fun()) ::
           {:ok, :written | :stale} | {:error, term()}
-  def run(key, value, ttl_ms, generation, mode) do
+  def run(key, value, ttl_ms, generation, mode, command \\ &Client.command/1) do
     args = ["1", key, value, Integer.to_string(max(ttl_ms, 1)), Integer.to_string(generation)]
     args = args ++ [Atom.to_string(mode)]
 
     # EVALSHA sends 40 bytes instead of the script; a Redis that restarted (or a new
     # replica) does not know it yet, and EVAL loads it.
-    case Client.command(["EVALSHA", @sha | args]) do
-      {:error, {:redis, "NOSCRIPT" <> _}} -> reply(Client.command(["EVAL", @source | args]))
+    case command.(["EVALSHA", @sha | args]) do
+      {:error, {:redis, "NOSCRIPT" <> _}} -> reply(command.(["EVAL", @source | args]))
       other -> reply(other)
     end
   end
