@@ -7,7 +7,8 @@ defmodule LiveStash.Failure do
 
     * `:tampered` - a token, lease or Redis row failed authentication (forged, altered,
       or signed with another `secret_key_base` or `:secret`)
-    * `:expired` - a browser token past its ttl (and without a lease for it)
+    * `:expired` - a browser token past its ttl (and without a lease for it), or a Redis
+      row past the expiry its MAC vouches for (kept alive with `PERSIST`, or `SET` back)
     * `:version_mismatch` - written under another `:version` of the LiveView
     * `:wrong_view` - written by another LiveView module or another instance of it (a
       nested view with another id); left in place for its owner
