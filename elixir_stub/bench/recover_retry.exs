@@ -20,11 +20,9 @@ samples = fn n -> max(round(n * scale), 3) end
 budgets = [0, 2_000]
 
 {:ok, redis} = RedisServer.start_link()
-env = Application.get_all_env(:live_stash)
-:ok = Application.stop(:live_stash)
-adapters = Enum.uniq(List.wrap(env[:adapters]) ++ [Redis])
-Application.put_all_env(live_stash: Keyword.merge(env, adapters: adapters, redis: RedisServer.url(redis)))
-{:ok, _} = Application.ensure_all_started(:live_stash)
+# activate!/1 restarts the app quietly, with ExUnit's log capture.
+{:ok, _} = Application.ensure_all_started(:ex_unit)
+_restore = RedisServer.activate!(redis)
 LiveStash.Test.RedisCase.wait_connected!()
 
 view = Define.view!(LiveStash.Bench.RetryView, adapter: Redis, stored_keys: [:count])
