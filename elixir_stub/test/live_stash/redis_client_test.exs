@@ -90,9 +90,15 @@ defmodule LiveStash.RedisClientTest do
       command = redix(%{"EVALSHA" => noscript, "EVAL" => {:ok, 1}})
 
       assert Script.run("k", "v", 10, 7, :put, command) == {:ok, :written}
-      assert_received {:redix_command, :conn, ["EVALSHA", sha, "1", "k", "v", "10", "7", "put"], _}
+
+      assert_received {:redix_command, :conn, ["EVALSHA", sha, "1", "k", "v", "10", "7", "put"],
+                       _}
+
       assert byte_size(sha) == 40
-      assert_received {:redix_command, :conn, ["EVAL", source, "1", "k", "v", "10", "7", "put"], _}
+
+      assert_received {:redix_command, :conn, ["EVAL", source, "1", "k", "v", "10", "7", "put"],
+                       _}
+
       assert :crypto.hash(:sha, source) |> Base.encode16(case: :lower) == sha
     end
 

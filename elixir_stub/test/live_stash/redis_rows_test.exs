@@ -78,7 +78,9 @@ defmodule LiveStash.RedisRowsTest do
       assert %{recover_status: :recovered, count: 4} = ViewServer.assigns(pid)
       assert <<"LS", 3, generation::64, _::binary>> = row(pid)
       assert generation == 1
-      assert %{recover_status: :recovered, count: 4} = ViewServer.assigns(reconnect(pid, @counter))
+
+      assert %{recover_status: :recovered, count: 4} =
+               ViewServer.assigns(reconnect(pid, @counter))
     end
 
     test "one that Redis keeps forever (PERSIST) is refused: every such row was written with a PX" do

@@ -17,7 +17,9 @@ defmodule LiveStash.Test.DelayedWrite do
   `c`; returns what a reconnect on C recovers afterwards: `{status, count}`.
   """
   def play(view, writer, a, b, c) do
-    {:ok, pid} = :erpc.call(a, ViewServer, :start, [view, [params: Client.fresh_params(), id: @page]])
+    {:ok, pid} =
+      :erpc.call(a, ViewServer, :start, [view, [params: Client.fresh_params(), id: @page]])
+
     :ok = ViewServer.update(pid, {View, :put_count, [1]})
     :ok = Writers.settle_on(a)
 

@@ -47,7 +47,13 @@ defmodule LiveStash.Adapters.Mnesia do
     pending = {Generation.next(socket), record}
 
     with :ok <-
-           WriteBehind.put(@writer, StashId.key(state), pending, StashId.ttl_ms(state), socket.view),
+           WriteBehind.put(
+             @writer,
+             StashId.key(state),
+             pending,
+             StashId.ttl_ms(state),
+             socket.view
+           ),
          do: {:ok, socket}
   end
 
@@ -109,7 +115,9 @@ defmodule LiveStash.Adapters.Mnesia do
   end
 
   @impl true
-  def write(key, {:put, {generation, record}, ttl_ms}), do: Table.put(key, record, ttl_ms, generation)
+  def write(key, {:put, {generation, record}, ttl_ms}),
+    do: Table.put(key, record, ttl_ms, generation)
+
   def write(key, :delete), do: Table.delete(key)
 
   def write(key, {:touch, _ttl_ms}) do

@@ -25,9 +25,15 @@ defmodule LiveStash.Adapters.RecoverRetry do
   @spec budget_ms() :: non_neg_integer()
   def budget_ms do
     case Application.get_env(:live_stash, :recover_retry, []) |> Keyword.get(:budget) do
-      nil -> @default_budget_ms
-      ms when is_integer(ms) and ms >= 0 -> ms
-      other -> raise ArgumentError, "recover_retry: [budget: ...] must be a non-negative integer (ms), got: #{inspect(other)}"
+      nil ->
+        @default_budget_ms
+
+      ms when is_integer(ms) and ms >= 0 ->
+        ms
+
+      other ->
+        raise ArgumentError,
+              "recover_retry: [budget: ...] must be a non-negative integer (ms), got: #{inspect(other)}"
     end
   end
 

@@ -66,7 +66,8 @@ defmodule LiveStash.Adapters.Redis do
   # from the moment Redis takes the row, however long it waited here.
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
-    pending = {Generation.next(socket), Record.encode(record), socket.endpoint, state.options.secret}
+    pending =
+      {Generation.next(socket), Record.encode(record), socket.endpoint, state.options.secret}
 
     with :ok <- WriteBehind.put(@writer, key(state), pending, StashId.ttl_ms(state), socket.view),
          do: {:ok, socket}
@@ -98,14 +99,23 @@ defmodule LiveStash.Adapters.Redis do
     end
   end
 
-  # Redis answering with an error will answer so again: only an unreachable one is retried.
+  # An unreachable Redis is retried, and one that says it is not ready yet (loading its
+  # snapshot after a restart, a failover in progress); any other error would come again.
   defp get(key, max_wait) do
     case Client.command(["GET", key], max_wait) do
-      {:ok, _value} = ok -> ok
-      {:error, {:redis, _message}} = error -> error
-      {:error, _reason} = error -> {:retry, error}
+      {:ok, _value} = ok ->
+        ok
+
+      {:error, {:redis, message}} = error ->
+        if transient?(message), do: {:retry, error}, else: error
+
+      {:error, _reason} = error ->
+        {:retry, error}
     end
   end
+
+  defp transient?(message),
+    do: String.starts_with?(message, ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"])
 
   defp stored(socket, state, key, read) do
     case read do
