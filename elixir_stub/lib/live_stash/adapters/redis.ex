@@ -50,13 +50,8 @@ defmodule LiveStash.Adapters.Redis do
   @writer LiveStash.Adapters.Redis.Writer
 
   # The writer after the connection: it stops first, and flushes while Redis is reachable.
-  # What it calls is loaded now: a node shutting down (init:stop) loads no more code, and
-  # a writer whose first write is its flush would fail it (dev loads modules lazily).
   @impl true
-  def child_specs do
-    Enum.each([Row, Script], &Code.ensure_loaded!/1)
-    [Client, {WriteBehind, name: @writer, store: __MODULE__}]
-  end
+  def child_specs, do: [Client, {WriteBehind, name: @writer, store: __MODULE__}]
 
   @impl true
   def mount(socket, %State{} = state),
