@@ -189,7 +189,7 @@ defmodule LiveStash do
   defp recover(socket, %State{} = state) do
     result =
       with {:ok, record} <- fetch(socket, state),
-           do: Record.check(record, expected(socket, state))
+           do: Record.check(record, Record.expected(socket, state))
 
     case result do
       {:ok, record} ->
@@ -228,19 +228,6 @@ defmodule LiveStash do
     options.adapter.fetch(socket, state)
   rescue
     error -> {:error, error}
-  end
-
-  # A reload replay comes from a new page, whose root view has a new id: only the
-  # module is checked then (with the version and session), as before ids were bound.
-  defp expected(socket, %State{options: options, incoming: incoming} = state) do
-    restored? = incoming.restored? and options.recover_after_reload
-
-    %{
-      view: socket.view,
-      view_id: if(restored?, do: :any, else: state.view_id),
-      version: options.version,
-      session: state.session
-    }
   end
 
   # Rewrite at once: it restarts the TTL and moves a row found on another node here.

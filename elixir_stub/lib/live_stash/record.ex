@@ -65,6 +65,23 @@ defmodule LiveStash.Record do
   end
 
   @doc """
+  What `check/2` expects of a record the view of `socket` recovers. A reload replay
+  comes from a new page, whose root view has a new id: only the module is checked then
+  (with the version and session), as before ids were bound.
+  """
+  @spec expected(Phoenix.LiveView.Socket.t(), LiveStash.State.t()) :: expected()
+  def expected(socket, %LiveStash.State{options: options, incoming: incoming} = state) do
+    restored? = incoming.restored? and options.recover_after_reload
+
+    %{
+      view: socket.view,
+      view_id: if(restored?, do: :any, else: state.view_id),
+      version: options.version,
+      session: state.session
+    }
+  end
+
+  @doc """
   Accepts a recovered record only when it is this view's:
 
     * another session's record is `{:error, :wrong_session}`
