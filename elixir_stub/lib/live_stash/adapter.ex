@@ -56,12 +56,15 @@ defmodule LiveStash.Adapter do
               {:ok, term()} | :not_found | {:not_found, atom()} | {:error, term()}
 
   @doc """
-  Forgets the stash, making sure the client forgets it too.
+  Forgets the stash, making sure the client forgets it too. A server adapter moves the
+  view to a new id: a node that reads the old row before the delete reaches it finds
+  nothing under the new one, and a late delete never removes what the view stashes next.
 
       @impl true
       def drop(socket, state) do
-        :ok = MyStore.delete(StashId.key(state))
-        {socket, state}
+        _ = MyStore.delete(StashId.key(state))
+        state = %{state | stash_id: StashId.new()}
+        {Push.event(socket, Events.init_mnesia(), %{stashId: state.stash_id}), state}
       end
   """
   @callback drop(Socket.t(), State.t()) :: {Socket.t(), State.t()}
