@@ -10,7 +10,7 @@ defmodule LiveStash.MnesiaClusterTest do
 
   alias LiveStash.Adapters.Mnesia
   alias LiveStash.Adapters.Mnesia.Table
-  alias LiveStash.Test.{Client, MnesiaCounter, Peers, Shutdown, View, ViewServer, Writers}
+  alias LiveStash.Test.{MnesiaCounter, Peers, Shutdown, View, ViewServer, Writers}
 
   use LiveStash.Test.ClusterCases,
     view: MnesiaCounter,
@@ -84,31 +84,6 @@ defmodule LiveStash.MnesiaClusterTest do
 
     assert_receive :locked, 5_000
     locker
-  end
-
-  test "a reset wins on every node, and its late delete spares what is stashed next",
-       %{a: a, b: b, c: c} do
-    params = first_stash(MnesiaCounter, a, 3)
-    # A's writer stalls, so the reset's delete waits there while the client moves on.
-    :ok = :erpc.call(a, :sys, :suspend, [Mnesia.Writer])
-
-    params =
-      try do
-        page = [params: params, id: "phx-F8cluster-page"]
-        {:ok, pid} = :erpc.call(a, ViewServer, :start, [MnesiaCounter, page])
-        assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(pid)
-        :ok = ViewServer.update(pid, {LiveStash, :reset_stash, []})
-        reset = Client.join_params(ViewServer.events(pid), held: params)
-        ViewServer.stop(pid)
-
-        assert {:not_found, 0, params} = visit(MnesiaCounter, b, reset, 5)
-        params
-      after
-        :ok = :erpc.call(a, :sys, :resume, [Mnesia.Writer])
-      end
-
-    :ok = Writers.settle_on(a)
-    assert {:recovered, 5, _} = visit(MnesiaCounter, c, params, nil)
   end
 
   test "every node holds a ram copy of the table", %{a: a, b: b, c: c} do

@@ -116,6 +116,23 @@ defmodule LiveStash.Test.ClusterCases do
         assert {status, count} in [{:recovered, 4}, {:not_found, 0}]
       end
 
+      test "a reset wins on every node, and its late delete spares what is stashed next",
+           %{a: a, b: b, c: c} do
+        params = first_stash(@view, a, 3)
+
+        # A's writer (if the adapter has one) stalls: the reset's delete waits there.
+        params =
+          LiveStash.Test.Writers.stalled_on(a, fn ->
+            assert {:recovered, 3, reset} = reset_on(@view, a, params)
+            assert {status, 0, params} = visit(@view, b, reset, 5)
+            assert status in [:new, :not_found]
+            params
+          end)
+
+        :ok = LiveStash.Test.Writers.settle_on(a)
+        assert {:recovered, 5, _} = visit(@view, c, params, nil)
+      end
+
       test "a missing or unreadable hint finds the newest, or nothing when the store allows",
            %{a: a, b: b, c: c} do
         expected = if @hintless == :newest, do: {:recovered, 4}, else: {:not_found, 0}
@@ -137,6 +154,9 @@ defmodule LiveStash.Test.ClusterCases do
   end
 
   alias LiveStash.Test.{Client, Define, Peers, View, ViewServer, Writers}
+
+  # Every visit is the same page, unless a test plays another view on it.
+  @page "phx-F8cluster-page"
 
   @doc """
   A peer (see `LiveStash.Test.Peers.start!/2`) that can mount `view`: with `view_opts`,
@@ -161,7 +181,7 @@ defmodule LiveStash.Test.ClusterCases do
   view keeps its DOM id (`socket.id`) wherever it lands; another `page_id` plays another
   view handed the same stash (a sibling, with the official client).
   """
-  def visit(view, node, params, count, page_id \\ "phx-F8cluster-page") do
+  def visit(view, node, params, count, page_id \\ @page) do
     opts = [params: params, id: page_id]
     {:ok, pid} = :erpc.call(node, ViewServer, :start, [view, opts])
     %{recover_status: status, count: recovered} = ViewServer.assigns(pid)
@@ -171,6 +191,19 @@ defmodule LiveStash.Test.ClusterCases do
     # test of just that) keeps it pending: that test asserts what it expects instead.
     _ = Writers.settle_on(node, 2_000)
     # The browser keeps what it held unless told otherwise (a recovered token, say).
+    next = Client.join_params(ViewServer.events(pid), held: params)
+    ViewServer.stop(pid)
+    {status, recovered, next}
+  end
+
+  @doc """
+  Like `visit/4`, but the view resets its stash (`LiveStash.reset_stash/1`) instead of
+  stashing. Returns `{status, recovered_count, next_join_params}`.
+  """
+  def reset_on(view, node, params) do
+    {:ok, pid} = :erpc.call(node, ViewServer, :start, [view, [params: params, id: @page]])
+    %{recover_status: status, count: recovered} = ViewServer.assigns(pid)
+    :ok = ViewServer.update(pid, {LiveStash, :reset_stash, []})
     next = Client.join_params(ViewServer.events(pid), held: params)
     ViewServer.stop(pid)
     {status, recovered, next}
