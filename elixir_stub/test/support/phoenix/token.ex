@@ -10,6 +10,7 @@ defmodule Phoenix.Token do
     * results: `{:ok, data}`, `{:error, :expired}`, `{:error, :invalid}`,
       `{:error, :missing}` for a nil token
     * `:signed_at` (seconds) backdates a token
+    * the time is the suite's clock (`LiveStash.Test.Clock`), which tests may move forward
     * the outer payload `{data, signed_at_ms, max_age}` is decoded only after the MAC or
       the AEAD tag verified, as Plug.Crypto decodes it: `binary_to_term` WITHOUT `:safe`
       (atoms the payload names are created), refusing any term that holds a function
@@ -80,7 +81,7 @@ defmodule Phoenix.Token do
     signed_ms =
       case Keyword.fetch(opts, :signed_at) do
         {:ok, seconds} -> trunc(seconds * 1000)
-        :error -> System.system_time(:millisecond)
+        :error -> LiveStash.Test.Clock.system_time(:millisecond)
       end
 
     :erlang.term_to_binary({data, signed_ms, Keyword.get(opts, :max_age, 86_400)})
@@ -100,7 +101,7 @@ defmodule Phoenix.Token do
         {:error, :expired}
 
       max_age ->
-        if signed_ms + trunc(max_age * 1000) < System.system_time(:millisecond),
+        if signed_ms + trunc(max_age * 1000) < LiveStash.Test.Clock.system_time(:millisecond),
           do: {:error, :expired},
           else: {:ok, data}
     end
