@@ -1,10 +1,19 @@
 defmodule LiveStash.AutoStash do
   @moduledoc """
-  `auto_stash`, coalesced. A render that changed a stored assign arms one timer; when it
-  fires, `auto_stash_interval` ms later (default 500), the view is stashed once with what
-  its assigns hold then. A form that sends an event per keystroke costs one stash per
-  interval, not one per keystroke. `auto_stash_interval: 0` stashes after every render.
-  LiveComponents with `auto_stash` share their parent's timer and interval.
+  `auto_stash`: what it writes, and when, depends on the adapter.
+
+  **BrowserMemory** pushes with the render that changed a stored assign: the push rides
+  that render's own reply, and a keyed stash (our client) carries only the keys that
+  changed, so there is nothing to save by holding it back. Held back, it would be lost:
+  a LiveView whose socket dropped can push nothing more, so the last changes before a
+  network drop would be gone. `auto_stash_interval` does not apply.
+
+  **Server stores** (ETS, Redis, Mnesia) are coalesced. A render that changed a stored
+  assign arms one timer; when it fires, `auto_stash_interval` ms later (default 500), the
+  view is stashed once with what its assigns hold then. A form that sends an event per
+  keystroke costs one stash per interval, not one per keystroke. `auto_stash_interval: 0`
+  stashes after every render. LiveComponents with `auto_stash` share their parent's timer
+  and interval.
 
   An explicit `LiveStash.stash/1` still writes at once, and what was pending goes with
   it; `LiveStash.reset_stash/1` drops what was pending, so the reset wins.
@@ -14,9 +23,8 @@ defmodule LiveStash.AutoStash do
   LiveView calls when the socket closes, on `phx_leave`, a redirect, when the parent
   LiveView exits, and when the endpoint drains its sockets at a graceful shutdown. The
   server adapters hand the write to their writer (`LiveStash.Adapters.WriteBehind`),
-  which finishes it before the node stops; ETS writes at once. BrowserMemory cannot:
-  its write is a push to the browser, and a terminating LiveView sends nothing more.
-  A crash or a kill loses the changes younger than the interval.
+  which finishes it before the node stops; ETS writes at once. A crash or a kill loses
+  the changes younger than the interval.
   """
 
   alias LiveStash.Adapters.BrowserMemory
@@ -58,11 +66,17 @@ defmodule LiveStash.AutoStash do
       else: socket
   end
 
+  @doc false
+  # How long a change waits before it is written: never, in the browser (see above).
+  @spec interval(LiveStash.Options.t()) :: non_neg_integer()
+  def interval(%{adapter: BrowserMemory}), do: 0
+  def interval(%{auto_stash_interval: interval}), do: interval
+
   defp rendered(socket) do
     %State{options: options} = State.fetch!(socket, :stash)
 
     cond do
-      options.auto_stash_interval == 0 ->
+      interval(options) == 0 ->
         LiveStash.stash(socket)
 
       Enum.any?(options.stored_keys, &Phoenix.Component.changed?(socket, &1)) ->
