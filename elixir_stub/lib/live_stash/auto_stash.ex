@@ -18,6 +18,11 @@ defmodule LiveStash.AutoStash do
   An explicit `LiveStash.stash/1` still writes at once, and what was pending goes with
   it; `LiveStash.reset_stash/1` drops what was pending, so the reset wins.
 
+  A write the store refuses (its writer restarting: `{:error, :not_running}`) stays
+  pending: it is retried, with what the assigns hold then, after 100 ms, doubling up to
+  5 s, at most five times; a later change arms the timer again, and `terminate/2` writes
+  whatever is still pending. Each refused write logs one warning.
+
   What is pending is written, not lost, when the LiveView ends normally: `use LiveStash`
   defines the LiveView's `terminate/2` callback (around yours, if you have one), which
   LiveView calls when the socket closes, on `phx_leave`, a redirect, when the parent
@@ -34,6 +39,10 @@ defmodule LiveStash.AutoStash do
   require Logger
 
   @hook :live_stash_auto_stash
+
+  @max_retries 5
+  @first_retry_ms 100
+  @max_retry_ms 5_000
 
   @doc false
   # Defines terminate/2 in the LiveView (LiveView offers no terminate hook to on_mount).
@@ -98,10 +107,12 @@ defmodule LiveStash.AutoStash do
 
   # What is pending lives in the process dictionary, keyed by the LiveView's id: a
   # component socket carries that id but cannot reach the parent's socket.
+  # A change while a retry is armed rides that retry; one after the retries gave up
+  # starts a new round.
   defp pending(socket, flag, interval) do
     key = key(socket)
-    entry = Process.get(key) || %{timer: nil, view?: false, components?: false}
-    entry = if entry.timer, do: entry, else: %{entry | timer: arm(interval)}
+    entry = Process.get(key) || %{timer: nil, view?: false, components?: false, retries: 0}
+    entry = if entry.timer, do: entry, else: %{entry | timer: arm(interval), retries: 0}
     Process.put(key, Map.put(entry, flag, true))
     socket
   end
@@ -124,23 +135,46 @@ defmodule LiveStash.AutoStash do
   def handle_info(_message, socket), do: {:cont, socket}
 
   defp flush(socket, entry, also_components?) do
-    socket = if entry.view?, do: LiveStash.stash(socket), else: socket
+    {view_failed?, socket} = if entry.view?, do: stash_view(socket), else: {false, socket}
 
     # A view stash that wrote cleared the entry (`written/1`): its record held the
     # components too. Otherwise they are written here.
-    case Process.delete(key(socket)) do
-      %{components?: true} -> write_components(socket)
-      _ when also_components? -> write_components(socket)
-      _ -> socket
-    end
+    components? = match?(%{components?: true}, Process.delete(key(socket))) or also_components?
+    {result, socket} = if components?, do: write_components(socket), else: {:ok, socket}
+
+    if view_failed? or result == :error,
+      do: retry(socket, entry, view_failed?, result == :error),
+      else: socket
+  end
+
+  # stash/1 logs a refused write and leaves `last_assigns` behind the assigns; an adapter
+  # that raises is refused too: the timer is ours, the LiveView asked for nothing.
+  defp stash_view(socket) do
+    socket = LiveStash.stash(socket)
+    %State{options: options, last_assigns: last} = State.fetch!(socket, :stash)
+    {Map.take(socket.assigns, options.stored_keys) !== last, socket}
+  rescue
+    error ->
+      Logger.warning("LiveStash could not stash #{inspect(socket.view)}: #{inspect(error)}")
+      {true, socket}
   end
 
   defp write_components(socket) do
     case Registry.fetch(socket) do
-      %Registry{} = registry -> Writer.write!(socket, registry, "stash the components")
-      nil -> socket
+      %Registry{} = registry -> Writer.write_logged(socket, registry, "stash the components")
+      nil -> {:ok, socket}
     end
   end
+
+  defp retry(socket, entry, view?, components?) do
+    retries = Map.get(entry, :retries, 0)
+    timer = if retries < @max_retries, do: arm(backoff(retries))
+    entry = %{timer: timer, view?: view?, components?: components?, retries: retries + 1}
+    Process.put(key(socket), entry)
+    socket
+  end
+
+  defp backoff(retries), do: min(@first_retry_ms * Integer.pow(2, retries), @max_retry_ms)
 
   @doc false
   # The whole record was just written: nothing is pending any more.
