@@ -15,11 +15,12 @@ defmodule Phoenix.Token do
       the AEAD tag verified, as Plug.Crypto decodes it: `binary_to_term` WITHOUT `:safe`
       (atoms the payload names are created), refusing any term that holds a function
       (an `ArgumentError`, not rescued, as in `Plug.Crypto.non_executable_binary_to_term/2`)
-    * derived keys are cached as Plug.Crypto caches them: in the public ETS table
-      `Plug.Crypto.Keys`, keyed `{key_base, salt, 1000, 32, :sha256}` (key base, salt,
-      iterations, length, digest), one PBKDF2-HMAC-SHA256 run per key base and salt,
-      never evicted. Its size is what an app's key cache holds, so tests and the bench
-      count entries there. (plug_crypto's application creates the table at boot; here
+    * derived keys come from `Plug.Crypto.KeyGenerator` (its double), cached as
+      Plug.Crypto caches them: in the public ETS table `Plug.Crypto.Keys`, keyed
+      `{key_base, salt, 1000, 32, :sha256}` (key base, salt, iterations, length,
+      digest), one PBKDF2-HMAC-SHA256 run per key base and salt, never evicted. Its
+      size is what an app's key cache holds, so tests and the bench count entries
+      there. (plug_crypto's application creates the table at boot; here
       `LiveStash.Test.PlugCryptoKeys` does on first use.)
   """
 
@@ -117,21 +118,8 @@ defmodule Phoenix.Token do
     term
   end
 
-  defp key(context, salt) do
-    cache = LiveStash.Test.PlugCryptoKeys.table()
-    base = key_base(context)
-    cached = {base, salt, 1000, 32, :sha256}
-
-    case :ets.lookup(cache, cached) do
-      [{_cached, key}] ->
-        key
-
-      [] ->
-        key = :crypto.pbkdf2_hmac(:sha256, base, salt, 1000, 32)
-        :ets.insert(cache, [{cached, key}])
-        key
-    end
-  end
+  defp key(context, salt),
+    do: Plug.Crypto.KeyGenerator.generate(key_base(context), salt, cache: Plug.Crypto.Keys)
 
   defp key_base(%_{endpoint: endpoint}), do: key_base(endpoint)
   defp key_base(base) when is_binary(base) and byte_size(base) >= 20, do: base
