@@ -15,12 +15,7 @@ defmodule LiveStash.AutoStashRetryTest do
   # Stores like ETS, but refuses every put while the store is down, as a server adapter
   # does while its writer restarts; tells the test what it took and what it refused.
   defmodule Flaky do
-    @behaviour LiveStash.Adapter
-    defdelegate mount(socket, state), to: ETS
-    defdelegate fetch(socket, state), to: ETS
-    defdelegate drop(socket, state), to: ETS
-    defdelegate leave(socket, state), to: ETS
-    defdelegate keep_alive(socket, state), to: ETS
+    use LiveStash.Test.ETSLike
 
     def put(socket, state, record) do
       {test, down?} = :persistent_term.get(__MODULE__)
