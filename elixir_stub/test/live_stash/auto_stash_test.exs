@@ -123,7 +123,7 @@ defmodule LiveStash.AutoStashTest do
     TelemetryEvents.attach!()
     pid = start!(DefaultETS, Client.fresh_params())
     set_count(pid, 1)
-    assert eventually(fn -> Process.sleep(20) && writes(DefaultETS) != [] end)
+    assert eventually(fn -> writes(DefaultETS) != [] end)
     assert auto_stash_timer(pid) == nil
 
     assert %{recover_status: :recovered, count: 1} =
