@@ -64,7 +64,7 @@ defmodule LiveStash do
 
     state = %State{
       options: options,
-      session: Secret.binding(options, session),
+      session: Secret.binding(options, session, socket.endpoint),
       view_id: socket.id
     }
 

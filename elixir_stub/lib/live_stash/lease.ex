@@ -70,7 +70,7 @@ defmodule LiveStash.Lease do
   """
   @spec outlives_token?(integer(), number()) :: boolean()
   def outlives_token?(issued_at, ttl),
-    do: System.system_time(:second) + 1.25 * ttl >= issued_at + bound(ttl)
+    do: LiveStash.Clock.now() + 1.25 * ttl >= issued_at + bound(ttl)
 
   defp salt(salt), do: salt <> "/lease"
 end

@@ -35,12 +35,14 @@ defmodule LiveStash.Options do
       `LiveStash.Adapters.BrowserMemory`, where `:encrypt` hides the stashed values from
       the browser and `:sign` only prevents tampering. Example: `security_mode: :encrypt`
     * `:auto_stash` - default `false`. When `true`, the view stashes by itself after
-      renders that changed a stored assign, at most once per `:auto_stash_interval`, so
-      no `LiveStash.stash/1` calls are needed (see `LiveStash.AutoStash`).
+      renders that changed a stored assign, so no `LiveStash.stash/1` calls are needed:
+      BrowserMemory pushes with that render, the server stores write at most once per
+      `:auto_stash_interval` (see `LiveStash.AutoStash`).
       Example: `auto_stash: true`
     * `:auto_stash_interval` - default `500`. Milliseconds (a whole number, 0 or more)
-      an auto stash waits after the render that armed it; it writes the state at the
-      interval's end. `0` stashes after every render, as the official library does.
+      a server store's auto stash waits after the render that armed it; it writes the
+      state at the interval's end. `0` stashes after every render, as the official
+      library does. BrowserMemory ignores it.
       Example: `auto_stash_interval: 0`
     * `:recover_after_reload` - default `false`. When `true`, a stash the client replays
       after a full page reload is accepted (still checked for ttl, version, session and
