@@ -28,6 +28,7 @@ defmodule LiveStash do
     ConnectParams,
     Failure,
     KeepAlive,
+    Official,
     Options,
     Record,
     Secret,
@@ -60,22 +61,22 @@ defmodule LiveStash do
 
   @doc false
   def on_mount(opts, _params, session, socket) do
-    options = Options.validate!(opts)
+    case Options.validate!(opts) do
+      %Options{adapter_opts: nil} = options -> {:cont, mount(socket, session, options)}
+      options -> {:cont, Official.mount(socket, session, options)}
+    end
+  end
 
+  defp mount(socket, session, options) do
     state = %State{
       options: options,
       session: Secret.binding(options, session),
       view_id: socket.id
     }
 
-    socket =
-      if Phoenix.LiveView.connected?(socket) do
-        mount_connected(socket, state)
-      else
-        State.put(socket, state)
-      end
-
-    {:cont, socket}
+    if Phoenix.LiveView.connected?(socket),
+      do: mount_connected(socket, state),
+      else: State.put(socket, state)
   end
 
   defp mount_connected(socket, %State{options: options} = state) do
@@ -114,7 +115,14 @@ defmodule LiveStash do
   defp stash_view(socket) do
     state = State.fetch!(socket, :stash)
 
-    if state.connected? do
+    cond do
+      Official.state?(state) -> Official.stash(socket, state)
+      state.connected? -> stash_assigns(socket, state)
+      true -> socket
+    end
+  end
+
+  defp stash_assigns(socket, state) do
       assigns = Map.take(socket.assigns, state.options.stored_keys)
 
       # Strict equality, not a hash of the serialised value: a value that was not rebuilt
@@ -124,9 +132,6 @@ defmodule LiveStash do
       if assigns === state.last_assigns,
         do: socket,
         else: write(socket, state, assigns)
-    else
-      socket
-    end
   end
 
   defp write(socket, state, assigns) do
@@ -179,10 +184,10 @@ defmodule LiveStash do
   defp recover_view(socket) do
     state = State.fetch!(socket, :recover_state)
 
-    if state.connected? and not state.fresh? do
-      recover(socket, state)
-    else
-      {:new, socket}
+    cond do
+      Official.state?(state) -> Official.recover_state(socket, state)
+      state.connected? and not state.fresh? -> recover(socket, state)
+      true -> {:new, socket}
     end
   end
 
@@ -276,13 +281,18 @@ defmodule LiveStash do
   defp reset_view(socket) do
     state = State.fetch!(socket, :reset_stash)
 
-    if state.connected? do
-      :ok = AutoStash.cancel(socket)
-      :ok = Host.reset(socket)
-      {socket, state} = state.options.adapter.drop(socket, state)
-      State.put(socket, %State{state | last_assigns: nil})
-    else
-      socket
+    cond do
+      Official.state?(state) ->
+        Official.reset_stash(socket, state)
+
+      state.connected? ->
+        :ok = AutoStash.cancel(socket)
+        :ok = Host.reset(socket)
+        {socket, state} = state.options.adapter.drop(socket, state)
+        State.put(socket, %State{state | last_assigns: nil})
+
+      true ->
+        socket
     end
   end
 end

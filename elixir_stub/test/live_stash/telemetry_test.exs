@@ -40,7 +40,7 @@ defmodule LiveStash.TelemetryTest do
 
   # Stores like ETS, but a put of a negative count raises: an adapter that crashes.
   defmodule Crashing do
-    @behaviour LiveStash.Adapter
+    @behaviour LiveStash.Adapter.Internal
     defdelegate mount(socket, state), to: ETS
     defdelegate fetch(socket, state), to: ETS
     defdelegate drop(socket, state), to: ETS
