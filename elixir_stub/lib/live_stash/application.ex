@@ -19,10 +19,17 @@ defmodule LiveStash.Application do
   def adapter_children(adapters) do
     Enum.flat_map(adapters, fn adapter ->
       cond do
-        not Code.ensure_loaded?(adapter) -> []
-        function_exported?(adapter, :child_specs, 0) -> adapter.child_specs()
-        LiveStash.Official.adapter?(adapter) and function_exported?(adapter, :child_spec, 1) -> [adapter]
-        true -> []
+        not Code.ensure_loaded?(adapter) ->
+          []
+
+        function_exported?(adapter, :child_specs, 0) ->
+          adapter.child_specs()
+
+        LiveStash.Official.adapter?(adapter) and function_exported?(adapter, :child_spec, 1) ->
+          [adapter]
+
+        true ->
+          []
       end
     end)
   end

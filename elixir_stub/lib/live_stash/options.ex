@@ -153,7 +153,8 @@ defmodule LiveStash.Options do
       adapter: opts[:adapter],
       adapter_opts: Keyword.delete(opts, :adapter),
       auto_stash: check!(:auto_stash, Keyword.get(opts, :auto_stash, false)),
-      auto_stash_interval: check!(:auto_stash_interval, Keyword.get(opts, :auto_stash_interval, 500))
+      auto_stash_interval:
+        check!(:auto_stash_interval, Keyword.get(opts, :auto_stash_interval, 500))
     }
     |> check_adapter_active!()
   end
