@@ -12,6 +12,12 @@ defmodule LiveStash.Options do
         security_mode: :encrypt,
         ttl: 600
 
+  With an adapter written to the public `LiveStash.Adapter` behaviour (a third-party
+  one), only `:stored_keys` must be given, in any form the adapter reads, and every option
+  but `:adapter` goes to its `init_stash/3` unchecked, as in the official library; only
+  `:auto_stash` and `:auto_stash_interval`, which LiveStash runs for it, are checked. The
+  list below is for the built-in adapters.
+
   ## Options
 
     * `:stored_keys` - required, no default. The assigns to keep: a non-empty list of

@@ -229,38 +229,47 @@ defmodule LiveStash.OfficialAdapterTest do
     end
   end
 
-  test "the complete example adapter in LiveStash.Adapter's docs works as written" do
+  # The example in LiveStash.Adapter's moduledoc, and the one in the custom adapters guide.
+  defp documented_adapters do
     {:docs_v1, _, _, _, %{"en" => moduledoc}, _, _} = Code.fetch_docs(LiveStash.Adapter)
+    [_, from_moduledoc] = String.split(moduledoc, "walk through it):\n\n")
 
-    [_, example] =
-      String.split(
-        moduledoc,
-        "recovered on a reconnect (see the \"Custom adapters\" guide for a walk through it):\n\n"
-      )
+    guide = File.read!(Path.expand("../../guides/custom-adapters.md", __DIR__))
+    [_, after_heading] = String.split(guide, "## A complete adapter")
+    [_, from_guide, _] = String.split(after_heading, ~r/^```(elixir)?$/m, parts: 3)
 
-    Code.compile_string(example)
-    adapter = MyApp.SessionStash
+    [
+      {MyApp.SessionStash, from_moduledoc},
+      {MyApp.GuideSessionStash,
+       String.replace(from_guide, "MyApp.SessionStash", "MyApp.GuideSessionStash")}
+    ]
+  end
 
-    Application.put_env(
-      :live_stash,
-      :adapters,
-      Application.get_env(:live_stash, :adapters) ++ [adapter]
-    )
+  test "the complete example adapters of the docs and the guide work as written" do
+    for {adapter, code} <- documented_adapters() do
+      assert [{^adapter, _}] = Code.compile_string(code)
+      adapters = Application.get_env(:live_stash, :adapters)
+      Application.put_env(:live_stash, :adapters, adapters ++ [adapter])
+      start_supervised!(adapter)
 
-    start_supervised!(adapter)
+      view =
+        Define.view!(
+          Module.concat(adapter, Live),
+          [adapter: adapter, stored_keys: [:count]],
+          Template
+        )
 
-    view =
-      Define.view!(__MODULE__.Documented, [adapter: adapter, stored_keys: [:count]], Template)
+      session = [session: %{"user_token" => "alice"}]
 
-    session = [session: %{"user_token" => "alice"}]
-
-    pid = start!(view, Client.fresh_params(), session)
-    assert %{recover_status: :new} = ViewServer.assigns(pid)
-    :ok = count(pid, 12)
-    pid = rejoin(pid, view, reconnect_params(), session)
-    assert %{recover_status: :recovered, count: 12} = ViewServer.assigns(pid)
-    :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
-    pid = rejoin(pid, view, reconnect_params(), session)
-    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
+      pid = start!(view, Client.fresh_params(), session)
+      assert %{recover_status: :new} = ViewServer.assigns(pid)
+      :ok = count(pid, 12)
+      pid = rejoin(pid, view, reconnect_params(), session)
+      assert %{recover_status: :recovered, count: 12} = ViewServer.assigns(pid)
+      :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+      pid = rejoin(pid, view, reconnect_params(), session)
+      assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
+      ViewServer.stop(pid)
+    end
   end
 end
