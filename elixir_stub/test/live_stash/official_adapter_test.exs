@@ -17,10 +17,11 @@ end
 
 defmodule LiveStash.OfficialAdapterTest do
   @moduledoc """
-  Issue 22: adapters written to the official `LiveStash.Adapter` behaviour (from its
-  documentation alone, see `LiveStash.Test.OfficialAdapters`) run unchanged through
-  `use LiveStash`, `stash/1`, `recover_state/1` and `reset_stash/1`, and get the
-  statuses the official core would hand back (the adapter's own).
+  Issue 22: adapters written to the official `LiveStash.Adapter` behaviour run unchanged
+  through `use LiveStash`, `stash/1`, `recover_state/1` and `reset_stash/1`, and get the
+  statuses the official core would hand back (the adapter's own). The Agent store is the
+  example in `LiveStash.Adapter`'s docs, compiled from them; the others were written from
+  the official documentation alone (`LiveStash.Test.OfficialAdapters`).
   """
   use ExUnit.Case, async: false
 
@@ -28,12 +29,14 @@ defmodule LiveStash.OfficialAdapterTest do
   @moduletag :capture_log
 
   import ExUnit.CaptureLog
-  import LiveStash.Test.Flow, only: [start!: 2, start!: 3, rejoin: 3, rejoin: 4]
+  import LiveStash.Test.Flow, only: [start!: 2, start!: 3, rejoin: 4]
 
   alias LiveStash.OfficialAdapterTest.Template
   alias LiveStash.Test.{Client, Define, View, ViewServer}
-  alias LiveStash.Test.OfficialAdapters.{AgentStash, Raising, Scoped}
+  alias LiveStash.Test.OfficialAdapters.{Raising, Scoped}
 
+  # The example adapter of LiveStash.Adapter's moduledoc, compiled in setup_all.
+  @documented MyApp.SessionStash
   @counter __MODULE__.Counter
   @auto __MODULE__.Auto
   @coalesced __MODULE__.Coalesced
@@ -48,8 +51,10 @@ defmodule LiveStash.OfficialAdapterTest do
   ]
 
   setup_all do
+    assert [{@documented, _}] = Code.compile_string(example(:moduledoc))
+
     previous = Application.get_all_env(:live_stash)
-    adapters = List.wrap(previous[:adapters]) ++ [AgentStash, Raising, Scoped]
+    adapters = List.wrap(previous[:adapters]) ++ [@documented, Raising, Scoped]
     restart_app!(Keyword.put(previous, :adapters, adapters))
 
     on_exit(fn ->
@@ -59,20 +64,10 @@ defmodule LiveStash.OfficialAdapterTest do
       restart_app!(previous)
     end)
 
-    Define.view!(@counter, [adapter: AgentStash, stored_keys: [:count]], Template)
-
-    Define.view!(
-      @auto,
-      [adapter: AgentStash, stored_keys: [:count], auto_stash: true, auto_stash_interval: 0],
-      Template
-    )
-
-    Define.view!(
-      @coalesced,
-      [adapter: AgentStash, stored_keys: [:count], auto_stash: true, auto_stash_interval: 30],
-      Template
-    )
-
+    Define.view!(@counter, [adapter: @documented, stored_keys: [:count]], Template)
+    auto = [adapter: @documented, stored_keys: [:count], auto_stash: true]
+    Define.view!(@auto, auto ++ [auto_stash_interval: 0], Template)
+    Define.view!(@coalesced, auto ++ [auto_stash_interval: 30], Template)
     Define.view!(@scoped, @scoped_opts, Template)
     Define.view!(@raising, [adapter: Raising, stored_keys: [:count]], Template)
     :ok
@@ -86,45 +81,60 @@ defmodule LiveStash.OfficialAdapterTest do
     end)
   end
 
+  # The complete example adapter of LiveStash.Adapter's moduledoc, or of the guide.
+  defp example(:moduledoc) do
+    {:docs_v1, _, _, _, %{"en" => moduledoc}, _, _} = Code.fetch_docs(LiveStash.Adapter)
+    [_, code] = String.split(moduledoc, "walk through it):\n\n")
+    code
+  end
+
+  defp example(:guide) do
+    guide = File.read!(Path.expand("../../guides/custom-adapters.md", __DIR__))
+    [_, after_heading] = String.split(guide, "## A complete adapter")
+    [_, code, _] = String.split(after_heading, ~r/^```(elixir)?$/m, parts: 3)
+    code
+  end
+
+  defp user(name), do: [session: %{"user_token" => name}]
+  defp stored(user, view), do: Agent.get(@documented, &Map.get(&1, {user, view}))
   defp reconnect_params, do: %{"_mounts" => 1}
   defp count(pid, count), do: :ok = ViewServer.update(pid, {View, :put_count, [count]})
 
-  test "the adapter's child_spec/1 is started from config with [], as the official app does" do
-    assert Process.whereis(AgentStash)
-    assert Agent.get(AgentStash, & &1.started_with) == []
+  test "each adapter's child_spec/1 is started from config with [], as the official app does" do
+    assert Process.whereis(@documented)
+    assert :ets.lookup(Scoped, :started_with) == [started_with: []]
     # Only the adapters with a child_spec/1 are children.
-    assert LiveStash.Application.adapter_children([Raising, Scoped, AgentStash]) == [AgentStash]
+    assert LiveStash.Application.adapter_children([Raising, Scoped, @documented]) ==
+             [Scoped, @documented]
   end
 
   test "mount, stash, reconnect, reset and crash give the adapter's own statuses" do
-    pid = start!(@counter, Client.fresh_params())
+    pid = start!(@counter, Client.fresh_params(), user("ann"))
     assert %{recover_status: :new, count: 0} = ViewServer.assigns(pid)
 
     :ok = count(pid, 7)
-    assert AgentStash.stored({@counter, ViewServer.socket(pid).id}) == %{count: 7}
+    assert stored("ann", @counter) == %{count: 7}
 
-    pid = rejoin(pid, @counter, reconnect_params())
+    pid = rejoin(pid, @counter, reconnect_params(), user("ann"))
     assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(pid)
 
     # The LiveView crashes; its rejoin still finds the stash.
-    identity = ViewServer.identity(pid)
     Process.unlink(pid)
     Process.exit(pid, :kill)
-    pid = start!(@counter, reconnect_params(), identity)
+    pid = start!(@counter, reconnect_params(), user("ann"))
     assert %{recover_status: :recovered, count: 7} = ViewServer.assigns(pid)
 
     :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
-    pid = rejoin(pid, @counter, reconnect_params())
+    pid = rejoin(pid, @counter, reconnect_params(), user("ann"))
     assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
     ViewServer.stop(pid)
   end
 
   test "the disconnected render calls the adapter too (init_stash, then recover_state)" do
-    pid = start!(@counter, nil)
-    socket = ViewServer.socket(pid)
+    socket = ViewServer.socket(start!(@counter, nil, user("bob")))
     assert socket.assigns.recover_status == :new
-    assert socket.private[:received_opts] == [stored_keys: [:count]]
-    assert socket.private[:live_stash_adapter] == AgentStash
+    assert %{keys: [:count]} = socket.private[@documented]
+    assert socket.private[:live_stash_adapter] == @documented
   end
 
   test "init_stash/3 gets every option but :adapter, keyword stored_keys and unknown ones included" do
@@ -137,12 +147,9 @@ defmodule LiveStash.OfficialAdapterTest do
   test "a keyword stored_keys adapter applies its scopes: :session on every mount, :reconnect on a rejoin" do
     session = [session: %{"sid" => "s2"}]
     pid = start!(@scoped, Client.fresh_params(), session)
-
-    :ok =
-      ViewServer.update(
-        pid,
-        &(&1 |> Phoenix.Component.assign(theme: "dark", draft: "hi") |> LiveStash.stash())
-      )
+    set = &(&1 |> Phoenix.Component.assign(theme: "dark", draft: "hi") |> LiveStash.stash())
+    :ok = ViewServer.update(pid, set)
+    assert Scoped.stored({Scoped, "s2"}) == {2, %{theme: "dark", draft: "hi"}}
 
     pid = rejoin(pid, @scoped, reconnect_params(), session)
     assert %{recover_status: :recovered, theme: "dark", draft: "hi"} = ViewServer.assigns(pid)
@@ -154,19 +161,17 @@ defmodule LiveStash.OfficialAdapterTest do
   end
 
   test "auto_stash stashes through the adapter after a render that changed a stored assign" do
-    pid = start!(@auto, Client.fresh_params())
-    key = {@auto, ViewServer.socket(pid).id}
+    pid = start!(@auto, Client.fresh_params(), user("cy"))
     :ok = ViewServer.update(pid, {View, :set_count, [4]})
-    assert AgentStash.stored(key) == %{count: 4}
+    assert stored("cy", @auto) == %{count: 4}
 
-    pid = start!(@coalesced, Client.fresh_params())
-    key = {@coalesced, ViewServer.socket(pid).id}
+    pid = start!(@coalesced, Client.fresh_params(), user("cy"))
     :ok = ViewServer.update(pid, {View, :set_count, [5]})
-    assert AgentStash.stored(key) == nil
+    assert stored("cy", @coalesced) == nil
     Process.sleep(80)
-    assert AgentStash.stored(key) == %{count: 5}
+    assert stored("cy", @coalesced) == %{count: 5}
 
-    pid = rejoin(pid, @coalesced, reconnect_params())
+    pid = rejoin(pid, @coalesced, reconnect_params(), user("cy"))
     assert %{recover_status: :recovered, count: 5} = ViewServer.assigns(pid)
   end
 
@@ -229,47 +234,24 @@ defmodule LiveStash.OfficialAdapterTest do
     end
   end
 
-  # The example in LiveStash.Adapter's moduledoc, and the one in the custom adapters guide.
-  defp documented_adapters do
-    {:docs_v1, _, _, _, %{"en" => moduledoc}, _, _} = Code.fetch_docs(LiveStash.Adapter)
-    [_, from_moduledoc] = String.split(moduledoc, "walk through it):\n\n")
+  test "the complete example adapter of the custom adapters guide works as written" do
+    adapter = MyApp.GuideSessionStash
+    code = String.replace(example(:guide), "MyApp.SessionStash", inspect(adapter))
+    assert [{^adapter, _}] = Code.compile_string(code)
+    adapters = Application.get_env(:live_stash, :adapters)
+    Application.put_env(:live_stash, :adapters, adapters ++ [adapter])
+    start_supervised!(adapter)
 
-    guide = File.read!(Path.expand("../../guides/custom-adapters.md", __DIR__))
-    [_, after_heading] = String.split(guide, "## A complete adapter")
-    [_, from_guide, _] = String.split(after_heading, ~r/^```(elixir)?$/m, parts: 3)
+    view = Module.concat(adapter, Live)
+    Define.view!(view, [adapter: adapter, stored_keys: [:count]], Template)
 
-    [
-      {MyApp.SessionStash, from_moduledoc},
-      {MyApp.GuideSessionStash,
-       String.replace(from_guide, "MyApp.SessionStash", "MyApp.GuideSessionStash")}
-    ]
-  end
-
-  test "the complete example adapters of the docs and the guide work as written" do
-    for {adapter, code} <- documented_adapters() do
-      assert [{^adapter, _}] = Code.compile_string(code)
-      adapters = Application.get_env(:live_stash, :adapters)
-      Application.put_env(:live_stash, :adapters, adapters ++ [adapter])
-      start_supervised!(adapter)
-
-      view =
-        Define.view!(
-          Module.concat(adapter, Live),
-          [adapter: adapter, stored_keys: [:count]],
-          Template
-        )
-
-      session = [session: %{"user_token" => "alice"}]
-
-      pid = start!(view, Client.fresh_params(), session)
-      assert %{recover_status: :new} = ViewServer.assigns(pid)
-      :ok = count(pid, 12)
-      pid = rejoin(pid, view, reconnect_params(), session)
-      assert %{recover_status: :recovered, count: 12} = ViewServer.assigns(pid)
-      :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
-      pid = rejoin(pid, view, reconnect_params(), session)
-      assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
-      ViewServer.stop(pid)
-    end
+    pid = start!(view, Client.fresh_params(), user("dee"))
+    assert %{recover_status: :new} = ViewServer.assigns(pid)
+    :ok = count(pid, 12)
+    pid = rejoin(pid, view, reconnect_params(), user("dee"))
+    assert %{recover_status: :recovered, count: 12} = ViewServer.assigns(pid)
+    :ok = ViewServer.update(pid, &LiveStash.reset_stash/1)
+    pid = rejoin(pid, view, reconnect_params(), user("dee"))
+    assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
   end
 end

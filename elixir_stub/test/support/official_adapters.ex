@@ -2,7 +2,7 @@ defmodule LiveStash.Test.OfficialAdapters do
   @moduledoc """
   Adapters written from the official LiveStash documentation alone (`LiveStash.Adapter`
   on hexdocs, `docs/adapters.md`): five callbacks, nothing of live-stash's internals.
-  What `init_stash/3` received is kept in `socket.private[:received_opts]`.
+  The Agent store the suite also runs is the example of `LiveStash.Adapter`'s own docs.
   """
 
   alias Phoenix.LiveView
@@ -14,59 +14,6 @@ defmodule LiveStash.Test.OfficialAdapters do
         %{"_mounts" => mounts} when is_integer(mounts) -> mounts > 0
         _ -> false
       end
-  end
-
-  defmodule AgentStash do
-    @moduledoc "Keeps each view's stored assigns in an Agent it supervises (`child_spec/1`)."
-    @behaviour LiveStash.Adapter
-
-    alias LiveStash.Test.OfficialAdapters
-
-    @impl true
-    def child_spec(args) do
-      start = {Agent, :start_link, [fn -> %{started_with: args} end, [name: __MODULE__]]}
-      %{id: __MODULE__, start: start}
-    end
-
-    @doc "What the Agent holds for `key`."
-    def stored(key), do: Agent.get(__MODULE__, &Map.get(&1, key))
-
-    @impl true
-    def init_stash(socket, _session, opts) do
-      keys = Keyword.fetch!(opts, :stored_keys)
-
-      socket
-      |> LiveView.put_private(:received_opts, opts)
-      |> LiveView.put_private(__MODULE__, %{key: {socket.view, socket.id}, keys: keys})
-    end
-
-    @impl true
-    def stash(socket) do
-      %{key: key, keys: keys} = socket.private[__MODULE__]
-
-      if LiveView.connected?(socket),
-        do: Agent.update(__MODULE__, &Map.put(&1, key, Map.take(socket.assigns, keys)))
-
-      socket
-    end
-
-    @impl true
-    def recover_state(socket) do
-      %{key: key} = socket.private[__MODULE__]
-
-      cond do
-        not OfficialAdapters.reconnected?(socket) -> {:new, socket}
-        stored = stored(key) -> {:recovered, Phoenix.Component.assign(socket, stored)}
-        true -> {:not_found, socket}
-      end
-    end
-
-    @impl true
-    def reset_stash(socket) do
-      %{key: key} = socket.private[__MODULE__]
-      Agent.update(__MODULE__, &Map.delete(&1, key))
-      socket
-    end
   end
 
   defmodule Raising do
@@ -96,12 +43,32 @@ defmodule LiveStash.Test.OfficialAdapters do
     @moduledoc """
     Keyword `stored_keys` with a scope per key, as `durable_stash` takes them:
     `:session` keys recover on every mount, `:reconnect` keys only on a rejoin. Stored
-    per session (`session["sid"]`) in the Agent of `AgentStash`, with the `vsn` option.
+    per session (`session["sid"]`), with its `vsn` option, in an ETS table its
+    `child_spec/1` owns. What `init_stash/3` received is kept in
+    `socket.private[:received_opts]`.
     """
     @behaviour LiveStash.Adapter
 
     alias LiveStash.Test.OfficialAdapters
-    alias LiveStash.Test.OfficialAdapters.AgentStash
+
+    @impl true
+    def child_spec(args) do
+      owner = fn ->
+        :ets.new(__MODULE__, [:named_table, :public])
+        :ets.insert(__MODULE__, {:started_with, args})
+        Process.sleep(:infinity)
+      end
+
+      %{id: __MODULE__, start: {Task, :start_link, [owner]}}
+    end
+
+    @doc "What the table holds for `key`, or nil."
+    def stored(key) do
+      case :ets.lookup(__MODULE__, key) do
+        [{^key, value}] -> value
+        [] -> nil
+      end
+    end
 
     @impl true
     def init_stash(socket, session, opts) do
@@ -118,7 +85,7 @@ defmodule LiveStash.Test.OfficialAdapters do
     def stash(socket) do
       %{key: key, scopes: scopes, vsn: vsn} = socket.private[__MODULE__]
       data = Map.take(socket.assigns, Keyword.keys(scopes))
-      Agent.update(AgentStash, &Map.put(&1, key, {vsn, data}))
+      :ets.insert(__MODULE__, {key, {vsn, data}})
       socket
     end
 
@@ -127,7 +94,7 @@ defmodule LiveStash.Test.OfficialAdapters do
       %{key: key, scopes: scopes, vsn: vsn} = socket.private[__MODULE__]
       in_scope = for {name, scope} <- scopes, in_scope?(scope, socket), do: name
 
-      case AgentStash.stored(key) do
+      case stored(key) do
         {^vsn, data} when in_scope != [] ->
           {:recovered, Phoenix.Component.assign(socket, Map.take(data, in_scope))}
 
@@ -141,8 +108,7 @@ defmodule LiveStash.Test.OfficialAdapters do
 
     @impl true
     def reset_stash(socket) do
-      %{key: key} = socket.private[__MODULE__]
-      Agent.update(AgentStash, &Map.delete(&1, key))
+      :ets.delete(__MODULE__, socket.private[__MODULE__].key)
       socket
     end
   end
