@@ -23,7 +23,7 @@ defmodule LiveStash.Record do
   binaries never reach it, and so never create atoms.
   """
 
-  alias LiveStash.Record.{NonExecutable, Packing}
+  alias LiveStash.Record.{Migration, NonExecutable, Packing}
 
   # Bumped whenever the encoded layout or the checked fields change.
   @format 2
@@ -43,12 +43,16 @@ defmodule LiveStash.Record do
           format: pos_integer()
         }
 
-  @typedoc "What a recovering view expects; `view_id: :any` skips the instance check."
+  @typedoc """
+  What a recovering view expects; `view_id: :any` skips the instance check. `migrate`
+  (optional) converts a record of another version (see `LiveStash.Record.Migration`).
+  """
   @type expected :: %{
-          view: module(),
-          view_id: binary() | :any,
-          version: term(),
-          session: binary() | nil
+          required(:view) => module(),
+          required(:view_id) => binary() | :any,
+          required(:version) => term(),
+          required(:session) => binary() | nil,
+          optional(:migrate) => (term(), map() -> map() | {:error, term()}) | nil
         }
 
   @doc "The record a LiveView with `state` writes for `assigns`."
@@ -87,17 +91,23 @@ defmodule LiveStash.Record do
     * another session's record is `{:error, :wrong_session}`
     * another LiveView module's, or another instance's (`view_id`), is
       `{:not_found, :wrong_view}`: it is not this view's to drop
-    * another configured `:version`'s is `{:error, :version_mismatch}`
     * anything else unexpected (another format) is `{:error, :malformed}`
+    * another configured `:version`'s is, in this order:
+      * `{:not_found, {:newer_version, from, to}}` when both are integers and it is the
+        newer (a node not upgraded yet, in a rolling deploy, reads it)
+      * `{:migrated, record}`, the record under the expected version, when `migrate`
+        converted it, or `{:not_found, {:migration_failed, from, to, why}}`
+      * `{:error, :version_mismatch}` without `migrate`
   """
-  @spec check(term(), expected()) :: {:ok, t()} | {:not_found, :wrong_view} | {:error, atom()}
+  @spec check(term(), expected()) ::
+          {:ok, t()} | {:migrated, t()} | {:not_found, term()} | {:error, atom()}
   def check(%__MODULE__{format: @format} = record, expected) do
     cond do
       record.session != expected.session -> {:error, :wrong_session}
       record.view != expected.view -> {:not_found, :wrong_view}
       not same_instance?(record, expected) -> {:not_found, :wrong_view}
-      version_mismatch?(record, expected) -> {:error, :version_mismatch}
       not well_formed?(record) -> {:error, :malformed}
+      version_mismatch?(record, expected) -> other_version(record, expected)
       true -> {:ok, record}
     end
   end
@@ -110,6 +120,19 @@ defmodule LiveStash.Record do
 
   defp version_mismatch?(_record, %{version: nil}), do: false
   defp version_mismatch?(record, %{version: version}), do: record.version != version
+
+  defp other_version(%{version: from} = record, %{version: to} = expected) do
+    cond do
+      is_integer(from) and is_integer(to) and from > to ->
+        {:not_found, {:newer_version, from, to}}
+
+      migrate = expected[:migrate] ->
+        Migration.run(record, to, migrate)
+
+      true ->
+        {:error, :version_mismatch}
+    end
+  end
 
   defp well_formed?(record),
     do: is_map(record.assigns) and is_binary(record.view_id) and components?(record.components)

@@ -7,7 +7,7 @@ defmodule LiveStash.Test.ETSLike do
 
   defmacro __using__(_opts) do
     quote do
-      @behaviour LiveStash.Adapter
+      @behaviour LiveStash.Adapter.Internal
       defdelegate mount(socket, state), to: LiveStash.Adapters.ETS
       defdelegate fetch(socket, state), to: LiveStash.Adapters.ETS
       defdelegate drop(socket, state), to: LiveStash.Adapters.ETS

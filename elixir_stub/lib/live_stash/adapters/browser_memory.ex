@@ -30,7 +30,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
   nothing and gets whole tokens.
   """
 
-  @behaviour LiveStash.Adapter
+  @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Lease, Push, Record, State}
   alias LiveStash.Adapters.BrowserMemory.{Keyed, Token}

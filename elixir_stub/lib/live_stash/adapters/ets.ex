@@ -16,7 +16,7 @@ defmodule LiveStash.Adapters.ETS do
       use LiveStash, adapter: LiveStash.Adapters.ETS, stored_keys: [:count]
   """
 
-  @behaviour LiveStash.Adapter
+  @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.ETS.{Cluster, NodeHint, Table}

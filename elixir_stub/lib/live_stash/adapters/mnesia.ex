@@ -20,7 +20,7 @@ defmodule LiveStash.Adapters.Mnesia do
   node reads a pending write first.
   """
 
-  @behaviour LiveStash.Adapter
+  @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Mnesia.{Replica, Sweeper, Table}

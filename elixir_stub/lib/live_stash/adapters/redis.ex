@@ -32,7 +32,7 @@ defmodule LiveStash.Adapters.Redis do
   dropped stash also moves the view to a new id.
   """
 
-  @behaviour LiveStash.Adapter
+  @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Redis.{Client, Row}
