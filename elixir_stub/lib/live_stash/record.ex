@@ -10,8 +10,11 @@ defmodule LiveStash.Record do
   ## Encoding and decoding
 
   Browser tokens and Redis rows carry `encode/1`'s binary: a tagged tuple with an
-  explicit format number, so a record written by another format is refused as
-  `:malformed` instead of being misread. ETS and Mnesia keep the struct itself.
+  explicit format number; ETS and Mnesia keep the struct itself, whose `:format` field
+  is that number. Each release reads its own format and the one before it (an upgrade
+  must not drop the stashes written just before it): `decode/1` and `check/2` bring
+  such a record to this release's struct. Any other format is refused as `:malformed`
+  instead of being misread.
   `LiveStash.Record.Packing` decides whether compressing it pays; `binary_to_term`
   reads either form, so the choice is not part of the format.
 
@@ -25,8 +28,10 @@ defmodule LiveStash.Record do
 
   alias LiveStash.Record.{Migration, NonExecutable, Packing}
 
-  # Bumped whenever the encoded layout or the checked fields change.
+  # Bumped whenever the encoded layout, the struct or the checked fields change; the
+  # format before it then stays readable (see `upgrade/1`). 0.1.0 wrote format 2.
   @format 2
+  @readable [2]
   @tag :live_stash_record
 
   @enforce_keys [:assigns, :view, :view_id]
@@ -101,7 +106,14 @@ defmodule LiveStash.Record do
   """
   @spec check(term(), expected()) ::
           {:ok, t()} | {:migrated, t()} | {:not_found, term()} | {:error, atom()}
-  def check(%__MODULE__{format: @format} = record, expected) do
+  def check(record, expected) do
+    case upgrade(record) do
+      {:ok, record} -> check_fields(record, expected)
+      :error -> {:error, :malformed}
+    end
+  end
+
+  defp check_fields(record, expected) do
     cond do
       record.session != expected.session -> {:error, :wrong_session}
       record.view != expected.view -> {:not_found, :wrong_view}
@@ -112,7 +124,18 @@ defmodule LiveStash.Record do
     end
   end
 
-  def check(_other, _expected), do: {:error, :malformed}
+  @doc """
+  A record struct of a readable format, as this release's struct: one kept by another
+  release's code (an ETS row handed over by an older node, a replicated Mnesia row) may
+  lack fields this release added, or hold some it dropped. `:error` for anything else.
+  """
+  @spec upgrade(term()) :: {:ok, t()} | :error
+  def upgrade(%{__struct__: __MODULE__, format: format} = record) when format in @readable do
+    fields = record |> Map.from_struct() |> Map.put(:format, @format)
+    {:ok, struct(__MODULE__, fields)}
+  end
+
+  def upgrade(_other), do: :error
 
   defp same_instance?(_record, %{view_id: :any}), do: true
   defp same_instance?(%{view_id: id}, %{view_id: id}), do: true
@@ -155,27 +178,35 @@ defmodule LiveStash.Record do
   def decode(binary) when is_binary(binary) do
     term = :erlang.binary_to_term(binary)
 
-    case NonExecutable.term?(term) && term do
-      {@tag, @format, view, view_id, version, session, assigns, components}
-      when is_atom(view) ->
-        {:ok,
-         %__MODULE__{
-           assigns: assigns,
-           view: view,
-           view_id: view_id,
-           version: version,
-           session: session,
-           components: components
-         }}
-
-      _ ->
-        {:error, :malformed}
+    case NonExecutable.term?(term) && decoded(term) do
+      {:ok, record} -> {:ok, record}
+      _ -> {:error, :malformed}
     end
   rescue
     ArgumentError -> {:error, :malformed}
   end
 
   def decode(_), do: {:error, :malformed}
+
+  # Every readable format's layout; each is brought to this release's struct.
+  defp decoded(term) do
+    case term do
+      {@tag, format, view, view_id, version, session, assigns, components}
+      when format in @readable and is_atom(view) ->
+        upgrade(%__MODULE__{
+          format: format,
+          assigns: assigns,
+          view: view,
+          view_id: view_id,
+          version: version,
+          session: session,
+          components: components
+        })
+
+      _other ->
+        :error
+    end
+  end
 
   defp components?(components) when is_map(components) do
     Enum.all?(components, fn

@@ -26,6 +26,9 @@ defmodule LiveStash.Adapters.BrowserMemory.Keyed do
   # %{header, generation, keys: %{name => {entry, digest, issued_at}}}.
   @held :live_stash_browser_keys
   @key_tag :live_stash_key
+  # A key token's format number, bumped when its payload changes; `decode_key/2` reads
+  # the format before it too (0.1.0's `{@key_tag, name, entry}` had no number).
+  @key_format 1
   @components "c"
 
   # Only what is larger than this is worth a (cheap) compression pass.
@@ -130,7 +133,7 @@ defmodule LiveStash.Adapters.BrowserMemory.Keyed do
   end
 
   defp seal_key(socket, state, name, entry, now, keys, tokens) do
-    token = Token.seal(socket, state, encode({@key_tag, name, entry}))
+    token = Token.seal(socket, state, encode({@key_tag, @key_format, name, entry}))
     {Map.put(keys, name, {entry, Lease.digest(token), now}), Map.put(tokens, name, token)}
   end
 
@@ -201,15 +204,25 @@ defmodule LiveStash.Adapters.BrowserMemory.Keyed do
   defp decode_key(binary, name) do
     term = :erlang.binary_to_term(binary)
 
-    case NonExecutable.term?(term) && term do
-      {@key_tag, ^name, {:assign, key, _value} = entry} when is_atom(key) -> {:ok, entry}
-      {@key_tag, ^name, {:components, map} = entry} when is_map(map) -> {:ok, entry}
-      {@key_tag, _other, _entry} -> {:error, :mixed_keys}
-      _ -> {:error, :malformed}
+    case NonExecutable.term?(term) && upgrade_key(term) do
+      {@key_tag, @key_format, ^name, {:assign, key, _value} = entry} when is_atom(key) ->
+        {:ok, entry}
+
+      {@key_tag, @key_format, ^name, {:components, map} = entry} when is_map(map) ->
+        {:ok, entry}
+
+      {@key_tag, @key_format, _other, _entry} ->
+        {:error, :mixed_keys}
+
+      _ ->
+        {:error, :malformed}
     end
   rescue
     ArgumentError -> {:error, :malformed}
   end
+
+  defp upgrade_key({@key_tag, name, entry}), do: {@key_tag, @key_format, name, entry}
+  defp upgrade_key(term), do: term
 
   defp encode(term) do
     # external_size walks the term without building the binary.
