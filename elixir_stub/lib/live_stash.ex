@@ -71,6 +71,7 @@ defmodule LiveStash do
     state = %State{
       options: options,
       session: Secret.binding(options, session, socket.endpoint),
+      legacy_session: Secret.legacy_binding(options, session),
       view_id: socket.id
     }
 
@@ -238,10 +239,24 @@ defmodule LiveStash do
   end
 
   defp fetch(socket, %State{options: options} = state) do
-    options.adapter.fetch(socket, state)
+    case options.adapter.fetch(socket, state) do
+      :not_found -> fetch_legacy(socket, state)
+      found -> found
+    end
   rescue
     error -> {:error, error}
   end
+
+  # A server row 0.1.0 wrote is keyed by that release's session binding (see
+  # `LiveStash.Secret.legacy_binding/2`); the record check then has it written back.
+  defp fetch_legacy(
+         socket,
+         %State{legacy_session: legacy, incoming: %{stash: {:server, _, _}}} = state
+       )
+       when is_binary(legacy),
+       do: state.options.adapter.fetch(socket, %State{state | session: legacy})
+
+  defp fetch_legacy(_socket, _state), do: :not_found
 
   # Migrating is the recovering node's business: the view's migrate goes into what the
   # record check expects only here (an ETS row check on the node that holds the row, say,

@@ -57,6 +57,7 @@ defmodule LiveStash.Record do
           required(:view_id) => binary() | :any,
           required(:version) => term(),
           required(:session) => binary() | nil,
+          optional(:legacy_session) => binary() | nil,
           optional(:migrate) => (term(), map() -> map() | {:error, term()}) | nil
         }
 
@@ -86,7 +87,8 @@ defmodule LiveStash.Record do
       view: socket.view,
       view_id: if(restored?, do: :any, else: state.view_id),
       version: options.version,
-      session: state.session
+      session: state.session,
+      legacy_session: state.legacy_session
     }
   end
 
@@ -108,8 +110,25 @@ defmodule LiveStash.Record do
           {:ok, t()} | {:migrated, t()} | {:not_found, term()} | {:error, atom()}
   def check(record, expected) do
     case upgrade(record) do
-      {:ok, record} -> check_fields(record, expected)
+      {:ok, record} -> record |> rebind(expected) |> check_bound(expected)
       :error -> {:error, :malformed}
+    end
+  end
+
+  # A record bound with the session binding of 0.1.0 (`LiveStash.Secret.legacy_binding/2`)
+  # is this session's: it is checked as bound anew, and written back so bound.
+  defp rebind(%{session: session} = record, %{legacy_session: session} = expected)
+       when is_binary(session),
+       do: {:rebound, %{record | session: expected.session}}
+
+  defp rebind(record, _expected), do: {:bound, record}
+
+  defp check_bound({:bound, record}, expected), do: check_fields(record, expected)
+
+  defp check_bound({:rebound, record}, expected) do
+    case check_fields(record, expected) do
+      {:ok, record} -> {:migrated, record}
+      other -> other
     end
   end
 

@@ -45,6 +45,22 @@ defmodule LiveStash.Secret do
   end
 
   @doc """
+  The binding 0.1.0 wrote (a plain SHA-256 of the session value), nil without
+  `:session_key` or that session value. Stashes written before the upgrade carry it, so
+  recovery accepts it for one release and writes them back under `binding/3`'s; it is
+  never written.
+  """
+  @spec legacy_binding(LiveStash.Options.t(), map()) :: binary() | nil
+  def legacy_binding(%LiveStash.Options{session_key: nil}, _session), do: nil
+
+  def legacy_binding(%LiveStash.Options{session_key: key}, session) do
+    case fetch_session(session, key) do
+      {:ok, value} -> :crypto.hash(:sha256, :erlang.term_to_binary(value, [:deterministic]))
+      :error -> nil
+    end
+  end
+
+  @doc """
   What the server adapters hash with a stash id into a row key: the secret alone, or the
   secret and the session binding, so another session holding the id finds nothing.
   """

@@ -90,6 +90,19 @@ defmodule LiveStash.RecordTest do
     assert checked == record()
   end
 
+  test "a record bound as 0.1.0 bound sessions is this session's, to be written back bound anew" do
+    legacy = :crypto.hash(:sha256, "alice, as 0.1.0 bound her")
+    expected = Map.put(@expected, :legacy_session, legacy)
+
+    assert Record.check(record(session: legacy), expected) == {:migrated, record()}
+    assert Record.check(record(), expected) == {:ok, record()}
+
+    # Another session's, in either binding, stays another session's.
+    other = :crypto.hash(:sha256, "bob")
+    assert Record.check(record(session: other), expected) == {:error, :wrong_session}
+    assert Record.check(record(session: legacy), @expected) == {:error, :wrong_session}
+  end
+
   test "malformed component entries are rejected, not half-trusted" do
     for bad <- [
           %{{:not_a_string, "a"} => %{}},
