@@ -39,6 +39,39 @@ defmodule LiveStash.ETSClusterTest do
     assert ETS.NodeHint.decode(LiveStash.Test.Endpoint, next["liveStash"]["node"]) == {:remote, b}
   end
 
+  test "a hinted node still on 0.1.0 (no take_owned/2, a rolling deploy) hands the owner its row",
+       %{a: a, b: b} do
+    params = first_stash(ClusterCounter, a, 42)
+    id = params["liveStash"]["stashId"]
+    as_release_0_1_0!(a)
+
+    try do
+      assert {:not_found, 0, _} = visit(ClusterCounter, b, params, nil, "phx-F8cluster-sibling")
+      assert stored_count(a, id) == 42
+
+      assert {:recovered, 42, _} = visit(ClusterCounter, b, params, nil)
+      assert stored_count(a, id) == nil
+    after
+      :ok = restore_release!(a)
+    end
+  end
+
+  # What a 0.1.0 node answers: its Cluster module has no take_owned/2.
+  defp as_release_0_1_0!(node) do
+    :erpc.call(node, Code, :compiler_options, [[ignore_module_conflict: true]])
+
+    stub =
+      "defmodule #{inspect(LiveStash.Adapters.ETS.Cluster)}, do: def(lookup(_, _, _), do: :not_found)"
+
+    [_] = :erpc.call(node, Code, :compile_string, [stub])
+  end
+
+  defp restore_release!(node) do
+    _ = :erpc.call(node, :code, :purge, [LiveStash.Adapters.ETS.Cluster])
+    {:module, _} = :erpc.call(node, :code, :load_file, [LiveStash.Adapters.ETS.Cluster])
+    :ok
+  end
+
   test "a stash that is on no node is :not_found", %{a: a, b: b} do
     params = first_stash(ClusterCounter, a, 1)
     true = :erpc.call(a, :ets, :delete_all_objects, [Table])

@@ -48,9 +48,35 @@ defmodule LiveStash.Adapters.ETS.Cluster do
       _ -> :not_found
     end
   catch
+    # A node still on 0.1.0 (a rolling deploy) has no take_owned/2.
+    :error, {:exception, :undef, [{__MODULE__, :take_owned, _args, _where} | _]} ->
+      take_checked(node, key, expected)
+
     # Down, frozen past the timeout, or without LiveStash: nothing we can trust.
+    _kind, _reason ->
+      :not_found
+  end
+
+  # Through what every release has: the row is read there, checked here, and only then
+  # removed there, so that a sibling still leaves it in place for its owner.
+  defp take_checked(node, key, expected) do
+    with {:ok, value} <- row(:erpc.call(node, Table, :lookup, [key], @timeout)) do
+      case Record.check(value, expected) do
+        {:not_found, :wrong_view} = other ->
+          other
+
+        _mine ->
+          _ = :erpc.call(node, Table, :delete, [key], @timeout)
+          {:ok, value}
+      end
+    end
+  catch
     _kind, _reason -> :not_found
   end
+
+  # 0.1.0's rows carried a generation.
+  defp row({:ok, value, _generation}), do: {:ok, value}
+  defp row(found), do: found
 
   @doc false
   # Runs on the node that holds the row. A record this view must drop (another version,
