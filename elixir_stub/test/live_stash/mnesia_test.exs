@@ -32,7 +32,7 @@ defmodule LiveStash.MnesiaTest do
     init: @init,
     views: [counter: Counter, short: Short, bound: Bound, other: Other],
     deployed: {LiveStash.MnesiaTest.Deployed, [adapter: @adapter]},
-    rotates_on_drop?: false
+    rotates_on_drop?: true
 
   defmodule Auto do
     use LiveStash.Test.View,

@@ -37,12 +37,11 @@ defmodule LiveStash.Adapters.Redis do
   the view to a new id.
   """
 
-  @behaviour LiveStash.Adapter
+  @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Redis.{Client, Row, Script}
-  alias LiveStash.Adapters.{RecoverRetry, StashId, WriteBehind}
-  alias LiveStash.Adapters.ETS.Generation
+  alias LiveStash.Adapters.{Generation, RecoverRetry, StashId, WriteBehind}
 
   @behaviour WriteBehind
 
@@ -223,5 +222,5 @@ defmodule LiveStash.Adapters.Redis do
   def key(scope, id), do: @prefix <> Base.encode16(StashId.row_key(scope, id), case: :lower)
 
   defp expires_at(ttl_ms), do: now() + ttl_ms
-  defp now, do: System.system_time(:millisecond)
+  defp now, do: LiveStash.Clock.now_ms()
 end
