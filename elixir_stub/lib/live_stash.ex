@@ -35,7 +35,7 @@ defmodule LiveStash do
     State
   }
 
-  alias LiveStash.Component.Host
+  alias LiveStash.Component.{Host, Instance, Registry}
 
   require Logger
 
@@ -77,7 +77,7 @@ defmodule LiveStash do
 
     if Phoenix.LiveView.connected?(socket),
       do: mount_connected(socket, state),
-      else: State.put(socket, state)
+      else: Host.put_state(socket, state)
   end
 
   defp mount_connected(socket, %State{options: options} = state) do
@@ -95,7 +95,7 @@ defmodule LiveStash do
     {socket, state} = KeepAlive.attach(socket, state)
     socket = Host.attach(socket, state)
     socket = AutoStash.attach(socket, state)
-    State.put(socket, state)
+    Host.put_state(socket, state)
   end
 
   @doc """
@@ -140,9 +140,9 @@ defmodule LiveStash do
 
     put = fn -> state.options.adapter.put(socket, state, record) end
 
-    case LiveStash.Telemetry.stash(socket, state, put) do
+    case LiveStash.Telemetry.stash(Instance.telemetry(socket, state.options.adapter), put) do
       {:ok, socket} ->
-        socket = State.put(socket, %State{state | last_assigns: assigns})
+        socket = Host.put_state(socket, %State{state | last_assigns: assigns})
 
         :ok = Host.written(socket)
         :ok = AutoStash.written(socket)
@@ -175,7 +175,7 @@ defmodule LiveStash do
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
-    LiveStash.Telemetry.recover(socket, fn ->
+    LiveStash.Telemetry.recover(socket, telemetry(socket), fn ->
       if Component.socket?(socket),
         do: Component.recover_state(socket),
         else: recover_view(socket)
@@ -226,7 +226,7 @@ defmodule LiveStash do
     :ok = Host.recovered(socket, record.components)
 
     socket = Phoenix.Component.assign(socket, record.assigns)
-    socket = write_back.(State.put(socket, state))
+    socket = write_back.(Host.put_state(socket, state))
 
     # Only components were stashed: nothing to recover for the view itself.
     if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
@@ -235,7 +235,8 @@ defmodule LiveStash do
   # One warning, and the reason on the recover span (an adapter failure as an adapter error too).
   defp rejected(socket, state, returned) do
     :ok = Failure.warn(socket.view, returned)
-    LiveStash.Telemetry.rejected(socket, state, returned)
+    metadata = Instance.telemetry(socket, state.options.adapter)
+    LiveStash.Telemetry.rejected(metadata, Failure.reason(returned), returned)
   end
 
   defp fetch(socket, %State{options: options} = state) do
@@ -278,18 +279,18 @@ defmodule LiveStash do
   defp renew(socket, %State{options: %{adapter: adapter}} = state, record) do
     if function_exported?(adapter, :renew, 2) and record.view_id == state.view_id do
       {socket, state} = adapter.renew(socket, state)
-      State.put(socket, state)
+      Host.put_state(socket, state)
     else
       rewrite(socket, state)
     end
   end
 
-  defp rewrite(socket, state), do: stash(State.put(socket, %State{state | last_assigns: nil}))
+  defp rewrite(socket, state), do: stash(Host.put_state(socket, %State{state | last_assigns: nil}))
 
   defp drop(socket, state, status) do
     :ok = Host.failed(socket, status)
     {socket, state} = state.options.adapter.drop(socket, state)
-    {status, State.put(socket, state)}
+    {status, Host.put_state(socket, state)}
   end
 
   # Another view's stash: neither deleted nor cleared from the client, so its owner
@@ -297,7 +298,7 @@ defmodule LiveStash do
   defp leave(socket, state) do
     :ok = Host.failed(socket, :not_found)
     {socket, state} = state.options.adapter.leave(socket, state)
-    {:not_found, State.put(socket, state)}
+    {:not_found, Host.put_state(socket, state)}
   end
 
   @doc """
@@ -311,9 +312,20 @@ defmodule LiveStash do
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
-    LiveStash.Telemetry.reset(socket, fn ->
+    LiveStash.Telemetry.reset(socket, telemetry(socket), fn ->
       if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
     end)
+  end
+
+  # The adapter is read without raising: a socket that is not set up raises in the work
+  # itself, with the message that explains the fix.
+  defp telemetry(socket) do
+    state =
+      if Component.socket?(socket),
+        do: with(%Registry{state: state} <- Registry.fetch(socket), do: state),
+        else: socket.private[State.private_key()]
+
+    Instance.telemetry(socket, with(%State{options: %{adapter: adapter}} <- state, do: adapter))
   end
 
   defp reset_view(socket) do
@@ -327,7 +339,7 @@ defmodule LiveStash do
         :ok = AutoStash.cancel(socket)
         :ok = Host.reset(socket)
         {socket, state} = state.options.adapter.drop(socket, state)
-        State.put(socket, %State{state | last_assigns: nil})
+        Host.put_state(socket, %State{state | last_assigns: nil})
 
       true ->
         socket

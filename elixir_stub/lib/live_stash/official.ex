@@ -16,6 +16,7 @@ defmodule LiveStash.Official do
   # `recover_state/1`; `stash/1` and `reset_stash/1` leave the socket as it was.
 
   alias LiveStash.{AutoStash, Failure, Options, State, Telemetry}
+  alias LiveStash.Component.Instance
   alias Phoenix.LiveView.Socket
 
   require Logger
@@ -54,7 +55,7 @@ defmodule LiveStash.Official do
   end
 
   @doc false
-  def stash(socket, %State{options: %{adapter: adapter}} = state) do
+  def stash(socket, %State{options: %{adapter: adapter}}) do
     put = fn ->
       case call(fn -> adapter.stash(socket) end) do
         {:ok, %Socket{} = socket} -> {:ok, socket}
@@ -63,7 +64,7 @@ defmodule LiveStash.Official do
       end
     end
 
-    case Telemetry.stash(socket, state, put) do
+    case Telemetry.stash(Instance.telemetry(socket, adapter), put) do
       {:ok, socket} ->
         :ok = AutoStash.written(socket)
         socket
@@ -112,9 +113,9 @@ defmodule LiveStash.Official do
     end
   end
 
-  defp failed(socket, state, reason) do
+  defp failed(socket, %State{options: %{adapter: adapter}}, reason) do
     :ok = Failure.warn(socket.view, reason)
-    :ok = Telemetry.rejected(socket, state, reason)
+    :ok = Telemetry.rejected(Instance.telemetry(socket, adapter), Failure.reason(reason), reason)
     {:error, socket}
   end
 

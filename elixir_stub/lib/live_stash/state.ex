@@ -50,10 +50,8 @@ defmodule LiveStash.State do
     end
   end
 
-  @doc "Stores the state in the socket (and mirrors it for the view's components)."
+  @doc "Stores the state in the socket (`LiveStash.Component.Host.put_state/2` also mirrors it)."
   @spec put(Phoenix.LiveView.Socket.t(), t()) :: Phoenix.LiveView.Socket.t()
-  def put(socket, %__MODULE__{} = state) do
-    :ok = LiveStash.Component.Host.sync(socket, state)
-    Phoenix.LiveView.put_private(socket, @private_key, state)
-  end
+  def put(socket, %__MODULE__{} = state),
+    do: Phoenix.LiveView.put_private(socket, @private_key, state)
 end

@@ -54,6 +54,13 @@ defmodule LiveStash.Component.Host do
     Writer.write!(socket, registry, "drop components missing from the first render")
   end
 
+  @doc "Stores the parent's state in its socket and mirrors it for its components."
+  @spec put_state(Phoenix.LiveView.Socket.t(), State.t()) :: Phoenix.LiveView.Socket.t()
+  def put_state(socket, %State{} = state) do
+    :ok = sync(socket, state)
+    State.put(socket, state)
+  end
+
   @doc "Mirrors the parent's state, so components can write the whole record."
   @spec sync(Phoenix.LiveView.Socket.t(), State.t()) :: :ok
   def sync(socket, %State{connected?: true} = state),

@@ -72,6 +72,13 @@ defmodule LiveStash.Component.Instance do
     end
   end
 
+  @doc "What telemetry events report for `socket` (a LiveView's or a component's)."
+  @spec telemetry(Phoenix.LiveView.Socket.t(), module() | nil) :: map()
+  def telemetry(socket, adapter) do
+    component = with %__MODULE__{module: module, key: {_name, id}} <- get(socket), do: {module, id}
+    LiveStash.Telemetry.metadata(socket.view, adapter, component)
+  end
+
   @doc "Records the status `recover_state/1` returns for this instance from now on."
   @spec put_status(Phoenix.LiveView.Socket.t(), t(), LiveStash.status()) ::
           Phoenix.LiveView.Socket.t()

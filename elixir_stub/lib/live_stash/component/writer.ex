@@ -6,7 +6,7 @@ defmodule LiveStash.Component.Writer do
   """
 
   alias LiveStash.{Record, Telemetry}
-  alias LiveStash.Component.Registry
+  alias LiveStash.Component.{Instance, Registry}
 
   require Logger
 
@@ -21,7 +21,9 @@ defmodule LiveStash.Component.Writer do
 
     record = Record.new(state, registry.view, state.last_assigns || %{}, components)
 
-    case Telemetry.stash(socket, state, fn -> state.options.adapter.put(socket, state, record) end) do
+    put = fn -> state.options.adapter.put(socket, state, record) end
+
+    case Telemetry.stash(Instance.telemetry(socket, state.options.adapter), put) do
       {:ok, socket} ->
         registry = Registry.written(registry)
         :ok = Registry.put(socket, registry)
