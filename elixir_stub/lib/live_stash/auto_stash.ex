@@ -27,7 +27,7 @@ defmodule LiveStash.AutoStash do
   defines the LiveView's `terminate/2` callback (around yours, if you have one), which
   LiveView calls when the socket closes, on `phx_leave`, a redirect, when the parent
   LiveView exits, and when the endpoint drains its sockets at a graceful shutdown. The
-  server adapters hand the write to their writer (`LiveStash.Adapters.WriteBehind`),
+  server adapters hand the write to their writer (`LiveStash.Store.WriteBehind`),
   which finishes it before the node stops; ETS writes at once. A crash or a kill loses
   the changes younger than the interval.
   """

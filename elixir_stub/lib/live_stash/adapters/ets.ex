@@ -3,7 +3,7 @@ defmodule LiveStash.Adapters.ETS do
   Keeps the stash in a node-local ETS table (the default adapter, always active).
 
   The browser only holds a random `stashId` and an encrypted node hint. Rows are keyed
-  as `LiveStash.Adapters.StashId` says: bound to the per-view secret (and so to the
+  as `LiveStash.Store.StashId` says: bound to the per-view secret (and so to the
   session with `:session_key`), and the id is rotated on every fresh mount and whenever
   the stash is dropped (a reset, or a reconnect that recovered nothing), so an old copy
   left on a node we could not reach never competes with the writes that follow.
@@ -20,7 +20,7 @@ defmodule LiveStash.Adapters.ETS do
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.ETS.{Cluster, NodeHint, Table}
-  alias LiveStash.Adapters.StashId
+  alias LiveStash.Store.StashId
 
   @impl true
   def child_specs, do: [Table]

@@ -13,7 +13,7 @@ defmodule LiveStash.Adapters.Redis do
       use LiveStash, adapter: LiveStash.Adapters.Redis, stored_keys: [:count]
 
   The browser only holds a random `stashId`. The Redis key is `live_stash:` plus the
-  hex of the row key every server adapter uses (`LiveStash.Adapters.StashId`: bound to
+  hex of the row key every server adapter uses (`LiveStash.Store.StashId`: bound to
   the per-view secret, so with `:session_key` another session holding the id still
   finds nothing). The value is the same `LiveStash.Record` a browser token carries,
   behind a MAC (`LiveStash.Adapters.Redis.Row`) that also covers the row's generation
@@ -28,11 +28,11 @@ defmodule LiveStash.Adapters.Redis do
   written from another: a reconnect on any node reads the newest write or nothing.
 
   Writes (stash, delete, keep-alive) never run in the LiveView: they go through
-  `LiveStash.Adapters.WriteBehind`, so a Redis that stalls or is down costs a click
+  `LiveStash.Store.WriteBehind`, so a Redis that stalls or is down costs a click
   nothing; the writer logs one warning per stash it cannot write and writes its newest
   state once Redis answers. A recovery on this node compares a pending write with Redis's
   row and takes the newer; otherwise it reads Redis (`GET`, bounded by the configured
-  `:timeout`), and retries an unreachable Redis within `LiveStash.Adapters.RecoverRetry`'s
+  `:timeout`), and retries an unreachable Redis within `LiveStash.Store.RecoverRetry`'s
   budget (2 s by default) before it gives up with `:error`. A dropped stash also moves
   the view to a new id.
   """
@@ -41,7 +41,7 @@ defmodule LiveStash.Adapters.Redis do
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Redis.{Client, Row, Script}
-  alias LiveStash.Adapters.{Generation, RecoverRetry, StashId, WriteBehind}
+  alias LiveStash.Store.{Generation, RecoverRetry, StashId, WriteBehind}
 
   @behaviour WriteBehind
 

@@ -8,7 +8,7 @@ defmodule LiveStash.Adapters.Redis.Row do
 
       <<"LS", 3, generation::64, expires_at::64, nonce::16 bytes, tag::16 bytes, record::binary>>
 
-  `generation` orders the writes of one stash (`LiveStash.Adapters.Generation`); it
+  `generation` orders the writes of one stash (`LiveStash.Store.Generation`); it
   sits in clear at a fixed offset so the compare-and-set script
   (`LiveStash.Adapters.Redis.Script`) reads it without the secret. `expires_at` is wall-clock
   milliseconds (rows travel between nodes; a skewed clock sees rows expire that much
