@@ -1,8 +1,7 @@
 defmodule LiveStash.KeepAlive do
-  @moduledoc """
-  Refreshes the stash every ttl/4 while the LiveView lives, so the TTL counts from
-  the last activity: an idle view that drops after a long pause still recovers.
-  """
+  @moduledoc false
+  # Refreshes the stash every ttl/4 while the LiveView lives, so the TTL counts from
+  # the last activity: an idle view that drops after a long pause still recovers.
 
   alias LiveStash.{State, Telemetry}
   alias LiveStash.Component.{Host, Instance}

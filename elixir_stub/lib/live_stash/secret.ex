@@ -1,22 +1,21 @@
 defmodule LiveStash.Secret do
-  @moduledoc """
-  What binds a stash to a user's session, without a salt per session.
-
-  Salts stay fixed per configuration (the `:secret` option for stash tokens, it plus
-  "/lease" for leases and "/session" for the binding's key, a constant for ETS node
-  hints): Plug.Crypto caches one derived key per salt in its `Plug.Crypto.Keys` table and
-  never frees it, so a salt per session would grow that table by one entry per distinct
-  session, forever.
-
-  With `:session_key`, the binding is an HMAC-SHA256 of that session value, keyed with a
-  key derived from the endpoint's `secret_key_base` (`Plug.Crypto.KeyGenerator`, as
-  `Phoenix.Token` derives its keys, under the fixed salt `:secret` plus "/session"): a
-  signed token is readable in the browser, and a plain hash of a value with few
-  possibilities (a user id) would give the value away. It travels inside the signed or
-  encrypted payload (the record and the lease) and is compared on recovery; the server
-  adapters also fold it into their row keys (`scope/2`), which are plain hashes, not
-  token salts, so nothing is cached for them.
-  """
+  @moduledoc false
+  # What binds a stash to a user's session, without a salt per session.
+  #
+  # Salts stay fixed per configuration (the `:secret` option for stash tokens, it plus
+  # "/lease" for leases and "/session" for the binding's key, a constant for ETS node
+  # hints): Plug.Crypto caches one derived key per salt in its `Plug.Crypto.Keys` table and
+  # never frees it, so a salt per session would grow that table by one entry per distinct
+  # session, forever.
+  #
+  # With `:session_key`, the binding is an HMAC-SHA256 of that session value, keyed with a
+  # key derived from the endpoint's `secret_key_base` (`Plug.Crypto.KeyGenerator`, as
+  # `Phoenix.Token` derives its keys, under the fixed salt `:secret` plus "/session"): a
+  # signed token is readable in the browser, and a plain hash of a value with few
+  # possibilities (a user id) would give the value away. It travels inside the signed or
+  # encrypted payload (the record and the lease) and is compared on recovery; the server
+  # adapters also fold it into their row keys (`scope/2`), which are plain hashes, not
+  # token salts, so nothing is cached for them.
 
   @doc """
   The session binding for this mount: nil without `:session_key`, else a MAC of the

@@ -4,8 +4,7 @@ defmodule LiveStash.Telemetry do
   `Telemetry.Metrics` reporter.
 
   Both `:telemetry` and `:telemetry_metrics` are optional dependencies (every Phoenix app
-  has them). Without `:telemetry` nothing is emitted and nothing else changes; see
-  `LiveStash.Telemetry.Optional`.
+  has them). Without `:telemetry` nothing is emitted and nothing else changes.
 
   For example, to log every rejected recovery with its reason:
 
@@ -35,7 +34,7 @@ defmodule LiveStash.Telemetry do
       Stop: `status` (`:ok | :error`), `reason: :adapter_down` on `:error`; `bytes`,
       the size of the encoded record, for adapters that encode it (BrowserMemory,
       Redis; ETS and Mnesia store the term as it is, so they report none). Redis and
-      Mnesia write behind the LiveView (`LiveStash.Store.WriteBehind`): their span
+      Mnesia write behind the LiveView: their span
       covers handing the write over, and a write that then fails emits the adapter error
       event below.
     * `[:live_stash, :recover]` - each `LiveStash.recover_state/1` on a connected socket.

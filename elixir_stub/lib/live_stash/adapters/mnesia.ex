@@ -8,20 +8,28 @@ defmodule LiveStash.Adapters.Mnesia do
         mnesia_cleanup_interval: 60_000
 
   The browser only holds a random `stashId`; rows are keyed like the ETS adapter's
-  (`LiveStash.Store.StashId`: bound to the per-view secret, and so to the session with
-  `:session_key`), and the id is rotated on every fresh mount and whenever the stash is
+  (bound to the per-view secret, and so to the session with `:session_key`), and the id is rotated on every fresh mount and whenever the stash is
   dropped (a reset, or a reconnect that recovered nothing). No node hint is needed: every
   write is a transaction that reaches every replica, so once it has landed the newest row
   is wherever we look.
 
-  The transactions never run in the LiveView: they go through
-  `LiveStash.Store.WriteBehind`, so a replica that is unreachable but not yet seen as
+  The transactions never run in the LiveView: they go through a
+  write-behind process, so a replica that is unreachable but not yet seen as
   down (up to `net_ticktime`) holds up the writer, not the clicks. A recovery on this
   node compares a pending write with the local copy and takes the newer.
 
-  Rows carry their stash's generation (`LiveStash.Store.Generation`), and a write
+  Rows carry their stash's generation (every write of a stash takes the next one), and a write
   replaces a row only with a newer generation, compared inside its transaction: a write
   delayed on one node never lands over one written since from another.
+
+  A recovery that cannot reach the store retries within a budget before it gives up with
+  `:error`, so a reconnect that lands in a restart or failover (a second or two) does
+  not start the page over. Attempts back off from 50 ms, doubling up to 400 ms, each
+  bounded by the store's timeout and by what is left of the budget; only a join whose
+  store is unreachable pays it:
+
+      # config/runtime.exs (milliseconds; default 2_000, 0 tries once)
+      config :live_stash, recover_retry: [budget: 2_000]
   """
 
   @behaviour LiveStash.Adapter.Internal

@@ -1,9 +1,8 @@
 defmodule LiveStash.Component.Callbacks do
-  @moduledoc """
-  Wraps a `use LiveStash.Component` module's `update/2` (and, with `auto_stash`, its
-  `handle_event/3`) so the component learns its module and id, answers the sweep's
-  liveness pings, and auto-stashes; the user's code runs unchanged.
-  """
+  @moduledoc false
+  # Wraps a `use LiveStash.Component` module's `update/2` (and, with `auto_stash`, its
+  # `handle_event/3`) so the component learns its module and id, answers the sweep's
+  # liveness pings, and auto-stashes; the user's code runs unchanged.
 
   alias LiveStash.Component.{Instance, Options, Sweep}
 

@@ -1,10 +1,9 @@
 defmodule LiveStash.Component.Host do
-  @moduledoc """
-  The parent LiveView's side of component stashes: it opens the registry on a connected
-  mount, hands the recovered component states over to it, drops those no component of its
-  first render claimed, adds the component states to every record it writes, and starts
-  the removal sweep after each of its stashes.
-  """
+  @moduledoc false
+  # The parent LiveView's side of component stashes: it opens the registry on a connected
+  # mount, hands the recovered component states over to it, drops those no component of its
+  # first render claimed, adds the component states to every record it writes, and starts
+  # the removal sweep after each of its stashes.
 
   alias LiveStash.State
   alias LiveStash.Component.{Instance, Registry, Sweep, Writer}

@@ -1,9 +1,8 @@
 defmodule LiveStash.Component.Instance do
-  @moduledoc """
-  What one component instance knows about itself, kept in its own socket's private (a
-  component socket does not share the parent's): its module, its key in the parent's
-  stash (`{module name, id}`), its options, and its recovery status once it has one.
-  """
+  @moduledoc false
+  # What one component instance knows about itself, kept in its own socket's private (a
+  # component socket does not share the parent's): its module, its key in the parent's
+  # stash (`{module name, id}`), its options, and its recovery status once it has one.
 
   alias LiveStash.Component.{Options, Registry}
 

@@ -1,9 +1,8 @@
 defmodule LiveStash.Component.Writer do
-  @moduledoc """
-  Writes the LiveView's whole record (its last stashed assigns plus every component's
-  state) from any socket of the LiveView process. A component socket carries the
-  parent's id and endpoint, so the adapter pushes to (or stores for) the parent's view.
-  """
+  @moduledoc false
+  # Writes the LiveView's whole record (its last stashed assigns plus every component's
+  # state) from any socket of the LiveView process. A component socket carries the
+  # parent's id and endpoint, so the adapter pushes to (or stores for) the parent's view.
 
   alias LiveStash.{Record, Telemetry}
   alias LiveStash.Component.{Instance, Registry}

@@ -1,19 +1,18 @@
 defmodule LiveStash.Store.RecoverRetry do
-  @moduledoc """
-  How long a recovery keeps trying a server store (Redis, Mnesia) that it cannot reach,
-  before it gives up with `:error`. A Redis restart or failover takes a second or two; a
-  reconnect that lands in it would otherwise start the page over, and its next stash
-  would replace the state the store still holds.
-
-      # config/runtime.exs (milliseconds in all; 0 tries once, as before)
-      config :live_stash, recover_retry: [budget: 2_000]
-
-  The default budget is 2 s. Attempts back off from 50 ms, doubling up to 400 ms; each
-  one is bounded by the store's own timeout and by what is left of the budget, so a join
-  waits at most about the budget (or one call's timeout, if that is longer) for a store
-  that is down, and nothing more when it answers. Only a join whose store is unreachable
-  pays it.
-  """
+  @moduledoc false
+  # How long a recovery keeps trying a server store (Redis, Mnesia) that it cannot reach,
+  # before it gives up with `:error`. A Redis restart or failover takes a second or two; a
+  # reconnect that lands in it would otherwise start the page over, and its next stash
+  # would replace the state the store still holds.
+  #
+  #     # config/runtime.exs (milliseconds in all; 0 tries once, as before)
+  #     config :live_stash, recover_retry: [budget: 2_000]
+  #
+  # The default budget is 2 s. Attempts back off from 50 ms, doubling up to 400 ms; each
+  # one is bounded by the store's own timeout and by what is left of the budget, so a join
+  # waits at most about the budget (or one call's timeout, if that is longer) for a store
+  # that is down, and nothing more when it answers. Only a join whose store is unreachable
+  # pays it.
 
   @default_budget_ms 2_000
   @first_backoff_ms 50

@@ -1,12 +1,11 @@
 defmodule LiveStash.Store.StashId do
-  @moduledoc """
-  The stash id the server adapters (ETS, Mnesia, Redis) hand the browser, and what they
-  derive from it. The id is random and opaque; the store key is a hash of the id and the
-  per-view scope (the secret, and the session binding with `:session_key`:
-  `LiveStash.Secret.scope/2`), so another session holding the id finds nothing.
-  A reconnect keeps the id it brought; a fresh mount rotates it, so an id handed to
-  another page never recovers there.
-  """
+  @moduledoc false
+  # The stash id the server adapters (ETS, Mnesia, Redis) hand the browser, and what they
+  # derive from it. The id is random and opaque; the store key is a hash of the id and the
+  # per-view scope (the secret, and the session binding with `:session_key`:
+  # `LiveStash.Secret.scope/2`), so another session holding the id finds nothing.
+  # A reconnect keeps the id it brought; a fresh mount rotates it, so an id handed to
+  # another page never recovers there.
 
   alias LiveStash.{Secret, State}
 

@@ -1,45 +1,44 @@
 defmodule LiveStash.Store.WriteBehind do
-  @moduledoc """
-  Writes a server adapter's rows outside the LiveView process, so a store that stalls
-  (a Redis busy in `DEBUG SLEEP` or frozen, a Mnesia replica that is unreachable but not
-  yet seen as down) costs a click nothing. The Redis and Mnesia adapters each run one,
-  started by their `child_specs/0`.
-
-  A LiveView hands its write over and goes on: the write becomes a row in this writer's
-  public ETS table, one row per stash key (a binary). A newer write replaces a pending
-  older one (latest wins), and a delete replaces a pending write, so it is never
-  overtaken by it. At most one write per key is in the store's hands at a time, so the
-  writes of a stash land in the order they were made; up to 64 keys are written at once
-  (pipelined on Redis's one connection).
-
-  "Latest wins" holds per node only: a write that waits here may be older than one another
-  node wrote meanwhile (the client moved on). So the stores never take a write blindly:
-  every row carries its stash's generation, and the store refuses a write whose
-  generation is not newer than the row's (Redis in a Lua compare-and-set, Mnesia inside
-  the transaction). A refused write counts as done: something newer is stored.
-
-  **Reads.** `lookup/2` answers from a pending row; the adapter compares it with the
-  store's row (when the store answers) and recovers the newer generation, so a view that
-  reconnects on this node during a stall recovers what it last stashed, and never a row
-  older than one another node wrote.
-
-  **Failures.** A failed write keeps its row. The writer backs off (100 ms, doubling up
-  to 5 s), asks the store whether it answers again (`c:probe/0`: for Redis a `PING`,
-  because a write that timed out may still sit on the connection, and re-sending into a
-  store that does not answer would only pile copies up) and then writes the newest
-  state. The first failure of each stash is logged once, naming the LiveView module and
-  the reason, not once per write.
-
-  **Memory.** One row per stash key. A row lives as long as the stash would: the ttl from
-  its last write, pushed forward by the view's keep-alive (`touch/4`). So a view that
-  outlives an outage still gets its newest state written when the store is back, and the
-  row of a view that went away expires unwritten after the ttl, with one warning.
-
-  **Shutdown.** The writer traps exits: when its supervisor stops it (a graceful node
-  shutdown, SIGTERM, a rolling deploy) it goes on writing what is pending for up to
-  5 seconds (`flush_ms/0`), then logs what it could not write. A crash or `kill -9`
-  of the node loses the pending rows (normally a few milliseconds' worth).
-  """
+  @moduledoc false
+  # Writes a server adapter's rows outside the LiveView process, so a store that stalls
+  # (a Redis busy in `DEBUG SLEEP` or frozen, a Mnesia replica that is unreachable but not
+  # yet seen as down) costs a click nothing. The Redis and Mnesia adapters each run one,
+  # started by their `child_specs/0`.
+  #
+  # A LiveView hands its write over and goes on: the write becomes a row in this writer's
+  # public ETS table, one row per stash key (a binary). A newer write replaces a pending
+  # older one (latest wins), and a delete replaces a pending write, so it is never
+  # overtaken by it. At most one write per key is in the store's hands at a time, so the
+  # writes of a stash land in the order they were made; up to 64 keys are written at once
+  # (pipelined on Redis's one connection).
+  #
+  # "Latest wins" holds per node only: a write that waits here may be older than one another
+  # node wrote meanwhile (the client moved on). So the stores never take a write blindly:
+  # every row carries its stash's generation, and the store refuses a write whose
+  # generation is not newer than the row's (Redis in a Lua compare-and-set, Mnesia inside
+  # the transaction). A refused write counts as done: something newer is stored.
+  #
+  # **Reads.** `lookup/2` answers from a pending row; the adapter compares it with the
+  # store's row (when the store answers) and recovers the newer generation, so a view that
+  # reconnects on this node during a stall recovers what it last stashed, and never a row
+  # older than one another node wrote.
+  #
+  # **Failures.** A failed write keeps its row. The writer backs off (100 ms, doubling up
+  # to 5 s), asks the store whether it answers again (`c:probe/0`: for Redis a `PING`,
+  # because a write that timed out may still sit on the connection, and re-sending into a
+  # store that does not answer would only pile copies up) and then writes the newest
+  # state. The first failure of each stash is logged once, naming the LiveView module and
+  # the reason, not once per write.
+  #
+  # **Memory.** One row per stash key. A row lives as long as the stash would: the ttl from
+  # its last write, pushed forward by the view's keep-alive (`touch/4`). So a view that
+  # outlives an outage still gets its newest state written when the store is back, and the
+  # row of a view that went away expires unwritten after the ttl, with one warning.
+  #
+  # **Shutdown.** The writer traps exits: when its supervisor stops it (a graceful node
+  # shutdown, SIGTERM, a rolling deploy) it goes on writing what is pending for up to
+  # 5 seconds (`flush_ms/0`), then logs what it could not write. A crash or `kill -9`
+  # of the node loses the pending rows (normally a few milliseconds' worth).
 
   use GenServer
 

@@ -1,13 +1,12 @@
 defmodule LiveStash.Adapters.Redis.Client do
-  @moduledoc """
-  The one Redis connection LiveStash uses, over whichever client library the app has:
-  Redix when it is a dependency (the official library's choice), else eredis (Debian's
-  `erlang-redis-client`, hex `eredis`). Both speak RESP for us; this module only maps
-  our few commands onto them and their replies onto one shape.
-
-  Every call is bounded by the configured `:timeout` and returns `{:error, reason}`
-  instead of raising or exiting, so a Redis that is down never takes a LiveView along.
-  """
+  @moduledoc false
+  # The one Redis connection LiveStash uses, over whichever client library the app has:
+  # Redix when it is a dependency (the official library's choice), else eredis (Debian's
+  # `erlang-redis-client`, hex `eredis`). Both speak RESP for us; this module only maps
+  # our few commands onto them and their replies onto one shape.
+  #
+  # Every call is bounded by the configured `:timeout` and returns `{:error, reason}`
+  # instead of raising or exiting, so a Redis that is down never takes a LiveView along.
 
   alias LiveStash.Adapters.Redis.Config
 

@@ -1,9 +1,8 @@
 defmodule LiveStash.Adapters.Redis.Redix do
-  @moduledoc """
-  `LiveStash.Adapters.Redis.Client` over Redix, used when the app depends on it.
-  Redix is optional, so this compiles without it; its errors are matched as plain maps
-  for the same reason.
-  """
+  @moduledoc false
+  # `LiveStash.Adapters.Redis.Client` over Redix, used when the app depends on it.
+  # Redix is optional, so this compiles without it; its errors are matched as plain maps
+  # for the same reason.
 
   @behaviour LiveStash.Adapters.Redis.Client
 
