@@ -25,7 +25,11 @@ samples = fn n -> max(round(n * scale), 3) end
 env = Application.get_all_env(:live_stash)
 :ok = Application.stop(:live_stash)
 adapters = Enum.uniq(List.wrap(env[:adapters]) ++ [Redis])
-Application.put_all_env(live_stash: Keyword.merge(env, adapters: adapters, redis: RedisServer.url(redis)))
+
+Application.put_all_env(
+  live_stash: Keyword.merge(env, adapters: adapters, redis: RedisServer.url(redis))
+)
+
 {:ok, _} = Application.ensure_all_started(:live_stash)
 LiveStash.Test.RedisCase.wait_connected!()
 

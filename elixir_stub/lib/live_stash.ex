@@ -342,7 +342,8 @@ defmodule LiveStash do
     end
   end
 
-  defp rewrite(socket, state), do: stash(Host.put_state(socket, %State{state | last_assigns: nil}))
+  defp rewrite(socket, state),
+    do: stash(Host.put_state(socket, %State{state | last_assigns: nil}))
 
   defp drop(socket, state, status) do
     :ok = Host.failed(socket, status)

@@ -162,7 +162,8 @@ defmodule LiveStash.Adapters.BrowserMemory do
   end
 
   defp push_lease(socket, %State{options: %{ttl: ttl}} = state, digest, issued_at) do
-    lease = Lease.sign(socket.endpoint, state.options.secret, digest, issued_at, ttl, state.session)
+    lease =
+      Lease.sign(socket.endpoint, state.options.secret, digest, issued_at, ttl, state.session)
 
     Push.event(socket, Events.lease(), %{lease: lease, ttl: ttl})
   end

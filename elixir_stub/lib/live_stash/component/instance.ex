@@ -74,7 +74,9 @@ defmodule LiveStash.Component.Instance do
   @doc "What telemetry events report for `socket` (a LiveView's or a component's)."
   @spec telemetry(Phoenix.LiveView.Socket.t(), module() | nil) :: map()
   def telemetry(socket, adapter) do
-    component = with %__MODULE__{module: module, key: {_name, id}} <- get(socket), do: {module, id}
+    component =
+      with %__MODULE__{module: module, key: {_name, id}} <- get(socket), do: {module, id}
+
     LiveStash.Telemetry.metadata(socket.view, adapter, component)
   end
 

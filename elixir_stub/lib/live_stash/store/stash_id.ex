@@ -24,7 +24,8 @@ defmodule LiveStash.Store.StashId do
 
   @doc "What row keys of this view are hashed with (see `LiveStash.Secret.scope/2`)."
   @spec scope(State.t()) :: binary()
-  def scope(%State{options: %{secret: secret}, session: session}), do: Secret.scope(secret, session)
+  def scope(%State{options: %{secret: secret}, session: session}),
+    do: Secret.scope(secret, session)
 
   @doc false
   # Public for the test suite, which checks what is (not) written.
