@@ -51,7 +51,7 @@ defmodule LiveStash.Component do
   # keeps every component's stashed state (`Component.Registry`).
 
   alias LiveStash.AutoStash
-  alias LiveStash.Component.{Callbacks, Host, Instance, Registry, Writer}
+  alias LiveStash.Component.{Host, Instance, Registry, Writer}
 
   require Logger
 
@@ -182,7 +182,7 @@ defmodule LiveStash.Component do
 
     cond do
       auto? and interval > 0 -> coalesce(socket, registry, key, assigns, interval)
-      Callbacks.in_update?() -> defer(socket, registry, key, assigns)
+      Instance.updating?() -> defer(socket, registry, key, assigns)
       true -> write_now(socket, registry, key, assigns)
     end
   end

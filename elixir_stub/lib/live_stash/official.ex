@@ -24,18 +24,6 @@ defmodule LiveStash.Official do
   @statuses [:recovered, :not_found, :new, :error]
 
   @doc false
-  # True for a module implementing the official behaviour rather than the internal one.
-  # Called when a LiveView compiles, so it waits for an adapter compiled alongside it.
-  @spec adapter?(term()) :: boolean()
-  def adapter?(adapter) when is_atom(adapter) and not is_nil(adapter) do
-    match?({:module, _}, Code.ensure_compiled(adapter)) and
-      function_exported?(adapter, :init_stash, 3) and
-      not function_exported?(adapter, :fetch, 2)
-  end
-
-  def adapter?(_other), do: false
-
-  @doc false
   @spec state?(State.t()) :: boolean()
   def state?(%State{options: %Options{adapter_opts: opts}}), do: is_list(opts)
 

@@ -5,7 +5,6 @@ defmodule LiveStash.Options do
   # `known/0`, which the docs test checks): a new option is documented there.
 
   alias LiveStash.Adapters.{BrowserMemory, ETS}
-  alias LiveStash.Official
 
   @enforce_keys [:stored_keys]
   defstruct stored_keys: [],
@@ -63,7 +62,7 @@ defmodule LiveStash.Options do
               "got: #{inspect(opts)}"
     end
 
-    if Official.adapter?(Keyword.get(opts, :adapter, ETS)),
+    if official_adapter?(Keyword.get(opts, :adapter, ETS)),
       do: validate_official!(opts),
       else: validate_internal!(opts)
   end
@@ -73,6 +72,19 @@ defmodule LiveStash.Options do
           "use LiveStash expects a keyword list, e.g. `use LiveStash, stored_keys: [:count]`, " <>
             "got: #{inspect(other)}"
   end
+
+  @doc false
+  # True for a module implementing the official behaviour (run by `LiveStash.Official`)
+  # rather than the internal one.
+  # Called when a LiveView compiles, so it waits for an adapter compiled alongside it.
+  @spec official_adapter?(term()) :: boolean()
+  def official_adapter?(adapter) when is_atom(adapter) and not is_nil(adapter) do
+    match?({:module, _}, Code.ensure_compiled(adapter)) and
+      function_exported?(adapter, :init_stash, 3) and
+      not function_exported?(adapter, :fetch, 2)
+  end
+
+  def official_adapter?(_other), do: false
 
   defp validate_internal!(opts) do
     check_unknown!(opts)

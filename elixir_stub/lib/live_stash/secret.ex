@@ -23,9 +23,9 @@ defmodule LiveStash.Secret do
   absent.
   """
   @spec binding(LiveStash.Options.t(), map(), module()) :: binary() | nil
-  def binding(%LiveStash.Options{session_key: nil}, _session, _endpoint), do: nil
+  def binding(%{session_key: nil}, _session, _endpoint), do: nil
 
-  def binding(%LiveStash.Options{session_key: key, secret: salt}, session, endpoint) do
+  def binding(%{session_key: key, secret: salt}, session, endpoint) do
     case fetch_session(session, key) do
       {:ok, value} ->
         :crypto.mac(
@@ -50,9 +50,9 @@ defmodule LiveStash.Secret do
   never written.
   """
   @spec legacy_binding(LiveStash.Options.t(), map()) :: binary() | nil
-  def legacy_binding(%LiveStash.Options{session_key: nil}, _session), do: nil
+  def legacy_binding(%{session_key: nil}, _session), do: nil
 
-  def legacy_binding(%LiveStash.Options{session_key: key}, session) do
+  def legacy_binding(%{session_key: key}, session) do
     case fetch_session(session, key) do
       {:ok, value} -> :crypto.hash(:sha256, :erlang.term_to_binary(value, [:deterministic]))
       :error -> nil

@@ -7,6 +7,7 @@ defmodule LiveStash.Component.Instance do
   alias LiveStash.Component.{Options, Registry}
 
   @private :live_stash_component
+  @updating {__MODULE__, :updating}
 
   @enforce_keys [:module, :key, :options]
   defstruct [:module, :key, :options, status: nil]
@@ -79,6 +80,22 @@ defmodule LiveStash.Component.Instance do
 
     LiveStash.Telemetry.metadata(socket.view, adapter, component)
   end
+
+  @doc "Runs a component's `update/2` (`fun`); `updating?/0` is true meanwhile."
+  @spec updating((() -> result)) :: result when result: term()
+  def updating(fun) do
+    previous = Process.put(@updating, true)
+
+    try do
+      fun.()
+    after
+      Process.put(@updating, previous)
+    end
+  end
+
+  @doc "True while a component's update/2 runs (during the parent's render, or a send_update)."
+  @spec updating?() :: boolean()
+  def updating?, do: Process.get(@updating) == true
 
   @doc "Records the status `recover_state/1` returns for this instance from now on."
   @spec put_status(Phoenix.LiveView.Socket.t(), t(), LiveStash.status()) ::

@@ -8,15 +8,9 @@ defmodule LiveStash.Adapters.Redis.Client do
   # Every call is bounded by the configured `:timeout` and returns `{:error, reason}`
   # instead of raising or exiting, so a Redis that is down never takes a LiveView along.
 
-  alias LiveStash.Adapters.Redis.Config
+  alias LiveStash.Adapters.Redis.{Config, Driver}
 
-  @type reply :: nil | binary() | integer() | [reply()]
-
-  @doc "Starts the connection; it must not fail while Redis is down, only reconnect."
-  @callback start_link(Config.t(), name :: atom()) :: GenServer.on_start()
-
-  @doc "Runs one command; `nil` for a missing value, `{:error, _}` for any failure."
-  @callback command(name :: atom(), [binary()], timeout()) :: {:ok, reply()} | {:error, term()}
+  @type reply :: Driver.reply()
 
   @name LiveStash.Adapters.Redis.Connection
 
