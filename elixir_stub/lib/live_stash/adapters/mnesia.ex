@@ -22,14 +22,8 @@ defmodule LiveStash.Adapters.Mnesia do
   replaces a row only with a newer generation, compared inside its transaction: a write
   delayed on one node never lands over one written since from another.
 
-  A recovery that cannot reach the store retries within a budget before it gives up with
-  `:error`, so a reconnect that lands in a restart or failover (a second or two) does
-  not start the page over. Attempts back off from 50 ms, doubling up to 400 ms, each
-  bounded by the store's timeout and by what is left of the budget; only a join whose
-  store is unreachable pays it:
-
-      # config/runtime.exs (milliseconds; default 2_000, 0 tries once)
-      config :live_stash, recover_retry: [budget: 2_000]
+  A recovery that cannot reach the table retries within the `recover_retry` budget
+  described in `LiveStash.Adapters.Redis` (2 s by default) before it gives up with `:error`.
   """
 
   @behaviour LiveStash.Adapter.Internal
