@@ -3,8 +3,9 @@ defmodule LiveStash.Lease do
   # Keeps a browser token alive without sending it again.
   #
   # A lease is a `Phoenix.Token` signed with its own salt over
-  # `{format, digest, issued_at, session}`: its format number, a digest of the one token it extends, when that token
-  # was signed, and the session binding (`LiveStash.Secret`; nil without `:session_key`).
+  # `{format, digest, issued_at, session}`: its format number, a digest of the one token
+  # it extends, when that token was signed, and the session binding (`LiveStash.Secret`;
+  # nil without `:session_key`).
   # It is valid for the ttl, so it is useless without its token and a stale one is worth
   # nothing. Its own salt (fixed: the view's secret plus "/lease") keeps a lease from ever
   # passing for a stash token, and the other way round.

@@ -127,7 +127,7 @@ defmodule LiveStash.DocsTest do
     assert offenders(section, LiveStash.Options.known()) == []
   end
 
-  test "every LiveStash.Component.Options option is documented in `use LiveStash.Component`'s ## Options",
+  test "every LiveStash.Component.Options option is documented in `use LiveStash.Component`",
        %{docs: docs} do
     section = options_section!(docs, LiveStash.Component)
     options = Map.keys(struct(LiveStash.Component.Options, [])) -- [:__struct__]

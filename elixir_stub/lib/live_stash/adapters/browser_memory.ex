@@ -13,21 +13,20 @@ defmodule LiveStash.Adapters.BrowserMemory do
         stored_keys: [:count]
 
   The token carries the stashed record (bound to the view instance and, with
-  `:session_key`, to the session), under the view's fixed `:secret` salt. The server
-  keeps nothing, so this survives server restarts and deploys. What keeps a
-  live view's stash alive is a lease: a small signed note, bound to
-  the token's digest and valid for `:ttl` seconds, pushed every ttl/4. The token is sent
-  once per change, not once per beat, so idle traffic does not grow with the stash.
+  `:session_key`, to the session), under the view's fixed `:secret` salt. The server keeps
+  nothing, so this survives server restarts and deploys. What keeps a live view's stash
+  alive is a lease: a small signed note, bound to the token's digest and valid for `:ttl`
+  seconds, pushed every ttl/4. The token is sent once per change, not once per beat, so
+  idle traffic does not grow with the stash.
 
   Recovery accepts the token alone within `:ttl` of its signing, as the official
   library does (its client ignores leases); an older token needs a valid lease for it,
   and no token outlives a day or four `:ttl`s, whichever is longer.
 
-  A join whose client announces the `keys` capability gets keyed stashes instead:
-  one token per stored key and a manifest,
-  so a small change pushes a small payload. The manifest takes the whole token's place
-  in every rule above (ttl, lease, bound, re-issue). The official client announces
-  nothing and gets whole tokens.
+  A join whose client announces the `keys` capability gets keyed stashes instead: one
+  token per stored key and a manifest, so a small change pushes a small payload. The
+  manifest takes the whole token's place in every rule above (ttl, lease, bound,
+  re-issue). The official client announces nothing and gets whole tokens.
   """
 
   @behaviour LiveStash.Adapter.Internal

@@ -11,10 +11,10 @@ defmodule LiveStash.Adapters.Redis do
       # the LiveView
       use LiveStash, adapter: LiveStash.Adapters.Redis, stored_keys: [:count]
 
-  The browser only holds a random `stashId`. The Redis key is `live_stash:` plus the
-  hex of the row key every server adapter uses (bound to the per-view secret, so with `:session_key` another session holding the id still
-  finds nothing). The value is the same record a browser token carries, behind a
-  MAC that also covers the row's generation
+  The browser only holds a random `stashId`. The Redis key is `live_stash:` plus the hex
+  of the row key every server adapter uses (bound to the per-view secret, so with
+  `:session_key` another session holding the id still finds nothing). The value is the
+  same record a browser token carries, behind a MAC that also covers the row's generation
   and absolute expiry, written with a TTL (`PX`) on every write and re-sealed by the
   keep-alive. A value whose MAC does not verify is never decoded: it is `:error`
   (`:tampered`), logged, and dropped. A row past the expiry its MAC vouches for (kept

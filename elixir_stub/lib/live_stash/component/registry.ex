@@ -17,7 +17,7 @@ defmodule LiveStash.Component.Registry do
   #   * `stored` - keys the last record written (or recovered) holds a state for, so a
   #     fresh instance knows when that record must be rewritten without its key (rule C2)
   #   * `rendered?` - the parent's first connected render is over
-  #   * `flush?` - a write from update/2 is waiting for the parent (see `LiveStash.Component.Host`)
+  #   * `flush?` - a write from update/2 is waiting for the parent (see `Component.Host`)
 
   alias LiveStash.State
 

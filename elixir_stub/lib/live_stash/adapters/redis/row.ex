@@ -6,7 +6,8 @@ defmodule LiveStash.Adapters.Redis.Row do
   # a newer one, or keep one alive past its expiry: the MAC covers the Redis key, the
   # row's generation and its absolute expiry too.
   #
-  #     <<"LS", 3, generation::64, expires_at::64, nonce::16 bytes, tag::16 bytes, record::binary>>
+  #     <<"LS", 3, generation::64, expires_at::64, nonce::16 bytes, tag::16 bytes,
+  #       record::binary>>
   #
   # `generation` orders the writes of one stash (`LiveStash.Store.Generation`); it
   # sits in clear at a fixed offset so the compare-and-set script
