@@ -1,4 +1,4 @@
-// What the recovery's retry budget (LiveStash.Adapters.RecoverRetry, `recover_retry:
+// What the recovery's retry budget (LiveStash.Store.RecoverRetry, `recover_retry:
 // [budget: ms]`) adds to a join of a Redis-backed LiveView: nothing measurable while Redis
 // answers, the budget while it is down. One Elixir run (elixir_stub/bench/recover_retry.exs,
 // which starts its own redis-server) times reconnects under the default budget and under 0.

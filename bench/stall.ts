@@ -2,7 +2,7 @@
 // Redis, healthy and during a `DEBUG SLEEP` stall, against a plain event (no stash) measured
 // in the same run. One Elixir run (elixir_stub/bench/stall.exs, which starts its own
 // redis-server) also reproduces the synchronous SET the adapter did before its writes went
-// behind the LiveView (LiveStash.Adapters.WriteBehind).
+// behind the LiveView (LiveStash.Store.WriteBehind).
 import { mixJsonLine } from "./mix";
 import { median, percentile } from "./stats";
 import type { Row } from "./table";

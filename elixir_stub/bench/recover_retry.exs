@@ -1,4 +1,4 @@
-# What the recovery's retry budget (LiveStash.Adapters.RecoverRetry) adds to a join of a
+# What the recovery's retry budget (LiveStash.Store.RecoverRetry) adds to a join of a
 # Redis-backed LiveView: with Redis up (nothing: the first GET answers) and with Redis
 # killed (the budget: the join retries, then gives up with :error). Each against a budget
 # of 0 (one attempt, as before the budget), in the same VM run.

@@ -39,7 +39,10 @@ defmodule LiveStash.Bench.Sessions do
   """
   def first_stash(session, scheme) do
     caller = self()
-    {:ok, pid} = ViewServer.start(@view, params: Client.fresh_params(%{}, official: true), session: session)
+
+    {:ok, pid} =
+      ViewServer.start(@view, params: Client.fresh_params(%{}, official: true), session: session)
+
     if scheme == :per_session_salt, do: :ok = ViewServer.update(pid, &per_session_salt/1)
 
     :ok =

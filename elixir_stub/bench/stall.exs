@@ -10,7 +10,7 @@
 #   plain        - assigns a new count, no LiveStash
 #   write-behind - assigns it and calls LiveStash.stash/1 (Redis adapter, this build)
 #   synchronous  - assigns it and SETs it from the view process within the 500 ms timeout,
-#                  as the adapter did before LiveStash.Adapters.WriteBehind (the baseline)
+#                  as the adapter did before LiveStash.Store.WriteBehind (the baseline)
 
 alias LiveStash.Adapters.Redis
 alias LiveStash.Adapters.Redis.Client, as: RedisClient
@@ -25,7 +25,11 @@ samples = fn n -> max(round(n * scale), 3) end
 env = Application.get_all_env(:live_stash)
 :ok = Application.stop(:live_stash)
 adapters = Enum.uniq(List.wrap(env[:adapters]) ++ [Redis])
-Application.put_all_env(live_stash: Keyword.merge(env, adapters: adapters, redis: RedisServer.url(redis)))
+
+Application.put_all_env(
+  live_stash: Keyword.merge(env, adapters: adapters, redis: RedisServer.url(redis))
+)
+
 {:ok, _} = Application.ensure_all_started(:live_stash)
 LiveStash.Test.RedisCase.wait_connected!()
 
@@ -49,7 +53,7 @@ defmodule LiveStash.Bench.Stall do
   # What Redis.put did before the write-behind: the SET in the view process.
   def synchronous(socket, count) do
     state = socket.private.live_stash
-    key = Redis.key(LiveStash.Adapters.StashId.scope(state), state.stash_id)
+    key = Redis.key(LiveStash.Store.StashId.scope(state), state.stash_id)
     payload = LiveStash.Record.encode(LiveStash.Record.new(state, socket.view, %{count: count}))
     expires_at = System.system_time(:millisecond) + 300_000
     value = Redis.Row.seal(socket.endpoint, state.options.secret, key, count, expires_at, payload)

@@ -18,8 +18,9 @@ defmodule LiveStash do
         end
       end
 
-  See the README for options, statuses and adapters, and `LiveStash.Component` for
-  LiveComponents.
+  See `__using__/1` for the options, `recover_state/1` for the statuses, the adapter
+  modules (`LiveStash.Adapters.ETS`, `.BrowserMemory`, `.Redis`, `.Mnesia`) for where the
+  stash lives, and `LiveStash.Component` for LiveComponents.
   """
 
   alias LiveStash.{
@@ -35,19 +36,75 @@ defmodule LiveStash do
     State
   }
 
-  alias LiveStash.Component.Host
+  alias LiveStash.Component.{Host, Instance, Registry}
 
   require Logger
 
   @type status :: :recovered | :new | :not_found | :error
 
   @doc """
-  Registers LiveStash's `on_mount` hook. Options are checked when the module compiles
-  and again on mount; see `LiveStash.Options` for each one. It also defines `terminate/2`
-  (around yours, if any), so that a stash still pending when the LiveView ends is
-  written; see `LiveStash.AutoStash`.
+  Registers LiveStash's `on_mount` hook. It also defines `terminate/2` (around yours, if
+  any), so that a stash still pending when the LiveView ends is written.
 
-      use LiveStash, stored_keys: [:count, :filter], ttl: 600
+      use LiveStash,
+        stored_keys: [:count, :filter],
+        adapter: LiveStash.Adapters.BrowserMemory,
+        security_mode: :encrypt,
+        ttl: 600
+
+  Options are checked twice: when the LiveView compiles (so typos fail the build) and on
+  every mount (so adapter activation follows the runtime config). A missing, unknown or
+  invalid option raises `ArgumentError` with a message that says how to fix it.
+
+  With an adapter written to the public `LiveStash.Adapter` behaviour (a third-party
+  one), only `:stored_keys` must be given, in any form the adapter reads, and every option
+  but `:adapter` goes to its `init_stash/3` unchecked, as in the official library; only
+  `:auto_stash` and `:auto_stash_interval`, which LiveStash runs for it, are checked. The
+  list below is for the built-in adapters.
+
+  ## Options
+
+    * `:stored_keys` - required, no default. The assigns to keep: a non-empty list of
+      atoms. Example: `stored_keys: [:count, :user_id]`
+    * `:adapter` - default `LiveStash.Adapters.ETS`. Where the stash lives; the adapter
+      must be switched on in `config :live_stash, adapters: [...]` (ETS always is).
+      Example: `adapter: LiveStash.Adapters.Redis`
+    * `:ttl` - default `300`. Seconds a stash stays valid after the last activity (a
+      positive number); while the LiveView lives it is refreshed every ttl/4.
+      Example: `ttl: 600`
+    * `:version` - default `nil` (no check). Any term; a stash written under another
+      version is rejected (`:error`) and dropped, so bump it when the stored assigns
+      change shape, or give `:migrate` to convert it. With integer versions, a stash
+      written by a newer version (a node not yet upgraded in a rolling deploy) is
+      `:not_found`. Example: `version: 2`
+    * `:migrate` - default `nil`. With `:version`: a remote capture of a 2-arity function,
+      `migrate.(old_version, old_assigns)`, returning the new assigns map or
+      `{:error, reason}`; a stash of another version is then migrated, recovered
+      (`:recovered`) and written back under the new version at once. A LiveView that
+      defines `migrate_stash/2` needs no option. See the "Deploys that change the stash"
+      guide. Example: `migrate: &MyAppWeb.CartLive.migrate_stash/2`
+    * `:secret` - default `"live_stash"`. A non-empty string that salts browser tokens
+      and the server adapters' keys, so views with different secrets never read each
+      other's stash. Example: `secret: "cart"`
+    * `:session_key` - default `nil` (not bound). A session entry (atom or string) the
+      stash is bound to: a stash made under another value of it is rejected, and
+      mounting without it in the session raises. Example: `session_key: "user_token"`
+    * `:security_mode` - default `nil`; required (`:sign` or `:encrypt`) with
+      `LiveStash.Adapters.BrowserMemory`, where `:encrypt` hides the stashed values from
+      the browser and `:sign` only prevents tampering. Example: `security_mode: :encrypt`
+    * `:auto_stash` - default `false`. When `true`, the view stashes by itself after
+      renders that changed a stored assign, so no `LiveStash.stash/1` calls are needed:
+      BrowserMemory pushes with that render, the server stores write at most once per
+      `:auto_stash_interval` (see the auto_stash guide).
+      Example: `auto_stash: true`
+    * `:auto_stash_interval` - default `500`. Milliseconds (a whole number, 0 or more)
+      a server store's auto stash waits after the render that armed it; it writes the
+      state at the interval's end. `0` stashes after every render, as the official
+      library does. BrowserMemory ignores it.
+      Example: `auto_stash_interval: 0`
+    * `:recover_after_reload` - default `false`. When `true`, a stash the client replays
+      after a full page reload is accepted (still checked for ttl, version, session and
+      LiveView module); otherwise a reload starts fresh. Example: `recover_after_reload: true`
   """
   defmacro __using__(opts) do
     quote bind_quoted: [opts: opts] do
@@ -77,7 +134,7 @@ defmodule LiveStash do
 
     if Phoenix.LiveView.connected?(socket),
       do: mount_connected(socket, state),
-      else: State.put(socket, state)
+      else: Host.put_state(socket, state)
   end
 
   defp mount_connected(socket, %State{options: options} = state) do
@@ -95,7 +152,7 @@ defmodule LiveStash do
     {socket, state} = KeepAlive.attach(socket, state)
     socket = Host.attach(socket, state)
     socket = AutoStash.attach(socket, state)
-    State.put(socket, state)
+    Host.put_state(socket, state)
   end
 
   @doc """
@@ -140,9 +197,9 @@ defmodule LiveStash do
 
     put = fn -> state.options.adapter.put(socket, state, record) end
 
-    case LiveStash.Telemetry.stash(socket, state, put) do
+    case LiveStash.Telemetry.stash(Instance.telemetry(socket, state.options.adapter), put) do
       {:ok, socket} ->
-        socket = State.put(socket, %State{state | last_assigns: assigns})
+        socket = Host.put_state(socket, %State{state | last_assigns: assigns})
 
         :ok = Host.written(socket)
         :ok = AutoStash.written(socket)
@@ -175,7 +232,7 @@ defmodule LiveStash do
   """
   @spec recover_state(Phoenix.LiveView.Socket.t()) :: {status(), Phoenix.LiveView.Socket.t()}
   def recover_state(socket) do
-    LiveStash.Telemetry.recover(socket, fn ->
+    LiveStash.Telemetry.recover(socket, telemetry(socket), fn ->
       if Component.socket?(socket),
         do: Component.recover_state(socket),
         else: recover_view(socket)
@@ -226,7 +283,7 @@ defmodule LiveStash do
     :ok = Host.recovered(socket, record.components)
 
     socket = Phoenix.Component.assign(socket, record.assigns)
-    socket = write_back.(State.put(socket, state))
+    socket = write_back.(Host.put_state(socket, state))
 
     # Only components were stashed: nothing to recover for the view itself.
     if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
@@ -235,7 +292,8 @@ defmodule LiveStash do
   # One warning, and the reason on the recover span (an adapter failure as an adapter error too).
   defp rejected(socket, state, returned) do
     :ok = Failure.warn(socket.view, returned)
-    LiveStash.Telemetry.rejected(socket, state, returned)
+    metadata = Instance.telemetry(socket, state.options.adapter)
+    LiveStash.Telemetry.rejected(metadata, Failure.reason(returned), returned)
   end
 
   defp fetch(socket, %State{options: options} = state) do
@@ -278,18 +336,19 @@ defmodule LiveStash do
   defp renew(socket, %State{options: %{adapter: adapter}} = state, record) do
     if function_exported?(adapter, :renew, 2) and record.view_id == state.view_id do
       {socket, state} = adapter.renew(socket, state)
-      State.put(socket, state)
+      Host.put_state(socket, state)
     else
       rewrite(socket, state)
     end
   end
 
-  defp rewrite(socket, state), do: stash(State.put(socket, %State{state | last_assigns: nil}))
+  defp rewrite(socket, state),
+    do: stash(Host.put_state(socket, %State{state | last_assigns: nil}))
 
   defp drop(socket, state, status) do
     :ok = Host.failed(socket, status)
     {socket, state} = state.options.adapter.drop(socket, state)
-    {status, State.put(socket, state)}
+    {status, Host.put_state(socket, state)}
   end
 
   # Another view's stash: neither deleted nor cleared from the client, so its owner
@@ -297,7 +356,7 @@ defmodule LiveStash do
   defp leave(socket, state) do
     :ok = Host.failed(socket, :not_found)
     {socket, state} = state.options.adapter.leave(socket, state)
-    {:not_found, State.put(socket, state)}
+    {:not_found, Host.put_state(socket, state)}
   end
 
   @doc """
@@ -311,9 +370,20 @@ defmodule LiveStash do
   """
   @spec reset_stash(Phoenix.LiveView.Socket.t()) :: Phoenix.LiveView.Socket.t()
   def reset_stash(socket) do
-    LiveStash.Telemetry.reset(socket, fn ->
+    LiveStash.Telemetry.reset(socket, telemetry(socket), fn ->
       if Component.socket?(socket), do: Component.reset_stash(socket), else: reset_view(socket)
     end)
+  end
+
+  # The adapter is read without raising: a socket that is not set up raises in the work
+  # itself, with the message that explains the fix.
+  defp telemetry(socket) do
+    state =
+      if Component.socket?(socket),
+        do: with(%Registry{state: state} <- Registry.fetch(socket), do: state),
+        else: socket.private[State.private_key()]
+
+    Instance.telemetry(socket, with(%State{options: %{adapter: adapter}} <- state, do: adapter))
   end
 
   defp reset_view(socket) do
@@ -327,7 +397,7 @@ defmodule LiveStash do
         :ok = AutoStash.cancel(socket)
         :ok = Host.reset(socket)
         {socket, state} = state.options.adapter.drop(socket, state)
-        State.put(socket, %State{state | last_assigns: nil})
+        Host.put_state(socket, %State{state | last_assigns: nil})
 
       true ->
         socket

@@ -25,7 +25,8 @@ defmodule LiveStash.Application do
         function_exported?(adapter, :child_specs, 0) ->
           adapter.child_specs()
 
-        LiveStash.Official.adapter?(adapter) and function_exported?(adapter, :child_spec, 1) ->
+        LiveStash.Options.official_adapter?(adapter) and
+            function_exported?(adapter, :child_spec, 1) ->
           [adapter]
 
         true ->

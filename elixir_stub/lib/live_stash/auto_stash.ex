@@ -1,36 +1,35 @@
 defmodule LiveStash.AutoStash do
-  @moduledoc """
-  `auto_stash`: what it writes, and when, depends on the adapter.
-
-  **BrowserMemory** pushes with the render that changed a stored assign: the push rides
-  that render's own reply, and a keyed stash (our client) carries only the keys that
-  changed, so there is nothing to save by holding it back. Held back, it would be lost:
-  a LiveView whose socket dropped can push nothing more, so the last changes before a
-  network drop would be gone. `auto_stash_interval` does not apply.
-
-  **Server stores** (ETS, Redis, Mnesia) are coalesced. A render that changed a stored
-  assign arms one timer; when it fires, `auto_stash_interval` ms later (default 500), the
-  view is stashed once with what its assigns hold then. A form that sends an event per
-  keystroke costs one stash per interval, not one per keystroke. `auto_stash_interval: 0`
-  stashes after every render. LiveComponents with `auto_stash` share their parent's timer
-  and interval.
-
-  An explicit `LiveStash.stash/1` still writes at once, and what was pending goes with
-  it; `LiveStash.reset_stash/1` drops what was pending, so the reset wins.
-
-  A write the store refuses (its writer restarting: `{:error, :not_running}`) stays
-  pending: it is retried, with what the assigns hold then, after 100 ms, doubling up to
-  5 s, at most five times; a later change arms the timer again, and `terminate/2` writes
-  whatever is still pending. Each refused write logs one warning.
-
-  What is pending is written, not lost, when the LiveView ends normally: `use LiveStash`
-  defines the LiveView's `terminate/2` callback (around yours, if you have one), which
-  LiveView calls when the socket closes, on `phx_leave`, a redirect, when the parent
-  LiveView exits, and when the endpoint drains its sockets at a graceful shutdown. The
-  server adapters hand the write to their writer (`LiveStash.Adapters.WriteBehind`),
-  which finishes it before the node stops; ETS writes at once. A crash or a kill loses
-  the changes younger than the interval.
-  """
+  @moduledoc false
+  # `auto_stash`: what it writes, and when, depends on the adapter.
+  #
+  # **BrowserMemory** pushes with the render that changed a stored assign: the push rides
+  # that render's own reply, and a keyed stash (our client) carries only the keys that
+  # changed, so there is nothing to save by holding it back. Held back, it would be lost:
+  # a LiveView whose socket dropped can push nothing more, so the last changes before a
+  # network drop would be gone. `auto_stash_interval` does not apply.
+  #
+  # **Server stores** (ETS, Redis, Mnesia) are coalesced. A render that changed a stored
+  # assign arms one timer; when it fires, `auto_stash_interval` ms later (default 500), the
+  # view is stashed once with what its assigns hold then. A form that sends an event per
+  # keystroke costs one stash per interval, not one per keystroke. `auto_stash_interval: 0`
+  # stashes after every render. LiveComponents with `auto_stash` share their parent's timer
+  # and interval.
+  #
+  # An explicit `LiveStash.stash/1` still writes at once, and what was pending goes with
+  # it; `LiveStash.reset_stash/1` drops what was pending, so the reset wins.
+  #
+  # A write the store refuses (its writer restarting: `{:error, :not_running}`) stays
+  # pending: it is retried, with what the assigns hold then, after 100 ms, doubling up to
+  # 5 s, at most five times; a later change arms the timer again, and `terminate/2` writes
+  # whatever is still pending. Each refused write logs one warning.
+  #
+  # What is pending is written, not lost, when the LiveView ends normally: `use LiveStash`
+  # defines the LiveView's `terminate/2` callback (around yours, if you have one), which
+  # LiveView calls when the socket closes, on `phx_leave`, a redirect, when the parent
+  # LiveView exits, and when the endpoint drains its sockets at a graceful shutdown. The
+  # server adapters hand the write to their writer (`LiveStash.Store.WriteBehind`),
+  # which finishes it before the node stops; ETS writes at once. A crash or a kill loses
+  # the changes younger than the interval.
 
   alias LiveStash.Adapters.BrowserMemory
   alias LiveStash.Component.{Registry, Writer}

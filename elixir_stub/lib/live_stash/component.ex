@@ -36,31 +36,44 @@ defmodule LiveStash.Component do
     * **C2.** An instance whose first `update/2` runs after that render starts fresh: what
       was known for its key is forgotten, and if the last record written (or recovered)
       holds a state for the key, the record is rewritten without it right after the
-      render (see `write/5` for why the parent writes it), not at the parent's next stash.
+      render, not at the parent's next stash.
     * **C3.** A component removed from the page is found by the sweep after each parent
-      stash (`LiveStash.Component.Sweep`) and dropped from the record.
+      stash and dropped from the record.
 
   A fresh instance's status is `:new` when an earlier instance of its key in this
   LiveView process recovered or stashed, and otherwise the parent's (`:not_found` after
   a recovering mount).
-
-  This module holds what `LiveStash.stash/1`, `recover_state/1` and `reset_stash/1` do on
-  a component socket. `use` wraps the component's callbacks (`LiveStash.Component.Callbacks`);
-  each instance keeps its own key and status (`LiveStash.Component.Instance`), and the
-  parent keeps every component's stashed state (`LiveStash.Component.Registry`).
   """
 
+  # This module holds what `LiveStash.stash/1`, `recover_state/1` and `reset_stash/1` do on
+  # a component socket. `use` wraps the component's callbacks (`Component.Callbacks`);
+  # each instance keeps its own key and status (`Component.Instance`), and the parent
+  # keeps every component's stashed state (`Component.Registry`).
+
   alias LiveStash.AutoStash
-  alias LiveStash.Component.{Callbacks, Host, Instance, Registry, Writer}
+  alias LiveStash.Component.{Host, Instance, Registry, Writer}
 
   require Logger
 
   @doc """
-  Makes a LiveComponent stashable: wraps its callbacks (see `LiveStash.Component.Callbacks`)
-  so `LiveStash.stash/1`, `recover_state/1` and `reset_stash/1` work on its socket. Options
-  are checked when the module compiles; see `LiveStash.Component.Options`.
+  Makes a LiveComponent stashable: wraps its callbacks so `LiveStash.stash/1`,
+  `recover_state/1` and `reset_stash/1` work on its socket.
 
-      use LiveStash.Component, stored_keys: [:editing, :draft]
+      use LiveStash.Component, stored_keys: [:editing, :draft], auto_stash: true
+
+  Options are checked when the component compiles. The stash itself (adapter, ttl,
+  version, secret and the other options of `use LiveStash`) belongs to the parent
+  LiveView, so those options are refused here with a pointer to where they go.
+
+  ## Options
+
+    * `:stored_keys` - required, no default. The component's assigns to keep: a
+      non-empty list of atoms. Example: `stored_keys: [:editing, :draft]`
+    * `:auto_stash` - default `false`. When `true`, the component stashes by itself after
+      its `update/2` and `handle_event/3` callbacks, with its parent's next coalesced
+      stash (the parent's `:auto_stash_interval`; with BrowserMemory at once), so it needs
+      no `LiveStash.stash/1` calls.
+      Example: `auto_stash: true`
   """
   defmacro __using__(opts) do
     quote bind_quoted: [opts: opts] do
@@ -170,7 +183,7 @@ defmodule LiveStash.Component do
 
     cond do
       auto? and interval > 0 -> coalesce(socket, registry, key, assigns, interval)
-      Callbacks.in_update?() -> defer(socket, registry, key, assigns)
+      Instance.updating?() -> defer(socket, registry, key, assigns)
       true -> write_now(socket, registry, key, assigns)
     end
   end

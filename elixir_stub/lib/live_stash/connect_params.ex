@@ -1,10 +1,9 @@
 defmodule LiveStash.ConnectParams do
-  @moduledoc """
-  Reads what the client handed back in its join params.
-
-  The params come from the browser, so anything unexpected is treated as "nothing
-  stashed" instead of crashing the mount.
-  """
+  @moduledoc false
+  # Reads what the client handed back in its join params.
+  #
+  # The params come from the browser, so anything unexpected is treated as "nothing
+  # stashed" instead of crashing the mount.
 
   alias LiveStash.Events
 

@@ -1,9 +1,8 @@
 defmodule LiveStash.Events do
-  @moduledoc """
-  Names of the events pushed to the browser. They are one contract with the client
-  (`src/core/protocol.ts`) and pinned by `contract/live-stash.contract.json`, so rename
-  them only together with both.
-  """
+  @moduledoc false
+  # Names of the events pushed to the browser. They are one contract with the client
+  # (`src/core/protocol.ts`) and pinned by `contract/live-stash.contract.json`, so rename
+  # them only together with both.
 
   @doc "Tells the client to drop whatever it keeps for this view."
   def init_browser_memory, do: "live-stash:init-browser-memory"

@@ -1,12 +1,11 @@
 defmodule LiveStash.Install do
-  @moduledoc """
-  The edits `mix live_stash.install` makes to a Phoenix app, computed before anything is
-  written: every file is read and patched in memory first, so a file the installer does
-  not recognise stops the whole run with nothing written.
-
-  A plan lists one entry per file it looks at, `config/config.exs` and the LiveSocket
-  script; an entry whose `new` equals its `old` needs no change.
-  """
+  @moduledoc false
+  # The edits `mix live_stash.install` makes to a Phoenix app, computed before anything is
+  # written: every file is read and patched in memory first, so a file the installer does
+  # not recognise stops the whole run with nothing written.
+  #
+  # A plan lists one entry per file it looks at, `config/config.exs` and the LiveSocket
+  # script; an entry whose `new` equals its `old` needs no change.
 
   alias LiveStash.Install.{AppJs, ConfigExs, Project}
 

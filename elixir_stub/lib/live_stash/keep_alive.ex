@@ -1,10 +1,10 @@
 defmodule LiveStash.KeepAlive do
-  @moduledoc """
-  Refreshes the stash every ttl/4 while the LiveView lives, so the TTL counts from
-  the last activity: an idle view that drops after a long pause still recovers.
-  """
+  @moduledoc false
+  # Refreshes the stash every ttl/4 while the LiveView lives, so the TTL counts from
+  # the last activity: an idle view that drops after a long pause still recovers.
 
   alias LiveStash.{State, Telemetry}
+  alias LiveStash.Component.{Host, Instance}
 
   @hook :live_stash_keep_alive
 
@@ -22,8 +22,8 @@ defmodule LiveStash.KeepAlive do
     # Timers from before a reset carry an old ref; letting them through would double the rate.
     if match?(%State{keep_alive_ref: ^ref}, state) do
       beat = fn -> state.options.adapter.keep_alive(socket, state) end
-      socket = Telemetry.keep_alive(socket, state, beat)
-      {:halt, State.put(socket, schedule(state))}
+      socket = Telemetry.keep_alive(Instance.telemetry(socket, state.options.adapter), beat)
+      {:halt, Host.put_state(socket, schedule(state))}
     else
       {:halt, socket}
     end

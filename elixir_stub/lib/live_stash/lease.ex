@@ -1,17 +1,17 @@
 defmodule LiveStash.Lease do
-  @moduledoc """
-  Keeps a browser token alive without sending it again.
-
-  A lease is a `Phoenix.Token` signed with its own salt over
-  `{format, digest, issued_at, session}`: its format number, a digest of the one token it extends, when that token
-  was signed, and the session binding (`LiveStash.Secret`; nil without `:session_key`).
-  It is valid for the ttl, so it is useless without its token and a stale one is worth
-  nothing. Its own salt (fixed: the view's secret plus "/lease") keeps a lease from ever
-  passing for a stash token, and the other way round.
-
-  The token itself carries a longer, absolute bound (`bound/1`); the view re-issues it
-  shortly before that bound, so a view kept open for days still recovers.
-  """
+  @moduledoc false
+  # Keeps a browser token alive without sending it again.
+  #
+  # A lease is a `Phoenix.Token` signed with its own salt over
+  # `{format, digest, issued_at, session}`: its format number, a digest of the one token
+  # it extends, when that token was signed, and the session binding (`LiveStash.Secret`;
+  # nil without `:session_key`).
+  # It is valid for the ttl, so it is useless without its token and a stale one is worth
+  # nothing. Its own salt (fixed: the view's secret plus "/lease") keeps a lease from ever
+  # passing for a stash token, and the other way round.
+  #
+  # The token itself carries a longer, absolute bound (`bound/1`); the view re-issues it
+  # shortly before that bound, so a view kept open for days still recovers.
 
   # Bumped when the signed payload changes; `verify/6` reads the format before it too.
   # 0.1.0 signed `{digest, issued_at, session}`, with no number.

@@ -16,23 +16,12 @@ defmodule LiveStash.Official do
   # `recover_state/1`; `stash/1` and `reset_stash/1` leave the socket as it was.
 
   alias LiveStash.{AutoStash, Failure, Options, State, Telemetry}
+  alias LiveStash.Component.Instance
   alias Phoenix.LiveView.Socket
 
   require Logger
 
   @statuses [:recovered, :not_found, :new, :error]
-
-  @doc false
-  # True for a module implementing the official behaviour rather than the internal one.
-  # Called when a LiveView compiles, so it waits for an adapter compiled alongside it.
-  @spec adapter?(term()) :: boolean()
-  def adapter?(adapter) when is_atom(adapter) and not is_nil(adapter) do
-    match?({:module, _}, Code.ensure_compiled(adapter)) and
-      function_exported?(adapter, :init_stash, 3) and
-      not function_exported?(adapter, :fetch, 2)
-  end
-
-  def adapter?(_other), do: false
 
   @doc false
   @spec state?(State.t()) :: boolean()
@@ -54,7 +43,7 @@ defmodule LiveStash.Official do
   end
 
   @doc false
-  def stash(socket, %State{options: %{adapter: adapter}} = state) do
+  def stash(socket, %State{options: %{adapter: adapter}}) do
     put = fn ->
       case call(fn -> adapter.stash(socket) end) do
         {:ok, %Socket{} = socket} -> {:ok, socket}
@@ -63,7 +52,7 @@ defmodule LiveStash.Official do
       end
     end
 
-    case Telemetry.stash(socket, state, put) do
+    case Telemetry.stash(Instance.telemetry(socket, adapter), put) do
       {:ok, socket} ->
         :ok = AutoStash.written(socket)
         socket
@@ -112,9 +101,9 @@ defmodule LiveStash.Official do
     end
   end
 
-  defp failed(socket, state, reason) do
+  defp failed(socket, %State{options: %{adapter: adapter}}, reason) do
     :ok = Failure.warn(socket.view, reason)
-    :ok = Telemetry.rejected(socket, state, reason)
+    :ok = Telemetry.rejected(Instance.telemetry(socket, adapter), Failure.reason(reason), reason)
     {:error, socket}
   end
 

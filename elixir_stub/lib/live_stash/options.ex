@@ -1,70 +1,10 @@
 defmodule LiveStash.Options do
-  @moduledoc """
-  Validates the options given to `use LiveStash`.
-
-  Validation runs twice: when the LiveView compiles (so typos fail the build) and on
-  every mount (so adapter activation follows the runtime config). A missing, unknown or
-  invalid option raises `ArgumentError` with a message that says how to fix it.
-
-      use LiveStash,
-        stored_keys: [:count, :filter],
-        adapter: LiveStash.Adapters.BrowserMemory,
-        security_mode: :encrypt,
-        ttl: 600
-
-  With an adapter written to the public `LiveStash.Adapter` behaviour (a third-party
-  one), only `:stored_keys` must be given, in any form the adapter reads, and every option
-  but `:adapter` goes to its `init_stash/3` unchecked, as in the official library; only
-  `:auto_stash` and `:auto_stash_interval`, which LiveStash runs for it, are checked. The
-  list below is for the built-in adapters.
-
-  ## Options
-
-    * `:stored_keys` - required, no default. The assigns to keep: a non-empty list of
-      atoms. Example: `stored_keys: [:count, :user_id]`
-    * `:adapter` - default `LiveStash.Adapters.ETS`. Where the stash lives; the adapter
-      must be switched on in `config :live_stash, adapters: [...]` (ETS always is).
-      Example: `adapter: LiveStash.Adapters.Redis`
-    * `:ttl` - default `300`. Seconds a stash stays valid after the last activity (a
-      positive number); while the LiveView lives it is refreshed every ttl/4.
-      Example: `ttl: 600`
-    * `:version` - default `nil` (no check). Any term; a stash written under another
-      version is rejected (`:error`) and dropped, so bump it when the stored assigns
-      change shape, or give `:migrate` to convert it. With integer versions, a stash
-      written by a newer version (a node not yet upgraded in a rolling deploy) is
-      `:not_found`. Example: `version: 2`
-    * `:migrate` - default `nil`. With `:version`: a remote capture of a 2-arity function,
-      `migrate.(old_version, old_assigns)`, returning the new assigns map or
-      `{:error, reason}`; a stash of another version is then migrated, recovered
-      (`:recovered`) and written back under the new version at once. A LiveView that
-      defines `migrate_stash/2` needs no option. See the "Deploys that change the stash"
-      guide. Example: `migrate: &MyAppWeb.CartLive.migrate_stash/2`
-    * `:secret` - default `"live_stash"`. A non-empty string that salts browser tokens
-      and the server adapters' keys, so views with different secrets never read each
-      other's stash. Example: `secret: "cart"`
-    * `:session_key` - default `nil` (not bound). A session entry (atom or string) the
-      stash is bound to: a stash made under another value of it is rejected, and
-      mounting without it in the session raises. Example: `session_key: "user_token"`
-    * `:security_mode` - default `nil`; required (`:sign` or `:encrypt`) with
-      `LiveStash.Adapters.BrowserMemory`, where `:encrypt` hides the stashed values from
-      the browser and `:sign` only prevents tampering. Example: `security_mode: :encrypt`
-    * `:auto_stash` - default `false`. When `true`, the view stashes by itself after
-      renders that changed a stored assign, so no `LiveStash.stash/1` calls are needed:
-      BrowserMemory pushes with that render, the server stores write at most once per
-      `:auto_stash_interval` (see `LiveStash.AutoStash`).
-      Example: `auto_stash: true`
-    * `:auto_stash_interval` - default `500`. Milliseconds (a whole number, 0 or more)
-      a server store's auto stash waits after the render that armed it; it writes the
-      state at the interval's end. `0` stashes after every render, as the official
-      library does. BrowserMemory ignores it.
-      Example: `auto_stash_interval: 0`
-    * `:recover_after_reload` - default `false`. When `true`, a stash the client replays
-      after a full page reload is accepted (still checked for ttl, version, session and
-      LiveView module); otherwise a reload starts fresh. Example: `recover_after_reload: true`
-  """
+  @moduledoc false
+  # Validates the options given to `use LiveStash`. Users read them in the @doc of
+  # `LiveStash.__using__/1` (its "## Options" section, one entry per option in
+  # `known/0`, which the docs test checks): a new option is documented there.
 
   alias LiveStash.Adapters.{BrowserMemory, ETS}
-  alias LiveStash.Official
 
   @enforce_keys [:stored_keys]
   defstruct stored_keys: [],
@@ -122,7 +62,7 @@ defmodule LiveStash.Options do
               "got: #{inspect(opts)}"
     end
 
-    if Official.adapter?(Keyword.get(opts, :adapter, ETS)),
+    if official_adapter?(Keyword.get(opts, :adapter, ETS)),
       do: validate_official!(opts),
       else: validate_internal!(opts)
   end
@@ -132,6 +72,19 @@ defmodule LiveStash.Options do
           "use LiveStash expects a keyword list, e.g. `use LiveStash, stored_keys: [:count]`, " <>
             "got: #{inspect(other)}"
   end
+
+  @doc false
+  # True for a module implementing the official behaviour (run by `LiveStash.Official`)
+  # rather than the internal one.
+  # Called when a LiveView compiles, so it waits for an adapter compiled alongside it.
+  @spec official_adapter?(term()) :: boolean()
+  def official_adapter?(adapter) when is_atom(adapter) and not is_nil(adapter) do
+    match?({:module, _}, Code.ensure_compiled(adapter)) and
+      function_exported?(adapter, :init_stash, 3) and
+      not function_exported?(adapter, :fetch, 2)
+  end
+
+  def official_adapter?(_other), do: false
 
   defp validate_internal!(opts) do
     check_unknown!(opts)

@@ -1,30 +1,29 @@
 defmodule LiveStash.Record do
-  @moduledoc """
-  The unit that is stashed: the stored assigns plus what recovery must check before
-  trusting them: the LiveView module and instance (`view_id`, its `socket.id`) that
-  wrote them, the `:version` option, and the session binding (`LiveStash.Secret`).
-
-  `components` carries the stashed state of the view's LiveComponents (see
-  `LiveStash.Component`), keyed by `{module name as a string, component id}`.
-
-  ## Encoding and decoding
-
-  Browser tokens and Redis rows carry `encode/1`'s binary: a tagged tuple with an
-  explicit format number; ETS and Mnesia keep the struct itself, whose `:format` field
-  is that number. Each release reads its own format and the one before it (an upgrade
-  must not drop the stashes written just before it): `decode/1` and `check/2` bring
-  such a record to this release's struct. Any other format is refused as `:malformed`
-  instead of being misread.
-  `LiveStash.Record.Packing` decides whether compressing it pays; `binary_to_term`
-  reads either form, so the choice is not part of the format.
-
-  `decode/1` is only ever given authenticated binaries: a token that `Phoenix.Token`
-  verified or decrypted, a Redis row whose MAC verified. It therefore decodes without
-  `:safe`, so atoms, module names and structs of modules not loaded yet (dev loads code
-  lazily, and a fresh node has not created those atoms) recover. It still refuses any
-  term holding a function, so no code is ever built from a stash. Unauthenticated
-  binaries never reach it, and so never create atoms.
-  """
+  @moduledoc false
+  # The unit that is stashed: the stored assigns plus what recovery must check before
+  # trusting them: the LiveView module and instance (`view_id`, its `socket.id`) that
+  # wrote them, the `:version` option, and the session binding (`LiveStash.Secret`).
+  #
+  # `components` carries the stashed state of the view's LiveComponents (see
+  # `LiveStash.Component`), keyed by `{module name as a string, component id}`.
+  #
+  # ## Encoding and decoding
+  #
+  # Browser tokens and Redis rows carry `encode/1`'s binary: a tagged tuple with an
+  # explicit format number; ETS and Mnesia keep the struct itself, whose `:format` field
+  # is that number. Each release reads its own format and the one before it (an upgrade
+  # must not drop the stashes written just before it): `decode/1` and `check/2` bring
+  # such a record to this release's struct. Any other format is refused as `:malformed`
+  # instead of being misread.
+  # `LiveStash.Record.Packing` decides whether compressing it pays; `binary_to_term`
+  # reads either form, so the choice is not part of the format.
+  #
+  # `decode/1` is only ever given authenticated binaries: a token that `Phoenix.Token`
+  # verified or decrypted, a Redis row whose MAC verified. It therefore decodes without
+  # `:safe`, so atoms, module names and structs of modules not loaded yet (dev loads code
+  # lazily, and a fresh node has not created those atoms) recover. It still refuses any
+  # term holding a function, so no code is ever built from a stash. Unauthenticated
+  # binaries never reach it, and so never create atoms.
 
   alias LiveStash.Record.{Migration, NonExecutable, Packing}
 

@@ -1,22 +1,21 @@
 defmodule LiveStash.Secret do
-  @moduledoc """
-  What binds a stash to a user's session, without a salt per session.
-
-  Salts stay fixed per configuration (the `:secret` option for stash tokens, it plus
-  "/lease" for leases and "/session" for the binding's key, a constant for ETS node
-  hints): Plug.Crypto caches one derived key per salt in its `Plug.Crypto.Keys` table and
-  never frees it, so a salt per session would grow that table by one entry per distinct
-  session, forever.
-
-  With `:session_key`, the binding is an HMAC-SHA256 of that session value, keyed with a
-  key derived from the endpoint's `secret_key_base` (`Plug.Crypto.KeyGenerator`, as
-  `Phoenix.Token` derives its keys, under the fixed salt `:secret` plus "/session"): a
-  signed token is readable in the browser, and a plain hash of a value with few
-  possibilities (a user id) would give the value away. It travels inside the signed or
-  encrypted payload (the record and the lease) and is compared on recovery; the server
-  adapters also fold it into their row keys (`scope/2`), which are plain hashes, not
-  token salts, so nothing is cached for them.
-  """
+  @moduledoc false
+  # What binds a stash to a user's session, without a salt per session.
+  #
+  # Salts stay fixed per configuration (the `:secret` option for stash tokens, it plus
+  # "/lease" for leases and "/session" for the binding's key, a constant for ETS node
+  # hints): Plug.Crypto caches one derived key per salt in its `Plug.Crypto.Keys` table and
+  # never frees it, so a salt per session would grow that table by one entry per distinct
+  # session, forever.
+  #
+  # With `:session_key`, the binding is an HMAC-SHA256 of that session value, keyed with a
+  # key derived from the endpoint's `secret_key_base` (`Plug.Crypto.KeyGenerator`, as
+  # `Phoenix.Token` derives its keys, under the fixed salt `:secret` plus "/session"): a
+  # signed token is readable in the browser, and a plain hash of a value with few
+  # possibilities (a user id) would give the value away. It travels inside the signed or
+  # encrypted payload (the record and the lease) and is compared on recovery; the server
+  # adapters also fold it into their row keys (`scope/2`), which are plain hashes, not
+  # token salts, so nothing is cached for them.
 
   @doc """
   The session binding for this mount: nil without `:session_key`, else a MAC of the
@@ -24,9 +23,9 @@ defmodule LiveStash.Secret do
   absent.
   """
   @spec binding(LiveStash.Options.t(), map(), module()) :: binary() | nil
-  def binding(%LiveStash.Options{session_key: nil}, _session, _endpoint), do: nil
+  def binding(%{session_key: nil}, _session, _endpoint), do: nil
 
-  def binding(%LiveStash.Options{session_key: key, secret: salt}, session, endpoint) do
+  def binding(%{session_key: key, secret: salt}, session, endpoint) do
     case fetch_session(session, key) do
       {:ok, value} ->
         :crypto.mac(
@@ -51,9 +50,9 @@ defmodule LiveStash.Secret do
   never written.
   """
   @spec legacy_binding(LiveStash.Options.t(), map()) :: binary() | nil
-  def legacy_binding(%LiveStash.Options{session_key: nil}, _session), do: nil
+  def legacy_binding(%{session_key: nil}, _session), do: nil
 
-  def legacy_binding(%LiveStash.Options{session_key: key}, session) do
+  def legacy_binding(%{session_key: key}, session) do
     case fetch_session(session, key) do
       {:ok, value} -> :crypto.hash(:sha256, :erlang.term_to_binary(value, [:deterministic]))
       :error -> nil

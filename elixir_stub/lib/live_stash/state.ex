@@ -1,18 +1,18 @@
 defmodule LiveStash.State do
-  @moduledoc """
-  What LiveStash keeps in `socket.private` for one LiveView process.
-
-  `last_assigns` holds the stored assigns as last written (or recovered), `nil` when
-  none were: `LiveStash.stash/1` compares against it to skip an unchanged stash, and the
-  keep-alive re-issues a browser token from it without a new write. It shares memory
-  with the socket's assigns, so it costs nothing extra.
-
-  The token salt is the `:secret` option itself (`options.secret`), fixed per
-  configuration; `session` is the session binding (see `LiveStash.Secret`) and `view_id` the LiveView's `socket.id`, which every record
-  written here carries so no other view instance recovers it. `legacy_session` is the
-  binding 0.1.0 wrote for the same session (`LiveStash.Secret.legacy_binding/2`): a
-  recovery still accepts it, and writes the stash back under `session` at once.
-  """
+  @moduledoc false
+  # What LiveStash keeps in `socket.private` for one LiveView process.
+  #
+  # `last_assigns` holds the stored assigns as last written (or recovered), `nil` when
+  # none were: `LiveStash.stash/1` compares against it to skip an unchanged stash, and the
+  # keep-alive re-issues a browser token from it without a new write. It shares memory
+  # with the socket's assigns, so it costs nothing extra.
+  #
+  # The token salt is the `:secret` option itself (`options.secret`), fixed per
+  # configuration; `session` is the session binding (see `LiveStash.Secret`) and `view_id`
+  # the LiveView's `socket.id`, which every record written here carries so no other view
+  # instance recovers it. `legacy_session` is the binding 0.1.0 wrote for the same session
+  # (`LiveStash.Secret.legacy_binding/2`): a recovery still accepts it, and writes the
+  # stash back under `session` at once.
 
   @enforce_keys [:options]
   defstruct [
@@ -50,10 +50,8 @@ defmodule LiveStash.State do
     end
   end
 
-  @doc "Stores the state in the socket (and mirrors it for the view's components)."
+  @doc "Stores the state in the socket (`LiveStash.Component.Host.put_state/2` also mirrors it)."
   @spec put(Phoenix.LiveView.Socket.t(), t()) :: Phoenix.LiveView.Socket.t()
-  def put(socket, %__MODULE__{} = state) do
-    :ok = LiveStash.Component.Host.sync(socket, state)
-    Phoenix.LiveView.put_private(socket, @private_key, state)
-  end
+  def put(socket, %__MODULE__{} = state),
+    do: Phoenix.LiveView.put_private(socket, @private_key, state)
 end

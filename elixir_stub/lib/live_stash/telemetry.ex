@@ -4,8 +4,7 @@ defmodule LiveStash.Telemetry do
   `Telemetry.Metrics` reporter.
 
   Both `:telemetry` and `:telemetry_metrics` are optional dependencies (every Phoenix app
-  has them). Without `:telemetry` nothing is emitted and nothing else changes; see
-  `LiveStash.Telemetry.Optional`.
+  has them). Without `:telemetry` nothing is emitted and nothing else changes.
 
   For example, to log every rejected recovery with its reason:
 
@@ -35,7 +34,7 @@ defmodule LiveStash.Telemetry do
       Stop: `status` (`:ok | :error`), `reason: :adapter_down` on `:error`; `bytes`,
       the size of the encoded record, for adapters that encode it (BrowserMemory,
       Redis; ETS and Mnesia store the term as it is, so they report none). Redis and
-      Mnesia write behind the LiveView (`LiveStash.Adapters.WriteBehind`): their span
+      Mnesia write behind the LiveView: their span
       covers handing the write over, and a write that then fails emits the adapter error
       event below.
     * `[:live_stash, :recover]` - each `LiveStash.recover_state/1` on a connected socket.
@@ -55,8 +54,6 @@ defmodule LiveStash.Telemetry do
       `operation`, `reason` (the adapter's own error term).
   """
 
-  alias LiveStash.{Component, State}
-  alias LiveStash.Component.{Instance, Registry}
   alias LiveStash.Telemetry.Optional
 
   @doc """
@@ -129,26 +126,35 @@ defmodule LiveStash.Telemetry do
     end)
   end
 
-  ## Hooks: where the rest of live-stash reports what it does.
+  ## Hooks: where the rest of live-stash reports what it does. Each caller hands over the
+  ## event metadata (`metadata/3`): this module reads nothing back from the socket.
+
+  @doc false
+  # The metadata of every event: the view, its adapter, and `{module, id}` of the
+  # LiveComponent whose socket it is (nil for the LiveView's own).
+  def metadata(view, adapter, nil), do: %{view: view, adapter: adapter}
+
+  def metadata(view, adapter, component),
+    do: %{view: view, adapter: adapter, component: component}
 
   @doc false
   # Around an adapter's `put/3`, which `put` runs; returns its result.
-  def stash(socket, %State{options: %{adapter: adapter}}, put) do
-    Optional.span(:stash, fn -> metadata(socket, adapter) end, put, fn
+  def stash(%{view: view, adapter: adapter} = metadata, put) do
+    Optional.span(:stash, fn -> metadata end, put, fn
       {:ok, _socket}, notes, metadata ->
         {bytes(notes), Map.put(metadata, :status, :ok)}
 
       {:error, reason}, notes, metadata ->
-        adapter_error(adapter, socket.view, reason, :put)
+        adapter_error(adapter, view, reason, :put)
         {bytes(notes), Map.merge(metadata, %{status: :error, reason: :adapter_down})}
     end)
   end
 
   @doc false
   # Around `LiveStash.recover_state/1`, which `recover` runs; returns its result.
-  def recover(socket, recover) do
+  def recover(socket, metadata, recover) do
     if Phoenix.LiveView.connected?(socket) do
-      Optional.span(:recover, fn -> metadata(socket) end, recover, fn
+      Optional.span(:recover, fn -> metadata end, recover, fn
         {status, _socket}, notes, metadata when status in [:not_found, :error] ->
           {%{}, metadata |> Map.put(:status, status) |> put_reason(notes)}
 
@@ -162,27 +168,27 @@ defmodule LiveStash.Telemetry do
 
   @doc false
   # Around `LiveStash.reset_stash/1`, which `reset` runs; returns its result.
-  def reset(socket, reset) do
+  def reset(socket, metadata, reset) do
     if Phoenix.LiveView.connected?(socket),
-      do: Optional.span(:reset, fn -> metadata(socket) end, reset, &unchanged/3),
+      do: Optional.span(:reset, fn -> metadata end, reset, &unchanged/3),
       else: reset.()
   end
 
   @doc false
   # Around one keep-alive beat, which `beat` runs; returns its result.
-  def keep_alive(socket, %State{options: %{adapter: adapter}}, beat) do
-    Optional.span(:keep_alive, fn -> metadata(socket, adapter) end, beat, fn
+  def keep_alive(metadata, beat) do
+    Optional.span(:keep_alive, fn -> metadata end, beat, fn
       _socket, notes, metadata -> {bytes(notes), metadata}
     end)
   end
 
   @doc false
-  # A recovery was rejected for `reason` (an adapter's error or a failed record check).
-  # A reason that is not one of the documented ones is the adapter failing.
-  def rejected(socket, %State{options: %{adapter: adapter}}, reason) do
-    known = LiveStash.Failure.reason(reason)
+  # A recovery was rejected for `reason` (an adapter's error or a failed record check),
+  # `known` its documented reason (`LiveStash.Failure.reason/1`): an unknown one is the
+  # adapter failing.
+  def rejected(%{view: view, adapter: adapter}, known, reason) do
     :ok = Optional.note(:reason, known)
-    if known == :adapter_down, do: adapter_error(adapter, socket.view, reason, :fetch)
+    if known == :adapter_down, do: adapter_error(adapter, view, reason, :fetch)
     :ok
   end
 
@@ -211,27 +217,4 @@ defmodule LiveStash.Telemetry do
 
   defp put_reason(metadata, %{reason: reason}), do: Map.put(metadata, :reason, reason)
   defp put_reason(metadata, _notes), do: metadata
-
-  defp metadata(socket), do: metadata(socket, adapter(socket))
-
-  defp metadata(socket, adapter) do
-    case Instance.get(socket) do
-      %Instance{module: module, key: {_name, id}} ->
-        %{view: socket.view, adapter: adapter, component: {module, id}}
-
-      nil ->
-        %{view: socket.view, adapter: adapter}
-    end
-  end
-
-  # Read without raising: a socket that is not set up raises in the work itself, with
-  # the message that explains the fix.
-  defp adapter(socket) do
-    state =
-      if Component.socket?(socket),
-        do: with(%Registry{state: state} <- Registry.fetch(socket), do: state),
-        else: socket.private[State.private_key()]
-
-    with %State{options: %{adapter: adapter}} <- state, do: adapter
-  end
 end

@@ -6,6 +6,9 @@ defmodule LiveStash.DocsTest do
   # Rules:
   #   * every module has a @moduledoc; `@moduledoc false` marks a module internal by
   #     choice, and then its functions are exempt too;
+  #   * the modules with a public @moduledoc are exactly `@public`: what a user calls,
+  #     implements or names in config (the adapters), matches on (`LiveStash.Failure`),
+  #     or runs (the Mix task). Everything else is plumbing, hidden from the docs;
   #   * every public function and macro of a documented module has a @doc, unless it is
   #     `@doc false` or a callback implementation marked `@impl` (which gets the
   #     behaviour's doc);
@@ -17,15 +20,28 @@ defmodule LiveStash.DocsTest do
   #       - the @moduledoc of `@api_modules`, of `Mix.Tasks.LiveStash.Install` and of
   #         every module in lib/ that implements `LiveStash.Adapter` or the built-in
   #         adapters' `LiveStash.Adapter.Internal`;
-  #   * options are documented where they are defined: the "## Options" section of
-  #     `LiveStash.Options` and `LiveStash.Component.Options` has one entry per option
-  #     (`* `:name``), and each entry states its default and shows a one-line example
+  #   * options are documented where users look for them, the @doc of `use LiveStash`
+  #     and `use LiveStash.Component`: its "## Options" section has one entry per option
+  #     that `LiveStash.Options` and `LiveStash.Component.Options` accept (`* `:name``),
+  #     and each entry states its default and shows a one-line example
   #     (`` `name: ...` ``), so a new option without docs fails here.
   use ExUnit.Case, async: true
 
   @lib Path.expand("../../lib", __DIR__)
   @api_modules [LiveStash, LiveStash.Component, LiveStash.Telemetry]
   @task Mix.Tasks.LiveStash.Install
+  @public Enum.sort([
+            LiveStash,
+            LiveStash.Adapter,
+            LiveStash.Adapters.BrowserMemory,
+            LiveStash.Adapters.ETS,
+            LiveStash.Adapters.Mnesia,
+            LiveStash.Adapters.Redis,
+            LiveStash.Component,
+            LiveStash.Failure,
+            LiveStash.Telemetry,
+            Mix.Tasks.LiveStash.Install
+          ])
 
   setup_all do
     :ok = with {:error, {:already_loaded, :live_stash}} <- Application.load(:live_stash), do: :ok
@@ -46,6 +62,11 @@ defmodule LiveStash.DocsTest do
   test "every module in lib/ has a @moduledoc (or is @moduledoc false)", %{docs: docs} do
     offenders = for {module, %{moduledoc: :none}} <- docs, do: inspect(module)
     assert offenders == [], "no @moduledoc (add one, or @moduledoc false):\n" <> lines(offenders)
+  end
+
+  test "the modules with a public @moduledoc are exactly the public API", %{docs: docs} do
+    public = for {module, %{moduledoc: moduledoc}} <- docs, moduledoc != :hidden, do: module
+    assert public == @public
   end
 
   test "every public function and macro of a documented module has a @doc", %{docs: docs} do
@@ -100,14 +121,15 @@ defmodule LiveStash.DocsTest do
     assert offenders == [], "moduledocs without an example:\n" <> lines(offenders)
   end
 
-  test "every LiveStash.Options option is documented in its ## Options section", %{docs: docs} do
-    section = options_section!(docs, LiveStash.Options)
+  test "every LiveStash.Options option is documented in `use LiveStash`'s ## Options",
+       %{docs: docs} do
+    section = options_section!(docs, LiveStash)
     assert offenders(section, LiveStash.Options.known()) == []
   end
 
-  test "every LiveStash.Component.Options option is documented in its ## Options section",
+  test "every LiveStash.Component.Options option is documented in `use LiveStash.Component`",
        %{docs: docs} do
-    section = options_section!(docs, LiveStash.Component.Options)
+    section = options_section!(docs, LiveStash.Component)
     options = Map.keys(struct(LiveStash.Component.Options, [])) -- [:__struct__]
     assert :stored_keys in options
     assert offenders(section, options) == []
@@ -153,13 +175,14 @@ defmodule LiveStash.DocsTest do
     doc =~ ~r/\n\s*\n {4,}(?![*-] )\S/ or doc =~ ~r/^\s*```/m or doc =~ ~r/^\s*iex>/m
   end
 
+  # The "## Options" section of the @doc of `use module` (`module.__using__/1`).
   defp options_section!(docs, module) do
-    moduledoc = docs_of(docs, module).moduledoc
-    assert is_binary(moduledoc), "#{inspect(module)} has no @moduledoc"
+    doc = docs_of(docs, module).entries |> List.keyfind({:macro, :__using__, 1}, 0) |> elem(1)
+    assert is_binary(doc), "#{inspect(module)}.__using__/1 has no @doc"
 
-    case Regex.run(~r/^## Options\n(.*?)(?=^## |\z)/ms, moduledoc) do
+    case Regex.run(~r/^## Options\n(.*?)(?=^## |\z)/ms, doc) do
       [_, section] -> section
-      nil -> flunk("#{inspect(module)}'s @moduledoc has no \"## Options\" section")
+      nil -> flunk("#{inspect(module)}.__using__/1's @doc has no \"## Options\" section")
     end
   end
 

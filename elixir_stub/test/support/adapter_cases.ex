@@ -11,7 +11,7 @@ defmodule LiveStash.Test.AdapterCases do
         # second LiveView module with the same stored_keys
         views: [counter: Counter, short: Short, bound: Bound, other: Other],
         # compiled at runtime as version 1, then 2 (a deploy)
-        deployed: {LiveStash.MnesiaTest.Deployed, [adapter: LiveStash.Adapters.Mnesia]},
+        deployed: {LiveStash.Adapters.MnesiaTest.Deployed, [adapter: LiveStash.Adapters.Mnesia]},
         # true when a rejected stash moves the client to a new id
         rotates_on_drop?: false
 

@@ -10,12 +10,12 @@ defmodule LiveStash.Test.ClusterCases do
   1. A counter view using the adapter. Compiled to disk so peers can load it, like
      `test/support/mnesia_counter.ex`; or, for an adapter that is not active when the
      suite compiles (Redis), named here and compiled at runtime on every node from
-     `view_opts` (the `LiveStash` options), as `redis_cluster_test.exs` does.
+     `view_opts` (the `LiveStash` options), as `adapters/redis/cluster_test.exs` does.
   2. `LiveStash.Test.Client.join_params/2` hands the adapter's init event back (one
      clause, like init-mnesia's).
   3. A test module:
 
-         defmodule LiveStash.MnesiaClusterTest do
+         defmodule LiveStash.Adapters.Mnesia.ClusterTest do
            use ExUnit.Case, async: false
 
            use LiveStash.Test.ClusterCases,

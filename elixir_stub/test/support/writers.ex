@@ -1,12 +1,12 @@
 defmodule LiveStash.Test.Writers do
   @moduledoc """
-  The server adapters write behind the LiveView (`LiveStash.Adapters.WriteBehind`): a
+  The server adapters write behind the LiveView (`LiveStash.Store.WriteBehind`): a
   stash lands a moment after the event that made it. A test that reads the store behind
   the adapter's back, or that reconnects on another node at once (a real reconnect takes
   far longer than a write), waits for the writes first with `settle/1`.
   """
 
-  alias LiveStash.Adapters.WriteBehind
+  alias LiveStash.Store.WriteBehind
 
   @writers [LiveStash.Adapters.Redis.Writer, LiveStash.Adapters.Mnesia.Writer]
 

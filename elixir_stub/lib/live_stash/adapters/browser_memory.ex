@@ -12,22 +12,21 @@ defmodule LiveStash.Adapters.BrowserMemory do
         security_mode: :encrypt,
         stored_keys: [:count]
 
-  The token carries the `LiveStash.Record` (bound to the view instance and, with
-  `:session_key`, to the session), under the view's fixed `:secret` salt. The server
-  keeps nothing, so this survives server restarts and deploys. What keeps a
-  live view's stash alive is a lease (`LiveStash.Lease`): a small signed note, bound to
-  the token's digest and valid for `:ttl` seconds, pushed every ttl/4. The token is sent
-  once per change, not once per beat, so idle traffic does not grow with the stash.
+  The token carries the stashed record (bound to the view instance and, with
+  `:session_key`, to the session), under the view's fixed `:secret` salt. The server keeps
+  nothing, so this survives server restarts and deploys. What keeps a live view's stash
+  alive is a lease: a small signed note, bound to the token's digest and valid for `:ttl`
+  seconds, pushed every ttl/4. The token is sent once per change, not once per beat, so
+  idle traffic does not grow with the stash.
 
   Recovery accepts the token alone within `:ttl` of its signing, as the official
   library does (its client ignores leases); an older token needs a valid lease for it,
-  and no token outlives `LiveStash.Lease.bound/1`.
+  and no token outlives a day or four `:ttl`s, whichever is longer.
 
-  A join whose client announces the `keys` capability gets keyed stashes instead
-  (`LiveStash.Adapters.BrowserMemory.Keyed`): one token per stored key and a manifest,
-  so a small change pushes a small payload. The manifest takes the whole token's place
-  in every rule above (ttl, lease, bound, re-issue). The official client announces
-  nothing and gets whole tokens.
+  A join whose client announces the `keys` capability gets keyed stashes instead: one
+  token per stored key and a manifest, so a small change pushes a small payload. The
+  manifest takes the whole token's place in every rule above (ttl, lease, bound,
+  re-issue). The official client announces nothing and gets whole tokens.
   """
 
   @behaviour LiveStash.Adapter.Internal
@@ -162,7 +161,8 @@ defmodule LiveStash.Adapters.BrowserMemory do
   end
 
   defp push_lease(socket, %State{options: %{ttl: ttl}} = state, digest, issued_at) do
-    lease = Lease.sign(socket.endpoint, state.options.secret, digest, issued_at, ttl, state.session)
+    lease =
+      Lease.sign(socket.endpoint, state.options.secret, digest, issued_at, ttl, state.session)
 
     Push.event(socket, Events.lease(), %{lease: lease, ttl: ttl})
   end

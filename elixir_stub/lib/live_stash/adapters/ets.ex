@@ -2,14 +2,14 @@ defmodule LiveStash.Adapters.ETS do
   @moduledoc """
   Keeps the stash in a node-local ETS table (the default adapter, always active).
 
-  The browser only holds a random `stashId` and an encrypted node hint. Rows are keyed
-  as `LiveStash.Adapters.StashId` says: bound to the per-view secret (and so to the
-  session with `:session_key`), and the id is rotated on every fresh mount and whenever
-  the stash is dropped (a reset, or a reconnect that recovered nothing), so an old copy
-  left on a node we could not reach never competes with the writes that follow.
+  The browser only holds a random `stashId` and an encrypted node hint. Rows are keyed by
+  a hash of the id bound to the per-view secret (and so to the session with
+  `:session_key`), and the id is rotated on every fresh mount and whenever the stash is
+  dropped (a reset, or a reconnect that recovered nothing), so an old copy left on a node
+  we could not reach never competes with the writes that follow.
 
   In a cluster a join reaches at most the node its hint names; a hinted node that does
-  not answer within 2 s counts as down (see `LiveStash.Adapters.ETS.Cluster`).
+  not answer within 2 s counts as down.
 
       use LiveStash, stored_keys: [:count]
       # the same, spelled out:
@@ -20,7 +20,7 @@ defmodule LiveStash.Adapters.ETS do
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.ETS.{Cluster, NodeHint, Table}
-  alias LiveStash.Adapters.StashId
+  alias LiveStash.Store.StashId
 
   @impl true
   def child_specs, do: [Table]

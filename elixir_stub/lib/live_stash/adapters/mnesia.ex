@@ -7,28 +7,30 @@ defmodule LiveStash.Adapters.Mnesia do
         adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.Mnesia],
         mnesia_cleanup_interval: 60_000
 
-  The browser only holds a random `stashId`; rows are keyed like the ETS adapter's
-  (`LiveStash.Adapters.StashId`: bound to the per-view secret, and so to the session with
-  `:session_key`), and the id is rotated on every fresh mount and whenever the stash is
-  dropped (a reset, or a reconnect that recovered nothing). No node hint is needed: every
-  write is a transaction that reaches every replica, so once it has landed the newest row
-  is wherever we look.
+  The browser only holds a random `stashId`; rows are keyed like the ETS adapter's (bound
+  to the per-view secret, and so to the session with `:session_key`), and the id is
+  rotated on every fresh mount and whenever the stash is dropped (a reset, or a reconnect
+  that recovered nothing). No node hint is needed: every write is a transaction that
+  reaches every replica, so once it has landed the newest row is wherever we look.
 
-  The transactions never run in the LiveView: they go through
-  `LiveStash.Adapters.WriteBehind`, so a replica that is unreachable but not yet seen as
+  The transactions never run in the LiveView: they go through a
+  write-behind process, so a replica that is unreachable but not yet seen as
   down (up to `net_ticktime`) holds up the writer, not the clicks. A recovery on this
   node compares a pending write with the local copy and takes the newer.
 
-  Rows carry their stash's generation (`LiveStash.Adapters.Generation`), and a write
-  replaces a row only with a newer generation, compared inside its transaction: a write
-  delayed on one node never lands over one written since from another.
+  Rows carry their stash's generation (every write of a stash takes the next one), and a
+  write replaces a row only with a newer generation, compared inside its transaction: a
+  write delayed on one node never lands over one written since from another.
+
+  A recovery that cannot reach the table retries within the `recover_retry` budget
+  described in `LiveStash.Adapters.Redis` (2 s by default) before it gives up with `:error`.
   """
 
   @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Mnesia.{Replica, Sweeper, Table}
-  alias LiveStash.Adapters.{Generation, RecoverRetry, StashId, WriteBehind}
+  alias LiveStash.Store.{Generation, RecoverRetry, StashId, WriteBehind}
 
   @behaviour WriteBehind
 

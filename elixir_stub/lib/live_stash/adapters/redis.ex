@@ -5,18 +5,16 @@ defmodule LiveStash.Adapters.Redis do
       # config/config.exs (adapters are checked when your LiveViews compile)
       config :live_stash, adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.Redis]
 
-      # config/runtime.exs: a URI, {uri, opts} or a keyword list
-      # (see LiveStash.Adapters.Redis.Config); timeout: bounds every call (ms, default 500)
+      # config/runtime.exs: a URI, {uri, opts} or a keyword list (see below)
       config :live_stash, redis: System.fetch_env!("REDIS_URL")
 
       # the LiveView
       use LiveStash, adapter: LiveStash.Adapters.Redis, stored_keys: [:count]
 
-  The browser only holds a random `stashId`. The Redis key is `live_stash:` plus the
-  hex of the row key every server adapter uses (`LiveStash.Adapters.StashId`: bound to
-  the per-view secret, so with `:session_key` another session holding the id still
-  finds nothing). The value is the same `LiveStash.Record` a browser token carries,
-  behind a MAC (`LiveStash.Adapters.Redis.Row`) that also covers the row's generation
+  The browser only holds a random `stashId`. The Redis key is `live_stash:` plus the hex
+  of the row key every server adapter uses (bound to the per-view secret, so with
+  `:session_key` another session holding the id still finds nothing). The value is the
+  same record a browser token carries, behind a MAC that also covers the row's generation
   and absolute expiry, written with a TTL (`PX`) on every write and re-sealed by the
   keep-alive. A value whose MAC does not verify is never decoded: it is `:error`
   (`:tampered`), logged, and dropped. A row past the expiry its MAC vouches for (kept
@@ -27,21 +25,40 @@ defmodule LiveStash.Adapters.Redis do
   compare-and-set), so a write that was delayed on one node never lands over a newer one
   written from another: a reconnect on any node reads the newest write or nothing.
 
-  Writes (stash, delete, keep-alive) never run in the LiveView: they go through
-  `LiveStash.Adapters.WriteBehind`, so a Redis that stalls or is down costs a click
+  Writes (stash, delete, keep-alive) never run in the LiveView: they go through a
+  write-behind process, so a Redis that stalls or is down costs a click
   nothing; the writer logs one warning per stash it cannot write and writes its newest
   state once Redis answers. A recovery on this node compares a pending write with Redis's
   row and takes the newer; otherwise it reads Redis (`GET`, bounded by the configured
-  `:timeout`), and retries an unreachable Redis within `LiveStash.Adapters.RecoverRetry`'s
-  budget (2 s by default) before it gives up with `:error`. A dropped stash also moves
-  the view to a new id.
+  `:timeout`), and retries an unreachable Redis within a budget (2 s by default, see
+  below) before it gives up with `:error`. A dropped stash also moves the view to a new
+  id.
+
+  ## Configuration
+
+  `config :live_stash, :redis` takes the three forms the official library accepts: a URI
+  string (`"redis://:secret@host:6379/0"`), `{uri, opts}` (opts win over the URI), or a
+  keyword list (`host:`, `port:`, `database:`, `username:`, `password:`, `ssl:`).
+  `:timeout` (ms, default 500) bounds every call, so a Redis that hangs cannot hold a
+  LiveView mount past it. Other keys pass through to Redix when the app uses it.
+
+      config :live_stash, redis: {"redis://redis.internal:6379/0", timeout: 1_000}
+
+  A recovery that cannot reach the store retries within a budget before it gives up with
+  `:error`, so a reconnect that lands in a restart or failover (a second or two) does
+  not start the page over. Attempts back off from 50 ms, doubling up to 400 ms, each
+  bounded by the store's timeout and by what is left of the budget; only a join whose
+  store is unreachable pays it:
+
+      # config/runtime.exs (milliseconds; default 2_000, 0 tries once)
+      config :live_stash, recover_retry: [budget: 2_000]
   """
 
   @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Redis.{Client, Row, Script}
-  alias LiveStash.Adapters.{Generation, RecoverRetry, StashId, WriteBehind}
+  alias LiveStash.Store.{Generation, RecoverRetry, StashId, WriteBehind}
 
   @behaviour WriteBehind
 

@@ -1,13 +1,10 @@
 defmodule LiveStash.Component.Callbacks do
-  @moduledoc """
-  Wraps a `use LiveStash.Component` module's `update/2` (and, with `auto_stash`, its
-  `handle_event/3`) so the component learns its module and id, answers the sweep's
-  liveness pings, and auto-stashes; the user's code runs unchanged.
-  """
+  @moduledoc false
+  # Wraps a `use LiveStash.Component` module's `update/2` (and, with `auto_stash`, its
+  # `handle_event/3`) so the component learns its module and id, answers the sweep's
+  # liveness pings, and auto-stashes; the user's code runs unchanged.
 
   alias LiveStash.Component.{Instance, Options, Sweep}
-
-  @in_update {__MODULE__, :in_update}
 
   defmacro __before_compile__(env) do
     if Module.defines?(env.module, {:update_many, 1}) do
@@ -72,16 +69,12 @@ defmodule LiveStash.Component.Callbacks do
             do: socket,
             else: socket |> Instance.prepare(module, assigns) |> LiveStash.Component.started()
 
-        previous = Process.put(@in_update, true)
-
-        try do
+        Instance.updating(fn ->
           case update.(assigns, socket) do
             {:ok, socket} -> {:ok, auto_stash(socket)}
             other -> other
           end
-        after
-          Process.put(@in_update, previous)
-        end
+        end)
     end
   end
 
@@ -95,10 +88,6 @@ defmodule LiveStash.Component.Callbacks do
   def after_event({:noreply, socket}), do: {:noreply, auto_stash(socket)}
   def after_event({:reply, reply, socket}), do: {:reply, reply, auto_stash(socket)}
   def after_event(other), do: other
-
-  @doc "True while a component's update/2 runs (during the parent's render, or a send_update)."
-  @spec in_update?() :: boolean()
-  def in_update?, do: Process.get(@in_update) == true
 
   defp auto_stash(socket) do
     case Instance.get(socket) do

@@ -1,10 +1,9 @@
 defmodule LiveStash.Component.Host do
-  @moduledoc """
-  The parent LiveView's side of component stashes: it opens the registry on a connected
-  mount, hands the recovered component states over to it, drops those no component of its
-  first render claimed, adds the component states to every record it writes, and starts
-  the removal sweep after each of its stashes.
-  """
+  @moduledoc false
+  # The parent LiveView's side of component stashes: it opens the registry on a connected
+  # mount, hands the recovered component states over to it, drops those no component of its
+  # first render claimed, adds the component states to every record it writes, and starts
+  # the removal sweep after each of its stashes.
 
   alias LiveStash.State
   alias LiveStash.Component.{Instance, Registry, Sweep, Writer}
@@ -52,6 +51,13 @@ defmodule LiveStash.Component.Host do
     )
 
     Writer.write!(socket, registry, "drop components missing from the first render")
+  end
+
+  @doc "Stores the parent's state in its socket and mirrors it for its components."
+  @spec put_state(Phoenix.LiveView.Socket.t(), State.t()) :: Phoenix.LiveView.Socket.t()
+  def put_state(socket, %State{} = state) do
+    :ok = sync(socket, state)
+    State.put(socket, state)
   end
 
   @doc "Mirrors the parent's state, so components can write the whole record."

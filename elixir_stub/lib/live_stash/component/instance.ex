@@ -1,13 +1,13 @@
 defmodule LiveStash.Component.Instance do
-  @moduledoc """
-  What one component instance knows about itself, kept in its own socket's private (a
-  component socket does not share the parent's): its module, its key in the parent's
-  stash (`{module name, id}`), its options, and its recovery status once it has one.
-  """
+  @moduledoc false
+  # What one component instance knows about itself, kept in its own socket's private (a
+  # component socket does not share the parent's): its module, its key in the parent's
+  # stash (`{module name, id}`), its options, and its recovery status once it has one.
 
   alias LiveStash.Component.{Options, Registry}
 
   @private :live_stash_component
+  @updating {__MODULE__, :updating}
 
   @enforce_keys [:module, :key, :options]
   defstruct [:module, :key, :options, status: nil]
@@ -71,6 +71,31 @@ defmodule LiveStash.Component.Instance do
                 "`use Phoenix.LiveComponent`, and call LiveStash from update/2 or later"
     end
   end
+
+  @doc "What telemetry events report for `socket` (a LiveView's or a component's)."
+  @spec telemetry(Phoenix.LiveView.Socket.t(), module() | nil) :: map()
+  def telemetry(socket, adapter) do
+    component =
+      with %__MODULE__{module: module, key: {_name, id}} <- get(socket), do: {module, id}
+
+    LiveStash.Telemetry.metadata(socket.view, adapter, component)
+  end
+
+  @doc "Runs a component's `update/2` (`fun`); `updating?/0` is true meanwhile."
+  @spec updating((() -> result)) :: result when result: term()
+  def updating(fun) do
+    previous = Process.put(@updating, true)
+
+    try do
+      fun.()
+    after
+      Process.put(@updating, previous)
+    end
+  end
+
+  @doc "True while a component's update/2 runs (during the parent's render, or a send_update)."
+  @spec updating?() :: boolean()
+  def updating?, do: Process.get(@updating) == true
 
   @doc "Records the status `recover_state/1` returns for this instance from now on."
   @spec put_status(Phoenix.LiveView.Socket.t(), t(), LiveStash.status()) ::

@@ -1,22 +1,8 @@
 defmodule LiveStash.Component.Options do
-  @moduledoc """
-  Validates the options given to `use LiveStash.Component`, when the component
-  compiles. The stash itself (adapter, ttl, version, secret and the other
-  `LiveStash.Options`) belongs to the parent LiveView, so those options are refused here
-  with a pointer to where they go.
-
-      use LiveStash.Component, stored_keys: [:editing, :draft], auto_stash: true
-
-  ## Options
-
-    * `:stored_keys` - required, no default. The component's assigns to keep: a
-      non-empty list of atoms. Example: `stored_keys: [:editing, :draft]`
-    * `:auto_stash` - default `false`. When `true`, the component stashes by itself after
-      its `update/2` and `handle_event/3` callbacks, with its parent's next coalesced
-      stash (the parent's `:auto_stash_interval`; with BrowserMemory at once, see
-      `LiveStash.AutoStash`), so it needs no `LiveStash.stash/1` calls.
-      Example: `auto_stash: true`
-  """
+  @moduledoc false
+  # Validates the options given to `use LiveStash.Component`, when the component
+  # compiles. Users read them in the @doc of `LiveStash.Component.__using__/1` (its
+  # "## Options" section, which the docs test checks against this struct's keys).
 
   @enforce_keys [:stored_keys]
   defstruct stored_keys: [], auto_stash: false

@@ -1,24 +1,23 @@
 defmodule LiveStash.Component.Registry do
-  @moduledoc """
-  What one connected LiveView process knows about its components' stashes.
-
-  LiveComponents run in their parent LiveView's process, but their socket is their own:
-  they cannot see the parent's `socket.private`. So the parent keeps this in the process
-  dictionary, keyed by its socket id (a component socket carries the parent's id).
-
-    * `state` - the parent's `LiveStash.State`, mirrored on every `State.put/2`
-    * `outcome` - how the parent's recovery went (`:pending` until it ran)
-    * `recovered` - stashed component states nobody has claimed yet; emptied when the
-      parent's first connected render ends (rule C1 in `LiveStash.Component`)
-    * `entries` - the last stashed state of each live component
-    * `stashed` - each component's stored assigns as last written (or recovered), to
-      skip a stash that changed nothing
-    * `claimed` - keys a component instance already recovered or stashed
-    * `stored` - keys the last record written (or recovered) holds a state for, so a
-      fresh instance knows when that record must be rewritten without its key (rule C2)
-    * `rendered?` - the parent's first connected render is over
-    * `flush?` - a write from update/2 is waiting for the parent (see `LiveStash.Component.Host`)
-  """
+  @moduledoc false
+  # What one connected LiveView process knows about its components' stashes.
+  #
+  # LiveComponents run in their parent LiveView's process, but their socket is their own:
+  # they cannot see the parent's `socket.private`. So the parent keeps this in the process
+  # dictionary, keyed by its socket id (a component socket carries the parent's id).
+  #
+  #   * `state` - the parent's `LiveStash.State`, mirrored on every `Component.Host.put_state/2`
+  #   * `outcome` - how the parent's recovery went (`:pending` until it ran)
+  #   * `recovered` - stashed component states nobody has claimed yet; emptied when the
+  #     parent's first connected render ends (rule C1 in `LiveStash.Component`)
+  #   * `entries` - the last stashed state of each live component
+  #   * `stashed` - each component's stored assigns as last written (or recovered), to
+  #     skip a stash that changed nothing
+  #   * `claimed` - keys a component instance already recovered or stashed
+  #   * `stored` - keys the last record written (or recovered) holds a state for, so a
+  #     fresh instance knows when that record must be rewritten without its key (rule C2)
+  #   * `rendered?` - the parent's first connected render is over
+  #   * `flush?` - a write from update/2 is waiting for the parent (see `Component.Host`)
 
   alias LiveStash.State
 

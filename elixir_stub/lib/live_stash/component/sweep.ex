@@ -1,15 +1,14 @@
 defmodule LiveStash.Component.Sweep do
-  @moduledoc """
-  Drops the stashed state of components that left the page.
-
-  LiveView tells no callback when a component is removed: the browser confirms the
-  removal (`cids_destroyed`) a round trip after the render, and LiveView then forgets
-  the component. So after each stash of the parent, every stashed component is pinged
-  with `Phoenix.LiveView.send_update/3` (handled, without touching user code, by the
-  update/2 that `use LiveStash.Component` wraps), followed by a message to the LiveView
-  itself. `send_update` to a component LiveView no longer has is a no-op, so whoever did
-  not answer by the time that message arrives is gone and is dropped from the stash.
-  """
+  @moduledoc false
+  # Drops the stashed state of components that left the page.
+  #
+  # LiveView tells no callback when a component is removed: the browser confirms the
+  # removal (`cids_destroyed`) a round trip after the render, and LiveView then forgets
+  # the component. So after each stash of the parent, every stashed component is pinged
+  # with `Phoenix.LiveView.send_update/3` (handled, without touching user code, by the
+  # update/2 that `use LiveStash.Component` wraps), followed by a message to the LiveView
+  # itself. `send_update` to a component LiveView no longer has is a no-op, so whoever did
+  # not answer by the time that message arrives is gone and is dropped from the stash.
 
   alias LiveStash.Component.{Registry, Writer}
 

@@ -1,12 +1,11 @@
 defmodule LiveStash.Component.Writer do
-  @moduledoc """
-  Writes the LiveView's whole record (its last stashed assigns plus every component's
-  state) from any socket of the LiveView process. A component socket carries the
-  parent's id and endpoint, so the adapter pushes to (or stores for) the parent's view.
-  """
+  @moduledoc false
+  # Writes the LiveView's whole record (its last stashed assigns plus every component's
+  # state) from any socket of the LiveView process. A component socket carries the
+  # parent's id and endpoint, so the adapter pushes to (or stores for) the parent's view.
 
   alias LiveStash.{Record, Telemetry}
-  alias LiveStash.Component.Registry
+  alias LiveStash.Component.{Instance, Registry}
 
   require Logger
 
@@ -21,7 +20,9 @@ defmodule LiveStash.Component.Writer do
 
     record = Record.new(state, registry.view, state.last_assigns || %{}, components)
 
-    case Telemetry.stash(socket, state, fn -> state.options.adapter.put(socket, state, record) end) do
+    put = fn -> state.options.adapter.put(socket, state, record) end
+
+    case Telemetry.stash(Instance.telemetry(socket, state.options.adapter), put) do
       {:ok, socket} ->
         registry = Registry.written(registry)
         :ok = Registry.put(socket, registry)

@@ -1,23 +1,22 @@
 defmodule LiveStash.Install.AppJs do
-  @moduledoc """
-  Edits a Phoenix `assets/js/app.js` (or `app.ts`) so the LiveSocket's `params` go
-  through `initLiveStash(...)`, and imports `initLiveStash`.
-
-  It recognises the shapes `mix phx.new` generates (Phoenix 1.7 and 1.8, reformatted or
-  not) and a few hand-made ones, and refuses everything else rather than guess:
-
-    * exactly one `new LiveSocket(path, Socket, {...})` whose third argument is an object
-      literal with one `params:` property;
-    * that `params` is an object literal, an arrow function (`() => ({...})`,
-      `(el) => ...`), a `function`, or a plain identifier; `initLiveStash` takes an object
-      or a function of the view's element, so each is wrapped as it is;
-    * exactly one `import {LiveSocket} from "...phoenix_live_view"` line, after which the
-      import goes (in that line's quotes and semicolon style).
-
-  Each half is done only when missing, so a file edited before by the installer is left
-  alone. A file that imports `initLiveStash` (or `createLiveStash`) and calls it is taken
-  as set up by hand, whatever its shape: that is how a refused file gets past a second run.
-  """
+  @moduledoc false
+  # Edits a Phoenix `assets/js/app.js` (or `app.ts`) so the LiveSocket's `params` go
+  # through `initLiveStash(...)`, and imports `initLiveStash`.
+  #
+  # It recognises the shapes `mix phx.new` generates (Phoenix 1.7 and 1.8, reformatted or
+  # not) and a few hand-made ones, and refuses everything else rather than guess:
+  #
+  #   * exactly one `new LiveSocket(path, Socket, {...})` whose third argument is an object
+  #     literal with one `params:` property;
+  #   * that `params` is an object literal, an arrow function (`() => ({...})`,
+  #     `(el) => ...`), a `function`, or a plain identifier; `initLiveStash` takes an object
+  #     or a function of the view's element, so each is wrapped as it is;
+  #   * exactly one `import {LiveSocket} from "...phoenix_live_view"` line, after which the
+  #     import goes (in that line's quotes and semicolon style).
+  #
+  # Each half is done only when missing, so a file edited before by the installer is left
+  # alone. A file that imports `initLiveStash` (or `createLiveStash`) and calls it is taken
+  # as set up by hand, whatever its shape: that is how a refused file gets past a second run.
 
   alias LiveStash.Install.JsScan
 

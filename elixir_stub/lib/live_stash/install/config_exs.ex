@@ -1,14 +1,13 @@
 defmodule LiveStash.Install.ConfigExs do
-  @moduledoc """
-  Adds the `config :live_stash, adapters: [...]` line to a Phoenix app's
-  `config/config.exs`, above the `import_config` that `mix phx.new` puts at the bottom
-  (and above that line's comment), or at the end when there is none.
-
-  The file is read as Elixir first: one that does not parse is refused, and one that
-  already sets `:adapters` for `:live_stash` anywhere (even inside an `if`) is left as it
-  is, whatever adapters it lists. The line goes into `config.exs`, not `runtime.exs`,
-  because `use LiveStash` checks its adapter against it when the LiveView compiles.
-  """
+  @moduledoc false
+  # Adds the `config :live_stash, adapters: [...]` line to a Phoenix app's
+  # `config/config.exs`, above the `import_config` that `mix phx.new` puts at the bottom
+  # (and above that line's comment), or at the end when there is none.
+  #
+  # The file is read as Elixir first: one that does not parse is refused, and one that
+  # already sets `:adapters` for `:live_stash` anywhere (even inside an `if`) is left as it
+  # is, whatever adapters it lists. The line goes into `config.exs`, not `runtime.exs`,
+  # because `use LiveStash` checks its adapter against it when the LiveView compiles.
 
   @line "config :live_stash, adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.BrowserMemory]"
 

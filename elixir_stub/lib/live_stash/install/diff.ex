@@ -1,8 +1,7 @@
 defmodule LiveStash.Install.Diff do
-  @moduledoc """
-  A unified diff of one file, as `git diff` prints it (three lines of context), so
-  `mix live_stash.install --dry-run` shows exactly what a run would change.
-  """
+  @moduledoc false
+  # A unified diff of one file, as `git diff` prints it (three lines of context), so
+  # `mix live_stash.install --dry-run` shows exactly what a run would change.
 
   @context 3
 

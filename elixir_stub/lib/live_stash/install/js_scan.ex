@@ -1,20 +1,14 @@
 defmodule LiveStash.Install.JsScan do
-  @moduledoc """
-  Just enough of a JavaScript reader to edit `new LiveSocket(...)` safely: it splits the
-  items of a bracketed list (a call's arguments, an object literal's properties) at their
-  top-level commas, skipping strings and comments.
-
-  It never guesses. A template literal, or a `/` that is not a comment (a regular
-  expression and a division look alike without a full parser), stops it with an error,
-  and the installer then refuses the file instead of half-editing it.
-
-  Spans are `{start, stop}` byte offsets into the source, `stop` exclusive.
-
-      iex> src = ~s|f(a, {b: 1}, "c,d")|
-      iex> {:ok, spans, _after} = LiveStash.Install.JsScan.items(src, 1)
-      iex> Enum.map(spans, fn {start, stop} -> binary_part(src, start, stop - start) end)
-      ["a", "{b: 1}", ~s|"c,d"|]
-  """
+  @moduledoc false
+  # Just enough of a JavaScript reader to edit `new LiveSocket(...)` safely: it splits the
+  # items of a bracketed list (a call's arguments, an object literal's properties) at their
+  # top-level commas, skipping strings and comments.
+  #
+  # It never guesses. A template literal, or a `/` that is not a comment (a regular
+  # expression and a division look alike without a full parser), stops it with an error,
+  # and the installer then refuses the file instead of half-editing it.
+  #
+  # Spans are `{start, stop}` byte offsets into the source, `stop` exclusive.
 
   @typedoc "Byte offsets `{start, stop}` into the source, `stop` exclusive."
   @type span :: {non_neg_integer(), non_neg_integer()}
@@ -32,6 +26,11 @@ defmodule LiveStash.Install.JsScan do
 
       iex> LiveStash.Install.JsScan.items("(`x`)", 0)
       {:error, "a template literal"}
+
+      iex> src = ~s|f(a, {b: 1}, "c,d")|
+      iex> {:ok, spans, _after} = LiveStash.Install.JsScan.items(src, 1)
+      iex> Enum.map(spans, fn {start, stop} -> binary_part(src, start, stop - start) end)
+      ["a", "{b: 1}", ~s|"c,d"|]
   """
   @spec items(binary(), non_neg_integer()) ::
           {:ok, [span()], non_neg_integer()} | {:error, String.t()}

@@ -1,12 +1,11 @@
 defmodule LiveStash.Install.Project do
-  @moduledoc """
-  What the installer reads from a Phoenix app's tree before it edits anything: which
-  script holds the LiveSocket, where `initLiveStash` is imported from (the npm package,
-  or the bundle where Mix resolved the dependency), whether `mix.exs` lists the
-  dependency, and the app's web module for the example it prints.
-
-  Paths are relative to the app's root, as the installer prints them.
-  """
+  @moduledoc false
+  # What the installer reads from a Phoenix app's tree before it edits anything: which
+  # script holds the LiveSocket, where `initLiveStash` is imported from (the npm package,
+  # or the bundle where Mix resolved the dependency), whether `mix.exs` lists the
+  # dependency, and the app's web module for the example it prints.
+  #
+  # Paths are relative to the app's root, as the installer prints them.
 
   @bundle "assets/js/live-stash.js"
   @scripts ["assets/js/app.js", "assets/js/app.ts"]

@@ -9,6 +9,7 @@ defmodule LiveStash.Record.Migration do
   # component's state, with a warning); without one it is kept as it is, since the
   # `:version` is the view's.
 
+  # Records are matched as maps: `LiveStash.Record` calls this module, not the reverse.
   alias LiveStash.Record
 
   require Logger
@@ -16,11 +17,11 @@ defmodule LiveStash.Record.Migration do
   @doc false
   @spec run(Record.t(), term(), function()) ::
           {:migrated, Record.t()} | {:not_found, {:migration_failed, term(), term(), term()}}
-  def run(%Record{version: from} = record, to, migrate) do
+  def run(%{version: from} = record, to, migrate) do
     case apply_migrate(migrate, from, record.assigns) do
       {:ok, assigns} ->
         components = migrate_components(record, from, to)
-        {:migrated, %Record{record | assigns: assigns, version: to, components: components}}
+        {:migrated, %{record | assigns: assigns, version: to, components: components}}
 
       {:error, why} ->
         {:not_found, {:migration_failed, from, to, why}}
@@ -62,7 +63,7 @@ defmodule LiveStash.Record.Migration do
     kind, reason when kind in [:exit, :throw] -> {:error, {kind, reason}}
   end
 
-  defp migrate_components(%Record{components: components, view: view}, from, to) do
+  defp migrate_components(%{components: components, view: view}, from, to) do
     Enum.reduce(components, %{}, fn {{name, id} = key, assigns}, kept ->
       case migrate_component(component(name), from, assigns) do
         {:ok, migrated} ->

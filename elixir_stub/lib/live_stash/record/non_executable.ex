@@ -1,11 +1,10 @@
 defmodule LiveStash.Record.NonExecutable do
-  @moduledoc """
-  Refuses decoded terms that hold something executable, as
-  `Plug.Crypto.non_executable_binary_to_term/2` does (same rule, our own code, so `lib`
-  does not depend on plug_crypto): atoms, numbers, bitstrings, pids and references pass;
-  lists (proper or not), tuples and maps are walked, keys included; anything else (a
-  function, a port) is refused.
-  """
+  @moduledoc false
+  # Refuses decoded terms that hold something executable, as
+  # `Plug.Crypto.non_executable_binary_to_term/2` does (same rule, our own code, so `lib`
+  # does not depend on plug_crypto): atoms, numbers, bitstrings, pids and references pass;
+  # lists (proper or not), tuples and maps are walked, keys included; anything else (a
+  # function, a port) is refused.
 
   @doc "`true` when `term` holds nothing executable."
   @spec term?(term()) :: boolean()

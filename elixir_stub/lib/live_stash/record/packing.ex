@@ -1,25 +1,24 @@
 defmodule LiveStash.Record.Packing do
-  @moduledoc """
-  Serialises a term into the external term format, compressed only when that pays.
-
-  What `:erlang.term_to_binary(term, [:compressed])` costs is zlib at level 6 over the
-  whole binary, whatever it holds: about 3× level 1 for under 1 % fewer bytes, and on
-  incompressible data (random bytes, media, already-compressed files) the full price for
-  no gain at all. So:
-
-    * a payload under 1 KB is left raw: the zlib header and the token's base64
-      eat most of what it could save;
-    * a larger one is judged first on a sample of 2 KB, taken in slices across
-      the whole binary: when the sample shrinks by less than 10 % it is left raw, so
-      an incompressible 1 MB costs one `term_to_binary` and a 2 KB deflate;
-    * otherwise it is deflated at level 1, and kept only if that saved 10 % or more.
-
-  The output is always what `:erlang.binary_to_term/1` reads: either a plain
-  `<<131, ...>>` binary or the compressed form `<<131, 80, size::32, zlib data>>`, the
-  same bytes `term_to_binary(term, compressed: 1)` writes. Atoms are written as
-  `minor_version: 2` does (a one-byte length, UTF-8), readable by every OTP since 20
-  and a few percent smaller on maps of atom keys.
-  """
+  @moduledoc false
+  # Serialises a term into the external term format, compressed only when that pays.
+  #
+  # What `:erlang.term_to_binary(term, [:compressed])` costs is zlib at level 6 over the
+  # whole binary, whatever it holds: about 3× level 1 for under 1 % fewer bytes, and on
+  # incompressible data (random bytes, media, already-compressed files) the full price for
+  # no gain at all. So:
+  #
+  #   * a payload under 1 KB is left raw: the zlib header and the token's base64
+  #     eat most of what it could save;
+  #   * a larger one is judged first on a sample of 2 KB, taken in slices across
+  #     the whole binary: when the sample shrinks by less than 10 % it is left raw, so
+  #     an incompressible 1 MB costs one `term_to_binary` and a 2 KB deflate;
+  #   * otherwise it is deflated at level 1, and kept only if that saved 10 % or more.
+  #
+  # The output is always what `:erlang.binary_to_term/1` reads: either a plain
+  # `<<131, ...>>` binary or the compressed form `<<131, 80, size::32, zlib data>>`, the
+  # same bytes `term_to_binary(term, compressed: 1)` writes. Atoms are written as
+  # `minor_version: 2` does (a one-byte length, UTF-8), readable by every OTP since 20
+  # and a few percent smaller on maps of atom keys.
 
   @small 1024
   @slices 4

@@ -1,17 +1,16 @@
 defmodule LiveStash.Telemetry.Optional do
-  @moduledoc """
-  Emits `:telemetry` events when the app has `:telemetry`, and does nothing otherwise:
-  it is an optional dependency, so live-stash must run unchanged without it.
-
-  Whether `:telemetry` is there is checked once per node, on the first event, and kept
-  in `:persistent_term` (a read costs about as much as a map lookup). The check is at
-  runtime, not when live-stash compiles, so it holds for whatever code the node runs.
-
-  A span can also carry *notes*: facts found deep inside the work it measures (the size
-  of the encoded record, why a recovery was rejected) that the code in between need not
-  pass along. They live in the process dictionary only while a span runs, so outside
-  one, or without `:telemetry`, `note/2` costs one dictionary read and keeps nothing.
-  """
+  @moduledoc false
+  # Emits `:telemetry` events when the app has `:telemetry`, and does nothing otherwise:
+  # it is an optional dependency, so live-stash must run unchanged without it.
+  #
+  # Whether `:telemetry` is there is checked once per node, on the first event, and kept
+  # in `:persistent_term` (a read costs about as much as a map lookup). The check is at
+  # runtime, not when live-stash compiles, so it holds for whatever code the node runs.
+  #
+  # A span can also carry *notes*: facts found deep inside the work it measures (the size
+  # of the encoded record, why a recovery was rejected) that the code in between need not
+  # pass along. They live in the process dictionary only while a span runs, so outside
+  # one, or without `:telemetry`, `note/2` costs one dictionary read and keeps nothing.
 
   @enabled {__MODULE__, :enabled?}
   @notes {__MODULE__, :notes}

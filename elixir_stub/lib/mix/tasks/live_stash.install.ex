@@ -42,9 +42,9 @@ defmodule Mix.Tasks.LiveStash.Install do
 
   ## When it refuses
 
-  It edits only the shapes `mix phx.new` generates (Phoenix 1.7 and 1.8, see
-  `LiveStash.Install.AppJs` for the exact rules). For anything else it writes nothing at
-  all, prints the lines to add by hand (wrapping your own params) and exits with status 1:
+  It edits only the shapes `mix phx.new` generates (Phoenix 1.7 and 1.8). For anything
+  else it writes nothing at all, prints the lines to add by hand (wrapping your own
+  params) and exits with status 1:
 
       ** (Mix) live_stash.install changed nothing. assets/js/app.js: the LiveSocket's
       params are `getParams()`, not an object, a function or a name.

@@ -1,21 +1,20 @@
 defmodule LiveStash.Adapters.BrowserMemory.Keyed do
-  @moduledoc """
-  Keyed browser stashes, for a client whose join announced the `keys` capability
-  (`LiveStash.Events.keyed_capability/0`): one token per stored key, plus a small
-  `LiveStash.Adapters.BrowserMemory.Manifest` re-sealed on each change. A stash seals
-  only the keys whose value changed since the last one and pushes
-  `%{manifest: token, keys: %{name => token}, names: [every current name]}`; the client
-  keeps the other keys' tokens and hands all of them back with the manifest.
-
-  Key names: a stored assign is `"a:" <> its name`; the LiveComponents' states are one
-  more key, `"c"`. One key for all components, not one each: their states are small
-  next to the view's, and a component key would otherwise need a name for any
-  `{module, id}` term.
-
-  Each key's value is compared with the value last stashed by exact equality (`===`,
-  which takes no time for a term that was not rebuilt), so nothing is serialised for an
-  unchanged key and nothing is pushed when no key changed.
-  """
+  @moduledoc false
+  # Keyed browser stashes, for a client whose join announced the `keys` capability
+  # (`LiveStash.Events.keyed_capability/0`): one token per stored key, plus a small
+  # `LiveStash.Adapters.BrowserMemory.Manifest` re-sealed on each change. A stash seals
+  # only the keys whose value changed since the last one and pushes
+  # `%{manifest: token, keys: %{name => token}, names: [every current name]}`; the client
+  # keeps the other keys' tokens and hands all of them back with the manifest.
+  #
+  # Key names: a stored assign is `"a:" <> its name`; the LiveComponents' states are one
+  # more key, `"c"`. One key for all components, not one each: their states are small
+  # next to the view's, and a component key would otherwise need a name for any
+  # `{module, id}` term.
+  #
+  # Each key's value is compared with the value last stashed by exact equality (`===`,
+  # which takes no time for a term that was not rebuilt), so nothing is serialised for an
+  # unchanged key and nothing is pushed when no key changed.
 
   alias LiveStash.{Events, Lease, Push, Record, State}
   alias LiveStash.Adapters.BrowserMemory.{Manifest, Token}

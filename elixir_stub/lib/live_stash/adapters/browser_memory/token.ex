@@ -1,10 +1,9 @@
 defmodule LiveStash.Adapters.BrowserMemory.Token do
-  @moduledoc """
-  Seals and opens the browser's stash tokens (a whole record, a keyed stash's manifest,
-  or one of its keys) under the view's fixed `:secret` salt: signed, or encrypted with
-  `security_mode: :encrypt`. Every token is good for `LiveStash.Lease.bound/1`; how long
-  one that recovery starts from (a whole token or a manifest) lives alone is `open/3`'s rule.
-  """
+  @moduledoc false
+  # Seals and opens the browser's stash tokens (a whole record, a keyed stash's manifest,
+  # or one of its keys) under the view's fixed `:secret` salt: signed, or encrypted with
+  # `security_mode: :encrypt`. Every token is good for `LiveStash.Lease.bound/1`; how long
+  # one that recovery starts from (a whole token or a manifest) lives alone is `open/3`'s rule.
 
   alias LiveStash.{Lease, State}
 

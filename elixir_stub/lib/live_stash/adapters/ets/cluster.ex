@@ -1,30 +1,29 @@
 defmodule LiveStash.Adapters.ETS.Cluster do
-  @moduledoc """
-  Finds the row of a stash that the view left on another node, and moves it here.
-
-  **What a join contacts.** At most the node its hint names, nothing else. The hint
-  (`LiveStash.Adapters.ETS.NodeHint`) names the node the view last ran on, the only node
-  that writes its stash, so that node holds the newest row:
-
-    * the hint names this node: a local read, no call at all (the common case)
-    * it names a connected node: one call there, bounded by 2 s
-    * it names a node we are not connected to: `:not_found`; whatever other nodes hold
-      can only be older, and an older state passed off as current is worse than none
-    * no hint, or one we cannot read (tampered, another secret): this node's table only.
-      What the client sends never makes a join reach every node.
-
-  **A frozen node counts as down.** A hinted node that does not answer within the call
-  timeout (frozen, overloaded, partitioned) is treated as gone: the join is `:not_found`
-  and the view moves to a new stash id, so the row left there is never recovered, even
-  once the node answers again; it expires with its ttl. By then the view has gone on from
-  a fresh state, and handing the old row back would roll that state back.
-
-  **Only the owner takes the row.** The view and instance check (`LiveStash.Record.check/2`)
-  runs on the node that holds the row, before anything is removed: another view's row (a
-  sibling the official client handed the page's one stash, another LiveView module) stays
-  in place for its owner. The owner's row is taken (moved, not copied) and rewritten here
-  by the recovery, so no older copy is left for a later reconnect to find.
-  """
+  @moduledoc false
+  # Finds the row of a stash that the view left on another node, and moves it here.
+  #
+  # **What a join contacts.** At most the node its hint names, nothing else. The hint
+  # (`LiveStash.Adapters.ETS.NodeHint`) names the node the view last ran on, the only node
+  # that writes its stash, so that node holds the newest row:
+  #
+  #   * the hint names this node: a local read, no call at all (the common case)
+  #   * it names a connected node: one call there, bounded by 2 s
+  #   * it names a node we are not connected to: `:not_found`; whatever other nodes hold
+  #     can only be older, and an older state passed off as current is worse than none
+  #   * no hint, or one we cannot read (tampered, another secret): this node's table only.
+  #     What the client sends never makes a join reach every node.
+  #
+  # **A frozen node counts as down.** A hinted node that does not answer within the call
+  # timeout (frozen, overloaded, partitioned) is treated as gone: the join is `:not_found`
+  # and the view moves to a new stash id, so the row left there is never recovered, even
+  # once the node answers again; it expires with its ttl. By then the view has gone on from
+  # a fresh state, and handing the old row back would roll that state back.
+  #
+  # **Only the owner takes the row.** The view and instance check (`LiveStash.Record.check/2`)
+  # runs on the node that holds the row, before anything is removed: another view's row (a
+  # sibling the official client handed the page's one stash, another LiveView module) stays
+  # in place for its owner. The owner's row is taken (moved, not copied) and rewritten here
+  # by the recovery, so no older copy is left for a later reconnect to find.
 
   alias LiveStash.Adapters.ETS.{NodeHint, Table}
   alias LiveStash.Record

@@ -1,11 +1,10 @@
 defmodule LiveStash.Adapters.ETS.NodeHint do
-  @moduledoc """
-  The node name sent to the browser, encrypted: it tells a reconnect that lands on
-  another node where to look, without showing the cluster layout to the client.
-
-  The hint names the node the view was last mounted on, which is the only node that
-  writes its stash: it names the last writer.
-  """
+  @moduledoc false
+  # The node name sent to the browser, encrypted: it tells a reconnect that lands on
+  # another node where to look, without showing the cluster layout to the client.
+  #
+  # The hint names the node the view was last mounted on, which is the only node that
+  # writes its stash: it names the last writer.
 
   @salt "live_stash node hint"
 

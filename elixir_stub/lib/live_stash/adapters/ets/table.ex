@@ -1,13 +1,12 @@
 defmodule LiveStash.Adapters.ETS.Table do
-  @moduledoc """
-  Owns the node-local ETS table and sweeps expired rows.
-
-  The table is public so LiveView processes read and write without a round trip
-  through this process; it only has to outlive them.
-
-  Expiry uses this node's monotonic clock: a row moves to another node only as a value
-  that the view writes again there (`LiveStash.Adapters.ETS.Cluster`).
-  """
+  @moduledoc false
+  # Owns the node-local ETS table and sweeps expired rows.
+  #
+  # The table is public so LiveView processes read and write without a round trip
+  # through this process; it only has to outlive them.
+  #
+  # Expiry uses this node's monotonic clock: a row moves to another node only as a value
+  # that the view writes again there (`LiveStash.Adapters.ETS.Cluster`).
 
   use GenServer
 

@@ -1,18 +1,17 @@
 defmodule LiveStash.Adapters.Mnesia.Replica do
-  @moduledoc """
-  Starts Mnesia if the app has not, and keeps a `ram_copies` copy of the stash table
-  on this node, joined with every connected node that runs this adapter.
-
-  A node started without a schema gets Mnesia's in-memory one; a node that is not
-  distributed (`nonode@nohost`) simply has a single-node table.
-
-  Joining happens at start (with `Node.list/0`) and on every `:nodeup`, so a node that
-  joins later, or whose cluster is formed after the app booted (as libcluster does),
-  gets its copy. When two nodes each created the table before meeting, Mnesia refuses
-  to merge them; the node with the greater name then keeps its rows aside, drops its
-  table, joins the other's and writes its rows back. Joins run under a cluster-wide
-  lock so that only one such hand-over happens at a time.
-  """
+  @moduledoc false
+  # Starts Mnesia if the app has not, and keeps a `ram_copies` copy of the stash table
+  # on this node, joined with every connected node that runs this adapter.
+  #
+  # A node started without a schema gets Mnesia's in-memory one; a node that is not
+  # distributed (`nonode@nohost`) simply has a single-node table.
+  #
+  # Joining happens at start (with `Node.list/0`) and on every `:nodeup`, so a node that
+  # joins later, or whose cluster is formed after the app booted (as libcluster does),
+  # gets its copy. When two nodes each created the table before meeting, Mnesia refuses
+  # to merge them; the node with the greater name then keeps its rows aside, drops its
+  # table, joins the other's and writes its rows back. Joins run under a cluster-wide
+  # lock so that only one such hand-over happens at a time.
 
   use GenServer
 

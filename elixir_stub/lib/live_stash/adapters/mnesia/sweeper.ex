@@ -1,11 +1,10 @@
 defmodule LiveStash.Adapters.Mnesia.Sweeper do
-  @moduledoc """
-  Deletes expired rows every `mnesia_cleanup_interval` ms (default 60,000).
-
-  Deletes replicate, so one node sweeping is enough: the node with the smallest name
-  among those holding an active copy does it; the others skip. Reads never depend on
-  the sweep (an expired row already reads as missing).
-  """
+  @moduledoc false
+  # Deletes expired rows every `mnesia_cleanup_interval` ms (default 60,000).
+  #
+  # Deletes replicate, so one node sweeping is enough: the node with the smallest name
+  # among those holding an active copy does it; the others skip. Reads never depend on
+  # the sweep (an expired row already reads as missing).
 
   use GenServer
 

@@ -1,16 +1,15 @@
 defmodule LiveStash.Adapters.Mnesia.Table do
-  @moduledoc """
-  The stash rows in a `ram_copies` Mnesia table that every node running the adapter
-  holds a copy of (see `LiveStash.Adapters.Mnesia.Replica`).
-
-  Why transactions for every write: a transaction commits on every replica before it
-  returns, so once a view's stash returned, any node that survives holds that newest
-  row, and a reconnect anywhere reads it from its local copy. Locks also keep the sweep
-  from deleting a row that a keep-alive is refreshing at the same moment.
-
-  Expiry is wall-clock time (rows travel between nodes, monotonic clocks do not), so a
-  node whose clock is skewed sees rows expire that much earlier or later.
-  """
+  @moduledoc false
+  # The stash rows in a `ram_copies` Mnesia table that every node running the adapter
+  # holds a copy of (see `LiveStash.Adapters.Mnesia.Replica`).
+  #
+  # Why transactions for every write: a transaction commits on every replica before it
+  # returns, so once a view's stash returned, any node that survives holds that newest
+  # row, and a reconnect anywhere reads it from its local copy. Locks also keep the sweep
+  # from deleting a row that a keep-alive is refreshing at the same moment.
+  #
+  # Expiry is wall-clock time (rows travel between nodes, monotonic clocks do not), so a
+  # node whose clock is skewed sees rows expire that much earlier or later.
 
   @table __MODULE__
 

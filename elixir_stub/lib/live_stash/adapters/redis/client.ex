@@ -1,23 +1,16 @@
 defmodule LiveStash.Adapters.Redis.Client do
-  @moduledoc """
-  The one Redis connection LiveStash uses, over whichever client library the app has:
-  Redix when it is a dependency (the official library's choice), else eredis (Debian's
-  `erlang-redis-client`, hex `eredis`). Both speak RESP for us; this module only maps
-  our few commands onto them and their replies onto one shape.
+  @moduledoc false
+  # The one Redis connection LiveStash uses, over whichever client library the app has:
+  # Redix when it is a dependency (the official library's choice), else eredis (Debian's
+  # `erlang-redis-client`, hex `eredis`). Both speak RESP for us; this module only maps
+  # our few commands onto them and their replies onto one shape.
+  #
+  # Every call is bounded by the configured `:timeout` and returns `{:error, reason}`
+  # instead of raising or exiting, so a Redis that is down never takes a LiveView along.
 
-  Every call is bounded by the configured `:timeout` and returns `{:error, reason}`
-  instead of raising or exiting, so a Redis that is down never takes a LiveView along.
-  """
+  alias LiveStash.Adapters.Redis.{Config, Driver}
 
-  alias LiveStash.Adapters.Redis.Config
-
-  @type reply :: nil | binary() | integer() | [reply()]
-
-  @doc "Starts the connection; it must not fail while Redis is down, only reconnect."
-  @callback start_link(Config.t(), name :: atom()) :: GenServer.on_start()
-
-  @doc "Runs one command; `nil` for a missing value, `{:error, _}` for any failure."
-  @callback command(name :: atom(), [binary()], timeout()) :: {:ok, reply()} | {:error, term()}
+  @type reply :: Driver.reply()
 
   @name LiveStash.Adapters.Redis.Connection
 

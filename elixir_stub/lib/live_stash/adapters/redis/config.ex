@@ -1,12 +1,11 @@
 defmodule LiveStash.Adapters.Redis.Config do
-  @moduledoc """
-  Reads `config :live_stash, :redis` in the three forms the official library accepts:
-  a URI string (`"redis://:secret@host:6379/0"`), `{uri, opts}` (opts win over the URI),
-  or a keyword list (`host:`, `port:`, `database:`, `username:`, `password:`, `ssl:`).
-
-  `:timeout` (ms, default 500) bounds every call, so a Redis that hangs cannot hold
-  a LiveView mount past it. Other keys pass through to Redix when the app uses it.
-  """
+  @moduledoc false
+  # Reads `config :live_stash, :redis` in the three forms the official library accepts:
+  # a URI string (`"redis://:secret@host:6379/0"`), `{uri, opts}` (opts win over the URI),
+  # or a keyword list (`host:`, `port:`, `database:`, `username:`, `password:`, `ssl:`).
+  #
+  # `:timeout` (ms, default 500) bounds every call, so a Redis that hangs cannot hold
+  # a LiveView mount past it. Other keys pass through to Redix when the app uses it.
 
   @default_timeout 500
   @known [:host, :port, :database, :username, :password, :ssl, :timeout]

@@ -1,11 +1,10 @@
 defmodule LiveStash.Adapters.Redis.Eredis do
-  @moduledoc """
-  `LiveStash.Adapters.Redis.Client` over eredis. eredis reconnects on its own every
-  `reconnect_sleep` ms and answers `{:error, :no_connection}` meanwhile, so a Redis that
-  is down or restarting costs a call nothing but that error.
-  """
+  @moduledoc false
+  # `LiveStash.Adapters.Redis.Driver` over eredis. eredis reconnects on its own every
+  # `reconnect_sleep` ms and answers `{:error, :no_connection}` meanwhile, so a Redis that
+  # is down or restarting costs a call nothing but that error.
 
-  @behaviour LiveStash.Adapters.Redis.Client
+  @behaviour LiveStash.Adapters.Redis.Driver
 
   alias LiveStash.Adapters.Redis.Config
 

@@ -1,11 +1,10 @@
 defmodule LiveStash.Adapters.Redis.Redix do
-  @moduledoc """
-  `LiveStash.Adapters.Redis.Client` over Redix, used when the app depends on it.
-  Redix is optional, so this compiles without it; its errors are matched as plain maps
-  for the same reason.
-  """
+  @moduledoc false
+  # `LiveStash.Adapters.Redis.Driver` over Redix, used when the app depends on it.
+  # Redix is optional, so this compiles without it; its errors are matched as plain maps
+  # for the same reason.
 
-  @behaviour LiveStash.Adapters.Redis.Client
+  @behaviour LiveStash.Adapters.Redis.Driver
 
   @compile {:no_warn_undefined, Redix}
 

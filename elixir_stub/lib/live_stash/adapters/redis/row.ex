@@ -1,29 +1,29 @@
 defmodule LiveStash.Adapters.Redis.Row do
-  @moduledoc """
-  A Redis value: the encoded `LiveStash.Record` behind a MAC, so only rows this app
-  wrote are ever decoded (and may create atoms; see `LiveStash.Record`). Whoever can
-  write to Redis cannot forge one, move a row under another key, pass an old row off as
-  a newer one, or keep one alive past its expiry: the MAC covers the Redis key, the
-  row's generation and its absolute expiry too.
-
-      <<"LS", 3, generation::64, expires_at::64, nonce::16 bytes, tag::16 bytes, record::binary>>
-
-  `generation` orders the writes of one stash (`LiveStash.Adapters.Generation`); it
-  sits in clear at a fixed offset so the compare-and-set script
-  (`LiveStash.Adapters.Redis.Script`) reads it without the secret. `expires_at` is wall-clock
-  milliseconds (rows travel between nodes; a skewed clock sees rows expire that much
-  earlier or later).
-
-  The tag is Poly1305 under a one-time key, HMAC-SHA256(row key, nonce), with a random
-  128-bit nonce per write, so no one-time key is used twice. The row key is derived from
-  the endpoint's `secret_key_base` and the view's `:secret` (no per-session key: the
-  record carries the session binding, checked on recovery), once per call and cached
-  nowhere. Over a 1 MB record this costs about a fifth of HMAC-SHA256.
-
-  Rows of the previous layout (2: no generation, no expiry inside the MAC) are still
-  read, as generation 0 with an unknown expiry, and rewritten in this layout by the
-  recovery that reads them.
-  """
+  @moduledoc false
+  # A Redis value: the encoded `LiveStash.Record` behind a MAC, so only rows this app
+  # wrote are ever decoded (and may create atoms; see `LiveStash.Record`). Whoever can
+  # write to Redis cannot forge one, move a row under another key, pass an old row off as
+  # a newer one, or keep one alive past its expiry: the MAC covers the Redis key, the
+  # row's generation and its absolute expiry too.
+  #
+  #     <<"LS", 3, generation::64, expires_at::64, nonce::16 bytes, tag::16 bytes,
+  #       record::binary>>
+  #
+  # `generation` orders the writes of one stash (`LiveStash.Store.Generation`); it
+  # sits in clear at a fixed offset so the compare-and-set script
+  # (`LiveStash.Adapters.Redis.Script`) reads it without the secret. `expires_at` is wall-clock
+  # milliseconds (rows travel between nodes; a skewed clock sees rows expire that much
+  # earlier or later).
+  #
+  # The tag is Poly1305 under a one-time key, HMAC-SHA256(row key, nonce), with a random
+  # 128-bit nonce per write, so no one-time key is used twice. The row key is derived from
+  # the endpoint's `secret_key_base` and the view's `:secret` (no per-session key: the
+  # record carries the session binding, checked on recovery), once per call and cached
+  # nowhere. Over a 1 MB record this costs about a fifth of HMAC-SHA256.
+  #
+  # Rows of the previous layout (2: no generation, no expiry inside the MAC) are still
+  # read, as generation 0 with an unknown expiry, and rewritten in this layout by the
+  # recovery that reads them.
 
   alias LiveStash.Record
 
