@@ -1,0 +1,277 @@
+defmodule LiveStash.Test.Checker.Runner do
+  @moduledoc """
+  Plays one command list against the real library on a `LiveStash.Test.Checker.Cluster`
+  and checks every recovery against `LiveStash.Test.Checker.Model`. Views live on the
+  peers (`LiveStash.Test.ViewServer`); the browser side is `LiveStash.Test.Client`, which
+  keeps what each view pushed, so a node that dies takes no pushed token with it. A
+  command whose node is frozen, or whose view has no live page, is skipped (it depends
+  on earlier commands, and shrinking may have removed them). The run stops at the first
+  anomaly.
+  """
+
+  alias LiveStash.Test.{Client, View, ViewServer}
+  alias LiveStash.Test.Checker.{Cluster, Model}
+
+  @mount_ms 15_000
+
+  @doc "Sets `:other` and stashes: the second stored key, changed on its own."
+  def put_other(socket, value),
+    do: socket |> Phoenix.Component.assign(:other, value) |> LiveStash.stash()
+
+  @doc """
+  Runs `commands` for `profile`; returns `{result, cluster}` where result is
+  `%{commands: executed, recoveries: n, anomaly: nil | %{index:, command:, text:}}`.
+  """
+  def run(cluster, profile, commands) do
+    run = System.unique_integer([:positive])
+
+    st = %{
+      cluster: cluster,
+      profile: profile,
+      view: Cluster.view(profile),
+      views: %{},
+      model: Model.new([0, 1]),
+      stall: nil,
+      executed: 0,
+      recoveries: 0
+    }
+
+    st = Enum.reduce([0, 1], st, &first_mount(&2, &1, run))
+
+    {st, anomaly} =
+      commands
+      |> Enum.with_index()
+      |> Enum.reduce_while({st, nil}, fn {command, index}, {st, nil} ->
+        case step(st, command) do
+          {:ok, st} -> {:cont, {st, nil}}
+          {:anomaly, text, st} -> {:halt, {st, %{index: index, command: command, text: text}}}
+        end
+      end)
+
+    {%{commands: st.executed, recoveries: st.recoveries, anomaly: anomaly}, finish(st)}
+  end
+
+  defp first_mount(st, v, run) do
+    session = %{"user" => "user#{v}-#{run}"}
+    id = ViewServer.random_id()
+    params = Client.fresh_params(%{}, official: st.profile.official)
+    {:ok, pid} = start_view(st, v, params, id, session)
+    views = Map.put(st.views, v, %{pid: pid, slot: v, node: node_of(st, v), id: id, session: session, mounted: params})
+    refresh(%{st | views: views}, v)
+  end
+
+  defp step(st, command) do
+    if runnable?(st, command) do
+      st = %{st | executed: st.executed + 1}
+
+      try do
+        exec(st, command)
+      catch
+        kind, reason -> {:anomaly, "raised: " <> Exception.format_banner(kind, reason), st}
+      end
+    else
+      {:ok, st}
+    end
+  end
+
+  defp runnable?(st, command) do
+    case command do
+      {:stash, v, _, _} -> live?(st, v)
+      {:reset, v} -> live?(st, v)
+      {:redis_stall} -> true
+      {:thaw, _} -> true
+      {:resume_writer, _} -> true
+      # A new node could not join while another one is frozen.
+      {kind, _} when kind in [:kill, :stop] -> MapSet.size(st.cluster.frozen) == 0
+      _ -> not Cluster.frozen?(st.cluster, elem(command, tuple_size(command) - slot_pos(command)))
+    end
+  end
+
+  # Where the slot sits, counted from the end: {:reconnect, v, slot, hint?} has it second to last.
+  defp slot_pos({:reconnect, _, _, _}), do: 2
+  defp slot_pos(_), do: 1
+
+  defp live?(st, v) do
+    %{pid: pid, node: node, slot: slot} = st.views[v]
+    pid != nil and node == node_of(st, slot) and not Cluster.frozen?(st.cluster, slot)
+  end
+
+  defp exec(st, {:stash, v, key, value}) do
+    view = st.views[v]
+    fun = if key == :count, do: {View, :put_count, [value]}, else: {__MODULE__, :put_other, [value]}
+    :ok = ViewServer.update(view.pid, fun)
+    state = Model.next_state(st.model, v, key, value)
+    how = if Cluster.writer(st.profile.adapter), do: :pending, else: :completed
+    model = Model.written(st.model, v, value, state, view.slot, how)
+    {:ok, refresh(%{st | model: model}, v)}
+  end
+
+  defp exec(st, {:reconnect, v, slot, hint?}) do
+    view = st.views[v]
+    st = retire(st, v)
+    params = if hint?, do: view.params, else: drop_hint(view.params)
+    st = allow_unreachable_row(st, v)
+
+    with_mount(st, v, slot, params, view.id, view.session, fn st, result ->
+      Model.recovered(st.model, v, slot, result)
+    end)
+  end
+
+  defp exec(st, {:sibling, v, slot}) do
+    view = st.views[v]
+    foreign(st, slot, view.params, ViewServer.random_id(), view.session, "a sibling view")
+  end
+
+  defp exec(st, {:stranger, v, slot}) do
+    view = st.views[v]
+    foreign(st, slot, view.params, view.id, %{"user" => "stranger"}, "another session")
+  end
+
+  defp exec(st, {:navigate, v, slot}) do
+    view = st.views[v]
+    st = retire(st, v)
+    params = Map.put(view.params, "_mounts", 0)
+    view = %{view | id: ViewServer.random_id()}
+    st = %{st | views: Map.put(st.views, v, view)}
+
+    with_mount(st, v, slot, params, view.id, view.session, fn st, result ->
+      with {:ok, model} <- Model.foreign(st.model, "the next page", result),
+           do: {:ok, Model.started_over(model, v, false)}
+    end)
+  end
+
+  defp exec(st, {:reset, v}) do
+    :ok = ViewServer.update(st.views[v].pid, {LiveStash, :reset_stash, []})
+    {:ok, refresh(%{st | model: Model.started_over(st.model, v)}, v)}
+  end
+
+  defp exec(st, {:settle, slot}) do
+    case LiveStash.Test.Writers.settle_on(node_of(st, slot), 1_500) do
+      :ok -> {:ok, %{st | model: Model.settled(st.model, slot)}}
+      {:error, _} -> {:ok, st}
+    end
+  end
+
+  defp exec(st, {:stall_writer, slot}), do: {:ok, %{st | cluster: Cluster.stall_writer(st.cluster, slot)}}
+  defp exec(st, {:resume_writer, slot}), do: {:ok, %{st | cluster: Cluster.resume_writer(st.cluster, slot)}}
+  defp exec(st, {:freeze, slot}), do: {:ok, %{st | cluster: Cluster.freeze(st.cluster, slot)}}
+  defp exec(st, {:thaw, slot}), do: {:ok, %{st | cluster: Cluster.thaw(st.cluster, slot)}}
+  defp exec(st, {:kill, slot}), do: {:ok, lose_node(await_stall(st), slot, &Cluster.kill!/2)}
+  defp exec(st, {:stop, slot}), do: {:ok, lose_node(await_stall(st), slot, &Cluster.stop!/2)}
+  defp exec(st, {:redis_stall}),
+    do: {:ok, %{st | stall: Cluster.redis_stall(await_stall(st).cluster, 1)}}
+
+  defp foreign(st, slot, params, id, session, who) do
+    case mount(st, slot, params, id, session) do
+      {:ok, pid, result} ->
+        stop_view(pid)
+        case Model.foreign(st.model, who, result) do
+          {:ok, model} -> {:ok, %{st | model: model}}
+          {:anomaly, text} -> {:anomaly, text, st}
+        end
+
+      {:error, text} ->
+        {:anomaly, text, st}
+    end
+  end
+
+  defp with_mount(st, v, slot, params, id, session, check) do
+    st = %{st | recoveries: st.recoveries + 1}
+
+    case mount(st, slot, params, id, session) do
+      {:ok, pid, result} ->
+        view = %{st.views[v] | pid: pid, slot: slot, node: node_of(st, slot), mounted: params}
+        st = %{st | views: Map.put(st.views, v, view)}
+
+        case check.(st, result) do
+          {:ok, model} -> {:ok, refresh(%{st | model: model}, v)}
+          {:anomaly, text} -> {:anomaly, text, st}
+        end
+
+      {:error, text} ->
+        {:anomaly, text, st}
+    end
+  end
+
+  defp mount(st, slot, params, id, session) do
+    case start_view(st, slot, params, id, session) do
+      {:ok, pid} ->
+        %{recover_status: status, count: count, other: other} = ViewServer.assigns(pid)
+        result = if status == :recovered, do: {:recovered, {count, other}}, else: {:nothing, status}
+        {:ok, pid, result}
+
+      {:error, reason} ->
+        {:error, "the mount crashed: #{inspect(reason, limit: 8)}"}
+    end
+  end
+
+  defp start_view(st, slot, params, id, session) do
+    opts = [params: params, id: id, session: session]
+    :erpc.call(node_of(st, slot), ViewServer, :start, [st.view, opts], @mount_ms)
+  end
+
+  # An ETS row on a frozen node cannot be reached within the lookup's timeout.
+  defp allow_unreachable_row(st, v) do
+    row_slot = st.model.views[v].row_slot
+
+    if st.profile.adapter == :ets and row_slot != nil and Cluster.frozen?(st.cluster, row_slot),
+      do: %{st | model: Model.may_lose(st.model, v)},
+      else: st
+  end
+
+  defp lose_node(st, slot, fun) do
+    cluster = fun.(st.cluster, slot)
+    model = Model.node_lost(st.model, slot, st.profile.adapter == :ets)
+    views = Map.new(st.views, fn {v, view} -> {v, if(view.slot == slot, do: %{view | pid: nil}, else: view)} end)
+    %{st | cluster: cluster, model: model, views: views}
+  end
+
+  # What the browser holds for the view: the params it mounted with, updated by every push since.
+  defp refresh(st, v) do
+    view = st.views[v]
+    events = ViewServer.events(view.pid)
+    params = Client.join_params(events, held: view.mounted, official: st.profile.official)
+    %{st | views: Map.put(st.views, v, Map.put(view, :params, params))}
+  end
+
+  defp drop_hint(%{"liveStash" => %{} = entry} = params),
+    do: %{params | "liveStash" => Map.delete(entry, "node")}
+
+  defp drop_hint(params), do: params
+
+  # The browser drops the socket; a page on a frozen node is let go in the background.
+  defp retire(st, v) do
+    view = st.views[v]
+
+    cond do
+      view.pid == nil or view.node != node_of(st, view.slot) -> :ok
+      Cluster.frozen?(st.cluster, view.slot) -> spawn(fn -> stop_view(view.pid) end)
+      true -> stop_view(view.pid)
+    end
+
+    %{st | views: Map.put(st.views, v, %{view | pid: nil})}
+  end
+
+  defp stop_view(pid) do
+    ViewServer.stop(pid)
+  catch
+    :exit, _ -> :ok
+  end
+
+  defp node_of(st, slot), do: Cluster.node(st.cluster, slot)
+
+  defp await_stall(%{stall: nil} = st), do: st
+
+  defp await_stall(st) do
+    Task.await(st.stall, 10_000)
+    %{st | stall: nil}
+  end
+
+  defp finish(st) do
+    st = await_stall(st)
+    cluster = Cluster.clear_faults(st.cluster)
+    st = %{st | cluster: cluster}
+    Enum.each(Map.keys(st.views), &retire(st, &1))
+    cluster
+  end
+end
