@@ -61,7 +61,9 @@ defmodule LiveStash.Test.Checker do
         {totals, cluster}
 
       anomaly ->
-        {shrunk, anomaly, cluster} = Shrink.shrink(cluster, profile, commands, anomaly, now() + shrink_ms)
+        {shrunk, anomaly, cluster} =
+          Shrink.shrink(cluster, profile, commands, anomaly, now() + shrink_ms)
+
         found = %{seed: seed, profile: profile, commands: shrunk, text: anomaly.text}
         {%{totals | anomalies: [found | totals.anomalies]}, cluster}
     end
@@ -98,13 +100,18 @@ defmodule LiveStash.Test.Checker do
   def format(%{seed: seed, profile: profile, commands: commands, text: text}) do
     variant =
       if profile.adapter == :browser,
-        do: " mode=#{profile.mode} client=#{if profile.official, do: "official", else: "keyed"}",
+        do:
+          " mode=#{profile.mode} client=#{if profile.official, do: "official", else: "keyed"}" <>
+            if(profile.auto, do: " auto_stash", else: ""),
         else: ""
 
     lines = commands |> Enum.with_index(1) |> Enum.map(fn {c, i} -> "    #{i}. #{inspect(c)}" end)
 
     Enum.join(
-      ["anomaly adapter=#{profile.adapter}#{variant} seed=#{seed}: #{text}", "  shrunk commands:" | lines],
+      [
+        "anomaly adapter=#{profile.adapter}#{variant} seed=#{seed}: #{text}",
+        "  shrunk commands:" | lines
+      ],
       "\n"
     )
   end

@@ -9,28 +9,44 @@ defmodule LiveStash.Test.Checker.Cluster do
 
   alias LiveStash.Test.{Define, Peers, RedisServer}
 
-  @stored [stored_keys: [:count, :other], session_key: "user"]
+  # A short ttl, so that `{:away, v}` (the tab gone for longer than the ttl) costs seconds.
+  @ttl 4
+  @stored [stored_keys: [:count, :other], session_key: "user", ttl: @ttl]
+
+  def ttl_ms, do: @ttl * 1000
 
   defstruct adapter: nil, slots: %{}, redis: nil, restore: nil, frozen: MapSet.new(), holders: %{}
 
   @doc "The view module a profile mounts."
   def view(%{adapter: :ets}), do: LiveStash.Test.Checker.EtsView
-  def view(%{adapter: :browser, mode: :sign}), do: LiveStash.Test.Checker.SignedView
-  def view(%{adapter: :browser, mode: :encrypt}), do: LiveStash.Test.Checker.EncryptedView
+  def view(%{adapter: :browser, mode: :sign, auto: false}), do: LiveStash.Test.Checker.SignedView
+
+  def view(%{adapter: :browser, mode: :encrypt, auto: false}),
+    do: LiveStash.Test.Checker.EncryptedView
+
+  def view(%{adapter: :browser, mode: :sign, auto: true}),
+    do: LiveStash.Test.Checker.SignedAutoView
+
+  def view(%{adapter: :browser, mode: :encrypt, auto: true}),
+    do: LiveStash.Test.Checker.EncryptedAutoView
+
   def view(%{adapter: :redis}), do: LiveStash.Test.Checker.RedisView
   def view(%{adapter: :mnesia}), do: LiveStash.Test.Checker.MnesiaView
 
   defp views(:ets), do: [{view(%{adapter: :ets}), @stored}]
 
   defp views(:browser) do
-    for mode <- [:sign, :encrypt] do
-      opts = [adapter: LiveStash.Adapters.BrowserMemory, security_mode: mode] ++ @stored
-      {view(%{adapter: :browser, mode: mode}), opts}
+    for mode <- [:sign, :encrypt], auto <- [false, true] do
+      opts = [adapter: LiveStash.Adapters.BrowserMemory, security_mode: mode, auto_stash: auto]
+      {view(%{adapter: :browser, mode: mode, auto: auto}), opts ++ @stored}
     end
   end
 
-  defp views(:redis), do: [{view(%{adapter: :redis}), [adapter: LiveStash.Adapters.Redis] ++ @stored}]
-  defp views(:mnesia), do: [{view(%{adapter: :mnesia}), [adapter: LiveStash.Adapters.Mnesia] ++ @stored}]
+  defp views(:redis),
+    do: [{view(%{adapter: :redis}), [adapter: LiveStash.Adapters.Redis] ++ @stored}]
+
+  defp views(:mnesia),
+    do: [{view(%{adapter: :mnesia}), [adapter: LiveStash.Adapters.Mnesia] ++ @stored}]
 
   @doc "The writer a slot's node hands its writes to, or nil (ETS, BrowserMemory)."
   def writer(:redis), do: LiveStash.Adapters.Redis.Writer
@@ -70,7 +86,10 @@ defmodule LiveStash.Test.Checker.Cluster do
     others = for {s, %{node: node}} <- cluster.slots, s != slot, do: node
     {peer, node} = Peers.start!(others)
     :ok = :erpc.call(node, Logger, :configure, [[level: :error]])
-    for {module, opts} <- views(cluster.adapter), do: :erpc.call(node, Define, :view!, [module, opts])
+
+    for {module, opts} <- views(cluster.adapter),
+        do: :erpc.call(node, Define, :view!, [module, opts])
+
     os_pid = :erpc.call(node, System, :pid, [])
     %{cluster | slots: Map.put(cluster.slots, slot, %{peer: peer, node: node, os_pid: os_pid})}
   end
@@ -82,7 +101,13 @@ defmodule LiveStash.Test.Checker.Cluster do
     {_, 0} = System.cmd("kill", ["-9", os_pid])
     await_down(node)
     Peers.stop(peer)
-    cluster = %{cluster | frozen: MapSet.delete(cluster.frozen, slot), holders: Map.delete(cluster.holders, slot)}
+
+    cluster = %{
+      cluster
+      | frozen: MapSet.delete(cluster.frozen, slot),
+        holders: Map.delete(cluster.holders, slot)
+    }
+
     start_slot!(cluster, slot)
   end
 
@@ -111,7 +136,9 @@ defmodule LiveStash.Test.Checker.Cluster do
   end
 
   def thaw(cluster, slot) do
-    if frozen?(cluster, slot), do: {_, 0} = System.cmd("kill", ["-CONT", cluster.slots[slot].os_pid])
+    if frozen?(cluster, slot),
+      do: {_, 0} = System.cmd("kill", ["-CONT", cluster.slots[slot].os_pid])
+
     %{cluster | frozen: MapSet.delete(cluster.frozen, slot)}
   end
 

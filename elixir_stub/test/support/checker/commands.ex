@@ -24,10 +24,12 @@ defmodule LiveStash.Test.Checker.Commands do
   defp profile(:browser, state) do
     {mode, state} = pick([:sign, :encrypt], state)
     {official, state} = pick([false, true], state)
-    {%{adapter: :browser, mode: mode, official: official}, state}
+    {auto, state} = pick([false, true], state)
+    {%{adapter: :browser, mode: mode, official: official, auto: auto}, state}
   end
 
-  defp profile(adapter, state), do: {%{adapter: adapter, mode: nil, official: false}, state}
+  defp profile(adapter, state),
+    do: {%{adapter: adapter, mode: nil, official: false, auto: false}, state}
 
   defp step(profile, acc) do
     acc = undo_due(acc)
@@ -62,7 +64,8 @@ defmodule LiveStash.Test.Checker.Commands do
       {5, :sibling},
       {4, :stranger},
       {4, :reset},
-      {3, :navigate}
+      {3, :navigate},
+      {1, :away}
     ] ++
       if(server?, do: [{9, :settle}, {4, :stall_writer}], else: []) ++
       if(frozen?, do: [], else: [{2, :freeze}, {1, :kill}, {1, :stop}]) ++
@@ -85,9 +88,9 @@ defmodule LiveStash.Test.Checker.Commands do
     {{kind, v, slot}, acc}
   end
 
-  defp fill(:reset, acc) do
+  defp fill(kind, acc) when kind in [:reset, :away] do
     {v, acc} = draw(@views, acc)
-    {{:reset, v}, acc}
+    {{kind, v}, acc}
   end
 
   defp fill(kind, acc) when kind in [:settle, :stall_writer, :freeze, :kill, :stop] do

@@ -9,9 +9,10 @@ defmodule LiveStash.Test.Checker.Model do
 
   A state is `{count, other}`; every write sets one key to a value unique within the run,
   so a state names the one write that made it, and `seq` (that value) orders writes.
-  A pending write lives on a slot (the node that holds it in its writer); when that node
-  is killed it becomes `:dead`: it may have landed or not (the crash window), so it stays
-  acceptable and is never required.
+  A pending write lives on a slot (the node that holds it in its writer). When that node
+  goes away, or the view leaves that stash (a recovery that found nothing moves it to a
+  new id), the write becomes an orphan: it may have landed or not (the crash window), so
+  it stays acceptable and is never required.
   """
 
   @blank {0, nil}
@@ -68,7 +69,8 @@ defmodule LiveStash.Test.Checker.Model do
   @doc "`slot`'s node went away; `ets?`: rows it held are gone with it."
   def node_lost(model, slot, ets?) do
     update_all(model, fn view ->
-      pending = for {seq, state, s} <- view.pending, do: {seq, state, if(s == slot, do: :dead, else: s)}
+      {dead, alive} = Enum.split_with(view.pending, fn {_, _, s} -> s == slot end)
+      pending = alive ++ orphan(dead)
       lose? = view.may_lose or (ets? and view.row_slot == slot and view.completed != nil)
       %{view | pending: pending, may_lose: lose?}
     end)
@@ -92,9 +94,16 @@ defmodule LiveStash.Test.Checker.Model do
   def recovered(model, v, _slot, {:nothing, status}) do
     view = model.views[v]
 
-    # Writes still pending may land later: they stay acceptable, never required.
+    # Writes still pending may land later, for a stash the view has left: they stay
+    # acceptable, and are never required.
     if view.completed == nil or view.may_lose,
-      do: {:ok, update(model, v, &%{&1 | assigns: @blank, completed: nil, may_lose: false})},
+      do:
+        {:ok,
+         update(
+           model,
+           v,
+           &%{&1 | assigns: @blank, completed: nil, may_lose: false, pending: orphan(&1.pending)}
+         )},
       else: {:anomaly, "#{status} although #{describe(view.completed)} completed"}
   end
 
@@ -116,7 +125,8 @@ defmodule LiveStash.Test.Checker.Model do
 
       :error ->
         {:anomaly,
-         "recovered #{inspect(state)} (#{origin(model, v, state)}); expected " <> expected(model.views[v])}
+         "recovered #{inspect(state)} (#{origin(model, v, state)}); expected " <>
+           expected(model.views[v])}
     end
   end
 
@@ -133,11 +143,16 @@ defmodule LiveStash.Test.Checker.Model do
 
       _ ->
         case Enum.find(view.pending, fn {_, s, _} -> s == state end) do
-          {seq, _, slot} -> if newer?(seq, view.completed), do: {:pending, seq, slot}, else: :error
-          nil -> :error
+          {seq, _, slot} ->
+            if newer?(seq, view.completed), do: {:pending, seq, slot}, else: :error
+
+          nil ->
+            :error
         end
     end
   end
+
+  defp orphan(pending), do: for({seq, state, _} <- pending, do: {seq, state, :orphan})
 
   defp newer?(_seq, nil), do: true
   defp newer?(seq, {completed, _}), do: seq > completed
@@ -152,12 +167,17 @@ defmodule LiveStash.Test.Checker.Model do
 
   defp expected(view) do
     newest = if view.completed, do: describe(view.completed), else: "nothing"
-    pending = for {seq, state, _} <- view.pending, newer?(seq, view.completed), do: describe({seq, state})
+
+    pending =
+      for {seq, state, _} <- view.pending, newer?(seq, view.completed), do: describe({seq, state})
+
     Enum.join([newest | pending], " or ")
   end
 
   defp describe({seq, state}), do: "#{inspect(state)} (write ##{seq})"
 
   defp update(model, v, fun), do: %{model | views: Map.update!(model.views, v, fun)}
-  defp update_all(model, fun), do: %{model | views: Map.new(model.views, fn {k, view} -> {k, fun.(view)} end)}
+
+  defp update_all(model, fun),
+    do: %{model | views: Map.new(model.views, fn {k, view} -> {k, fun.(view)} end)}
 end

@@ -15,8 +15,10 @@ defmodule LiveStash.Test.Checker.Runner do
   @mount_ms 15_000
 
   @doc "Sets `:other` and stashes: the second stored key, changed on its own."
-  def put_other(socket, value),
-    do: socket |> Phoenix.Component.assign(:other, value) |> LiveStash.stash()
+  def put_other(socket, value), do: socket |> set_other(value) |> LiveStash.stash()
+
+  @doc "Sets `:other` only (an `auto_stash` view stashes it itself)."
+  def set_other(socket, value), do: Phoenix.Component.assign(socket, :other, value)
 
   @doc """
   Runs `commands` for `profile`; returns `{result, cluster}` where result is
@@ -51,12 +53,31 @@ defmodule LiveStash.Test.Checker.Runner do
     {%{commands: st.executed, recoveries: st.recoveries, anomaly: anomaly}, finish(st)}
   end
 
+  # With `auto_stash` the view stashes by itself; on BrowserMemory the model expects the
+  # push to go out with the render that made the change (issue 21, point 8).
+  defp stash_fun(%{auto: true}, :count, value), do: {View, :set_count, [value]}
+  defp stash_fun(%{auto: true}, :other, value), do: {__MODULE__, :set_other, [value]}
+  defp stash_fun(_profile, :count, value), do: {View, :put_count, [value]}
+  defp stash_fun(_profile, :other, value), do: {__MODULE__, :put_other, [value]}
+
   defp first_mount(st, v, run) do
     session = %{"user" => "user#{v}-#{run}"}
     id = ViewServer.random_id()
     params = Client.fresh_params(%{}, official: st.profile.official)
     {:ok, pid} = start_view(st, v, params, id, session)
-    views = Map.put(st.views, v, %{pid: pid, slot: v, node: node_of(st, v), id: id, session: session, mounted: params})
+
+    view = %{
+      pid: pid,
+      slot: v,
+      node: node_of(st, v),
+      id: id,
+      session: session,
+      mounted: params,
+      down_since: nil,
+      written_at: now()
+    }
+
+    views = Map.put(st.views, v, view)
     refresh(%{st | views: views}, v)
   end
 
@@ -65,7 +86,7 @@ defmodule LiveStash.Test.Checker.Runner do
       st = %{st | executed: st.executed + 1}
 
       try do
-        exec(st, command)
+        with {:ok, st} <- exec(st, command), do: {:ok, refresh_all(st)}
       catch
         kind, reason -> {:anomaly, "raised: " <> Exception.format_banner(kind, reason), st}
       end
@@ -78,6 +99,7 @@ defmodule LiveStash.Test.Checker.Runner do
     case command do
       {:stash, v, _, _} -> live?(st, v)
       {:reset, v} -> live?(st, v)
+      {:away, v} -> live?(st, v)
       {:redis_stall} -> true
       {:thaw, _} -> true
       {:resume_writer, _} -> true
@@ -98,19 +120,20 @@ defmodule LiveStash.Test.Checker.Runner do
 
   defp exec(st, {:stash, v, key, value}) do
     view = st.views[v]
-    fun = if key == :count, do: {View, :put_count, [value]}, else: {__MODULE__, :put_other, [value]}
+    fun = stash_fun(st.profile, key, value)
     :ok = ViewServer.update(view.pid, fun)
     state = Model.next_state(st.model, v, key, value)
     how = if Cluster.writer(st.profile.adapter), do: :pending, else: :completed
     model = Model.written(st.model, v, value, state, view.slot, how)
-    {:ok, refresh(%{st | model: model}, v)}
+    st = %{st | model: model, views: Map.update!(st.views, v, &%{&1 | written_at: now()})}
+    {:ok, refresh(st, v)}
   end
 
   defp exec(st, {:reconnect, v, slot, hint?}) do
     view = st.views[v]
     st = retire(st, v)
     params = if hint?, do: view.params, else: drop_hint(view.params)
-    st = allow_unreachable_row(st, v)
+    st = st |> allow_unreachable_row(v) |> allow_expiry(v)
 
     with_mount(st, v, slot, params, view.id, view.session, fn st, result ->
       Model.recovered(st.model, v, slot, result)
@@ -145,6 +168,12 @@ defmodule LiveStash.Test.Checker.Runner do
     {:ok, refresh(%{st | model: Model.started_over(st.model, v)}, v)}
   end
 
+  defp exec(st, {:away, v}) do
+    st = st |> retire(v) |> down(&(&1 == v))
+    Process.sleep(Cluster.ttl_ms() + 500)
+    {:ok, st}
+  end
+
   defp exec(st, {:settle, slot}) do
     case LiveStash.Test.Writers.settle_on(node_of(st, slot), 1_500) do
       :ok -> {:ok, %{st | model: Model.settled(st.model, slot)}}
@@ -152,12 +181,19 @@ defmodule LiveStash.Test.Checker.Runner do
     end
   end
 
-  defp exec(st, {:stall_writer, slot}), do: {:ok, %{st | cluster: Cluster.stall_writer(st.cluster, slot)}}
-  defp exec(st, {:resume_writer, slot}), do: {:ok, %{st | cluster: Cluster.resume_writer(st.cluster, slot)}}
-  defp exec(st, {:freeze, slot}), do: {:ok, %{st | cluster: Cluster.freeze(st.cluster, slot)}}
+  defp exec(st, {:stall_writer, slot}),
+    do: {:ok, down_on(%{st | cluster: Cluster.stall_writer(st.cluster, slot)}, slot)}
+
+  defp exec(st, {:resume_writer, slot}),
+    do: {:ok, %{st | cluster: Cluster.resume_writer(st.cluster, slot)}}
+
+  defp exec(st, {:freeze, slot}),
+    do: {:ok, down_on(%{st | cluster: Cluster.freeze(st.cluster, slot)}, slot)}
+
   defp exec(st, {:thaw, slot}), do: {:ok, %{st | cluster: Cluster.thaw(st.cluster, slot)}}
   defp exec(st, {:kill, slot}), do: {:ok, lose_node(await_stall(st), slot, &Cluster.kill!/2)}
   defp exec(st, {:stop, slot}), do: {:ok, lose_node(await_stall(st), slot, &Cluster.stop!/2)}
+
   defp exec(st, {:redis_stall}),
     do: {:ok, %{st | stall: Cluster.redis_stall(await_stall(st).cluster, 1)}}
 
@@ -165,6 +201,7 @@ defmodule LiveStash.Test.Checker.Runner do
     case mount(st, slot, params, id, session) do
       {:ok, pid, result} ->
         stop_view(pid)
+
         case Model.foreign(st.model, who, result) do
           {:ok, model} -> {:ok, %{st | model: model}}
           {:anomaly, text} -> {:anomaly, text, st}
@@ -180,7 +217,15 @@ defmodule LiveStash.Test.Checker.Runner do
 
     case mount(st, slot, params, id, session) do
       {:ok, pid, result} ->
-        view = %{st.views[v] | pid: pid, slot: slot, node: node_of(st, slot), mounted: params}
+        view = %{
+          st.views[v]
+          | pid: pid,
+            slot: slot,
+            node: node_of(st, slot),
+            mounted: params,
+            down_since: nil
+        }
+
         st = %{st | views: Map.put(st.views, v, view)}
 
         case check.(st, result) do
@@ -197,13 +242,17 @@ defmodule LiveStash.Test.Checker.Runner do
     case start_view(st, slot, params, id, session) do
       {:ok, pid} ->
         %{recover_status: status, count: count, other: other} = ViewServer.assigns(pid)
-        result = if status == :recovered, do: {:recovered, {count, other}}, else: {:nothing, status}
-        {:ok, pid, result}
+        {:ok, pid, result(status, {count, other})}
 
       {:error, reason} ->
         {:error, "the mount crashed: #{inspect(reason, limit: 8)}"}
     end
   end
+
+  # The defaults a view mounts with are its first state: `auto_stash` stashes them too.
+  defp result(:recovered, {0, nil}), do: {:nothing, :recovered_defaults}
+  defp result(:recovered, state), do: {:recovered, state}
+  defp result(status, _state), do: {:nothing, status}
 
   defp start_view(st, slot, params, id, session) do
     opts = [params: params, id: id, session: session]
@@ -219,12 +268,50 @@ defmodule LiveStash.Test.Checker.Runner do
       else: st
   end
 
+  # A stash is kept alive by its view's keep-alive; once nothing refreshed it for half the
+  # ttl (the page gone, its node frozen or dead, its writer held), it may have expired.
+  # The official client ignores leases: its token is good for the ttl from its last write.
+  defp allow_expiry(st, v) do
+    %{down_since: since, written_at: written_at} = st.views[v]
+    half = div(Cluster.ttl_ms(), 2)
+
+    if (since != nil and now() - since > half) or
+         (st.profile.official and now() - written_at > half),
+       do: %{st | model: Model.may_lose(st.model, v)},
+       else: st
+  end
+
+  defp down_on(st, slot), do: down(st, fn v -> st.views[v].slot == slot end)
+
+  defp down(st, which) do
+    views =
+      Map.new(st.views, fn {v, view} ->
+        {v, if(which.(v) and view.down_since == nil, do: %{view | down_since: now()}, else: view)}
+      end)
+
+    %{st | views: views}
+  end
+
   defp lose_node(st, slot, fun) do
+    st = down_on(st, slot)
     cluster = fun.(st.cluster, slot)
     model = Model.node_lost(st.model, slot, st.profile.adapter == :ets)
-    views = Map.new(st.views, fn {v, view} -> {v, if(view.slot == slot, do: %{view | pid: nil}, else: view)} end)
+
+    views =
+      Map.new(st.views, fn {v, view} ->
+        {v, if(view.slot == slot, do: %{view | pid: nil}, else: view)}
+      end)
+
     %{st | cluster: cluster, model: model, views: views}
   end
+
+  defp refresh_all(st),
+    do:
+      Enum.reduce(Map.keys(st.views), st, fn v, st ->
+        if live?(st, v), do: refresh(st, v), else: st
+      end)
+
+  defp now, do: System.monotonic_time(:millisecond)
 
   # What the browser holds for the view: the params it mounted with, updated by every push since.
   defp refresh(st, v) do

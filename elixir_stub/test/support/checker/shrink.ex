@@ -15,7 +15,8 @@ defmodule LiveStash.Test.Checker.Shrink do
     chunks(cluster, profile, {commands, anomaly}, max(div(length(commands), 2), 1), deadline)
   end
 
-  defp chunks(cluster, _profile, {commands, anomaly}, 0, _deadline), do: {commands, anomaly, cluster}
+  defp chunks(cluster, _profile, {commands, anomaly}, 0, _deadline),
+    do: {commands, anomaly, cluster}
 
   defp chunks(cluster, profile, best, size, deadline) do
     {cluster, best} = pass(cluster, profile, best, size, 0, deadline)
@@ -34,7 +35,14 @@ defmodule LiveStash.Test.Checker.Shrink do
           pass(cluster, profile, best, size, from + size, deadline)
 
         {%{anomaly: anomaly}, cluster} ->
-          pass(cluster, profile, {Enum.take(candidate, anomaly.index + 1), anomaly}, size, from, deadline)
+          pass(
+            cluster,
+            profile,
+            {Enum.take(candidate, anomaly.index + 1), anomaly},
+            size,
+            from,
+            deadline
+          )
       end
     end
   end
