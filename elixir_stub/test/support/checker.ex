@@ -7,8 +7,8 @@ defmodule LiveStash.Test.Checker do
 
       LiveStash.Test.Checker.check(:ets, seeds: [1, 2], seconds: 20)
 
-  Options: `:seeds` (run first, in order), `:seconds` (then fresh seeds until this much
-  time has passed since the start; 0 by default), `:length` (commands per seed, 30),
+  Options: `:seeds` (run first, in order), `:seconds` (then fresh seeds for this
+  long; 0 by default), `:length` (commands per seed, 30),
   `:shrink_seconds` (per failure, 30). Returns `%{adapter:, seeds:, commands:,
   recoveries:, anomalies: [%{seed:, profile:, commands:, text:}]}`.
   """
@@ -20,34 +20,40 @@ defmodule LiveStash.Test.Checker do
   def adapters, do: @adapters
 
   def check(adapter, opts \\ []) when adapter in @adapters do
-    started = now()
-    deadline = started + 1000 * Keyword.get(opts, :seconds, 0)
+    seconds = Keyword.get(opts, :seconds, 0)
     length = Keyword.get(opts, :length, 30)
     shrink_ms = 1000 * Keyword.get(opts, :shrink_seconds, 30)
     cluster = Cluster.start!(adapter)
     totals = %{adapter: adapter, seeds: 0, commands: 0, recoveries: 0, anomalies: []}
 
     try do
-      seeds = Stream.concat(Keyword.get(opts, :seeds, []), fresh_seeds())
+      {totals, cluster} =
+        Enum.reduce(Keyword.get(opts, :seeds, []), {totals, cluster}, fn seed,
+                                                                         {totals, cluster} ->
+          one_seed(cluster, adapter, seed, length, shrink_ms, totals)
+        end)
+
+      # Fresh seeds for `seconds` after the fixed ones.
+      deadline = now() + 1000 * seconds
 
       {totals, _cluster} =
-        Enum.reduce_while(seeds, {totals, cluster}, fn seed, {totals, cluster} ->
-          fixed? = seed in Keyword.get(opts, :seeds, [])
-
-          if fixed? or now() < deadline,
+        Enum.reduce_while(fresh_seeds(), {totals, cluster}, fn seed, {totals, cluster} ->
+          if now() < deadline,
             do: {:cont, one_seed(cluster, adapter, seed, length, shrink_ms, totals)},
             else: {:halt, {totals, cluster}}
         end)
 
       %{totals | anomalies: Enum.reverse(totals.anomalies)}
     after
-      Cluster.stop(cluster)
+      # Killed nodes were replaced: stop the nodes the last run left.
+      Cluster.stop(Process.delete(:checker_cluster) || cluster)
     end
   end
 
   defp one_seed(cluster, adapter, seed, length, shrink_ms, totals) do
     {profile, commands} = Commands.generate(adapter, seed, length)
     {result, cluster} = Runner.run(cluster, profile, commands)
+    Process.put(:checker_cluster, cluster)
 
     totals = %{
       totals
@@ -64,6 +70,7 @@ defmodule LiveStash.Test.Checker do
         {shrunk, anomaly, cluster} =
           Shrink.shrink(cluster, profile, commands, anomaly, now() + shrink_ms)
 
+        Process.put(:checker_cluster, cluster)
         found = %{seed: seed, profile: profile, commands: shrunk, text: anomaly.text}
         {%{totals | anomalies: [found | totals.anomalies]}, cluster}
     end
@@ -80,12 +87,13 @@ defmodule LiveStash.Test.Checker do
       {anomalies, _} =
         Enum.map_reduce(1..times, cluster, fn _, cluster ->
           {result, cluster} = Runner.run(cluster, profile, commands)
+          Process.put(:checker_cluster, cluster)
           {result.anomaly, cluster}
         end)
 
       anomalies
     after
-      Cluster.stop(cluster)
+      Cluster.stop(Process.delete(:checker_cluster) || cluster)
     end
   end
 

@@ -63,11 +63,11 @@ defmodule LiveStash.Test.Checker.Commands do
       {22, :reconnect},
       {5, :sibling},
       {4, :stranger},
-      {4, :reset},
+      {5, :reset},
       {3, :navigate},
       {1, :away}
     ] ++
-      if(server?, do: [{9, :settle}, {4, :stall_writer}], else: []) ++
+      if(server?, do: [{9, :settle}, {6, :stall_writer}], else: []) ++
       if(frozen?, do: [], else: [{2, :freeze}, {1, :kill}, {1, :stop}]) ++
       if(adapter == :redis, do: [{2, :redis_stall}], else: [])
   end

@@ -110,17 +110,21 @@ defmodule LiveStash.Test.Checker.Model do
   def recovered(model, v, slot, {:recovered, state}) do
     view = %{model.views[v] | assigns: state, may_lose: false, row_slot: slot}
 
+    # The view goes on from `state`: writes newer than it belong to the page it left, so
+    # they may still land but are never required (and once a newer write completes, are
+    # no longer acceptable either).
     case acceptable(view, state) do
       :completed ->
-        {:ok, put_in(model.views[v], view)}
+        {:ok, put_in(model.views[v], %{view | pending: orphan(view.pending)})}
 
       # Read from the writer of the node it is pending on: the store may not hold it yet.
-      {:pending, _seq, ^slot} ->
-        {:ok, put_in(model.views[v], view)}
+      {:pending, seq, ^slot} ->
+        pending = [{seq, state, slot} | orphan(Enum.reject(view.pending, &(elem(&1, 0) == seq)))]
+        {:ok, put_in(model.views[v], %{view | pending: pending})}
 
       # Read on another node: the store holds it.
       {:pending, seq, _elsewhere} ->
-        pending = Enum.filter(view.pending, fn {s, _, _} -> s > seq end)
+        pending = orphan(Enum.reject(view.pending, &(elem(&1, 0) == seq)))
         {:ok, put_in(model.views[v], %{view | completed: {seq, state}, pending: pending})}
 
       :error ->

@@ -133,7 +133,7 @@ defmodule LiveStash.Test.Checker.Runner do
     view = st.views[v]
     st = retire(st, v)
     params = if hint?, do: view.params, else: drop_hint(view.params)
-    st = st |> allow_unreachable_row(v) |> allow_expiry(v)
+    st = st |> allow_unreachable_row(v, slot, hint?) |> allow_expiry(v)
 
     with_mount(st, v, slot, params, view.id, view.session, fn st, result ->
       Model.recovered(st.model, v, slot, result)
@@ -198,19 +198,20 @@ defmodule LiveStash.Test.Checker.Runner do
     do: {:ok, %{st | stall: Cluster.redis_stall(await_stall(st).cluster, 1)}}
 
   defp foreign(st, slot, params, id, session, who) do
+    st = %{st | recoveries: st.recoveries + 1}
+
     case mount(st, slot, params, id, session) do
       {:ok, pid, result} ->
         stop_view(pid)
-
-        case Model.foreign(st.model, who, result) do
-          {:ok, model} -> {:ok, %{st | model: model}}
-          {:anomaly, text} -> {:anomaly, text, st}
-        end
+        checked(Model.foreign(st.model, who, result), st)
 
       {:error, text} ->
         {:anomaly, text, st}
     end
   end
+
+  defp checked({:ok, model}, st), do: {:ok, %{st | model: model}}
+  defp checked({:anomaly, text}, st), do: {:anomaly, text, st}
 
   defp with_mount(st, v, slot, params, id, session, check) do
     st = %{st | recoveries: st.recoveries + 1}
@@ -228,10 +229,7 @@ defmodule LiveStash.Test.Checker.Runner do
 
         st = %{st | views: Map.put(st.views, v, view)}
 
-        case check.(st, result) do
-          {:ok, model} -> {:ok, refresh(%{st | model: model}, v)}
-          {:anomaly, text} -> {:anomaly, text, st}
-        end
+        with {:ok, st} <- checked(check.(st, result), st), do: {:ok, refresh(st, v)}
 
       {:error, text} ->
         {:anomaly, text, st}
@@ -259,11 +257,17 @@ defmodule LiveStash.Test.Checker.Runner do
     :erpc.call(node_of(st, slot), ViewServer, :start, [st.view, opts], @mount_ms)
   end
 
-  # An ETS row on a frozen node cannot be reached within the lookup's timeout.
-  defp allow_unreachable_row(st, v) do
+  # An ETS row on a frozen node cannot be reached within the lookup's timeout. Without a
+  # hint only the local table is certain: the search elsewhere is a bounded fallback
+  # (issue 21, point 6).
+  defp allow_unreachable_row(st, v, slot, hint?) do
     row_slot = st.model.views[v].row_slot
 
-    if st.profile.adapter == :ets and row_slot != nil and Cluster.frozen?(st.cluster, row_slot),
+    unreachable? =
+      row_slot != nil and
+        (Cluster.frozen?(st.cluster, row_slot) or (not hint? and row_slot != slot))
+
+    if st.profile.adapter == :ets and unreachable?,
       do: %{st | model: Model.may_lose(st.model, v)},
       else: st
   end
