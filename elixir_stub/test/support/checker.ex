@@ -7,8 +7,9 @@ defmodule LiveStash.Test.Checker do
 
       LiveStash.Test.Checker.check(:ets, seeds: [1, 2], seconds: 20)
 
-  Options: `:seeds` (run first, in order), `:seconds` (then fresh seeds for this
-  long; 0 by default), `:length` (commands per seed, 30),
+  Options: `:seeds` (run first, in order), `:schedules` (then these hand-written
+  `{name, commands}` lists, on the adapter's plain profile), `:seconds` (then fresh
+  seeds for this long; 0 by default), `:length` (commands per seed, 30),
   `:shrink_seconds` (per failure, 30). Returns `%{adapter:, seeds:, commands:,
   recoveries:, anomalies: [%{seed:, profile:, commands:, text:}]}`.
   """
@@ -31,6 +32,11 @@ defmodule LiveStash.Test.Checker do
         Enum.reduce(Keyword.get(opts, :seeds, []), {totals, cluster}, fn seed,
                                                                          {totals, cluster} ->
           one_seed(cluster, adapter, seed, length, shrink_ms, totals)
+        end)
+
+      {totals, cluster} =
+        Enum.reduce(Keyword.get(opts, :schedules, []), {totals, cluster}, fn schedule, acc ->
+          one_schedule(acc, adapter, schedule)
         end)
 
       # Fresh seeds for `seconds` after the fixed ones.
@@ -97,6 +103,34 @@ defmodule LiveStash.Test.Checker do
     end
   end
 
+  # A hand-written command list: already short, so it is reported as it is.
+  defp one_schedule({totals, cluster}, adapter, {name, commands}) do
+    profile = Commands.plain_profile(adapter)
+    {result, cluster} = Runner.run(cluster, profile, commands)
+    Process.put(:checker_cluster, cluster)
+
+    totals = %{
+      totals
+      | commands: totals.commands + result.commands,
+        recoveries: totals.recoveries + result.recoveries
+    }
+
+    case result.anomaly do
+      nil ->
+        {totals, cluster}
+
+      anomaly ->
+        found = %{
+          seed: "schedule:#{name}",
+          profile: profile,
+          commands: commands,
+          text: anomaly.text
+        }
+
+        {%{totals | anomalies: [found | totals.anomalies]}, cluster}
+    end
+  end
+
   # Fresh seeds come from the OS, so two runs never share them; each is printed when it fails.
   defp fresh_seeds, do: Stream.repeatedly(fn -> :rand.uniform(1_000_000_000) end)
 
@@ -118,6 +152,7 @@ defmodule LiveStash.Test.Checker do
     Enum.join(
       [
         "anomaly adapter=#{profile.adapter}#{variant} seed=#{seed}: #{text}",
+        "  replay: LiveStash.Test.Checker.replay(#{inspect(profile)}, <these commands>)",
         "  shrunk commands:" | lines
       ],
       "\n"

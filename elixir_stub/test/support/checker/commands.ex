@@ -21,6 +21,15 @@ defmodule LiveStash.Test.Checker.Commands do
     {profile, Enum.reverse(acc.out)}
   end
 
+  @doc "The profile a hand-written schedule runs on: signed tokens, our client, no auto_stash."
+  def plain_profile(adapter),
+    do: %{
+      adapter: adapter,
+      mode: if(adapter == :browser, do: :sign),
+      official: false,
+      auto: false
+    }
+
   defp profile(:browser, state) do
     {mode, state} = pick([:sign, :encrypt], state)
     {official, state} = pick([false, true], state)
@@ -63,7 +72,7 @@ defmodule LiveStash.Test.Checker.Commands do
       {22, :reconnect},
       {5, :sibling},
       {4, :stranger},
-      {5, :reset},
+      {4, :reset},
       {3, :navigate},
       {1, :away}
     ] ++
