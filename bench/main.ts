@@ -12,6 +12,7 @@ import { e2eKeepAlive, shimKeepAlive } from "./keep-alive";
 import { largeStash } from "./large";
 import { pushCost } from "./push-cost";
 import { reconnectTime } from "./reconnect";
+import { recoverRetry } from "./recover-retry";
 import { serverAdapters } from "./server-adapters";
 import { sessions } from "./sessions";
 import { stashCost } from "./stash-cost";
@@ -49,6 +50,7 @@ try {
   await step("bundle sizes", () => bundleSizes(tmp));
   await step("server adapters (stash / recover, ETS vs Redis vs Mnesia)", async () => serverAdapters(quick));
   await step("Redis stall (event round trip during DEBUG SLEEP vs plain)", async () => redisStall(quick));
+  await step("recovery retry budget (join with Redis up / killed)", async () => recoverRetry(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
   await step("stash cost, keyed vs whole token, shim (mix run)", async () => shimStashKeys());
   await step("stash cost, shim (click / typing / auto-typing × adapters × 2 states, vs today)", async () => stashCost(quick));

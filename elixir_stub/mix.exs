@@ -19,7 +19,33 @@ defmodule LiveStash.MixProject do
       # Telemetry is optional too: LiveStash.Telemetry.Optional checks for it at runtime.
       xref: [exclude: [:mnesia, Redix, :eredis, :telemetry, Telemetry.Metrics]],
       description: "Keep chosen Phoenix LiveView assigns across dropped sockets and reloads.",
-      package: [licenses: ["Apache-2.0"], files: ~w(lib assets mix.exs README.md)]
+      package: [licenses: ["Apache-2.0"], files: ~w(lib assets mix.exs README.md)],
+      docs: docs()
+    ]
+  end
+
+  # ExDoc's configuration, as a hex package publishes its guides (ExDoc itself is not a
+  # dependency here: no hex in CI).
+  defp docs do
+    [
+      main: "readme",
+      extras: [
+        "README.md",
+        "guides/adapters.md",
+        "guides/custom-adapters.md",
+        "guides/components.md",
+        "guides/auto-stash.md",
+        "guides/deploys-and-clusters.md",
+        "guides/reliability.md",
+        "guides/migrations.md",
+        "guides/security.md",
+        "guides/telemetry.md",
+        "guides/keyed-stashes.md",
+        "guides/wire-protocol.md",
+        "guides/installer.md",
+        "guides/testing.md"
+      ],
+      groups_for_extras: [Guides: ~r"guides/"]
     ]
   end
 

@@ -7,6 +7,7 @@ setupOrExit("test");
 
 const steps = [
   ["types", "npm", ["run", "typecheck"]],
+  ["links", "node", ["scripts/check-links.mjs"]],
   ["unit", "npm", ["run", "test:unit"]],
   ["bundle", "node", ["scripts/check-bundle.mjs"]],
   ["docs", "npm", ["run", "docs"]],

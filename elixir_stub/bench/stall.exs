@@ -50,8 +50,9 @@ defmodule LiveStash.Bench.Stall do
   def synchronous(socket, count) do
     state = socket.private.live_stash
     key = Redis.key(LiveStash.Adapters.StashId.scope(state), state.stash_id)
-    record = LiveStash.Record.new(state, socket.view, %{count: count})
-    value = Redis.Row.seal(socket.endpoint, state.options.secret, key, record)
+    payload = LiveStash.Record.encode(LiveStash.Record.new(state, socket.view, %{count: count}))
+    expires_at = System.system_time(:millisecond) + 300_000
+    value = Redis.Row.seal(socket.endpoint, state.options.secret, key, count, expires_at, payload)
     _ = RedisClient.command(["SET", key, value, "PX", "300000"])
     Component.assign(socket, :count, count)
   end

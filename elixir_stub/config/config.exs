@@ -9,5 +9,7 @@ if config_env() == :test do
       LiveStash.Adapters.Mnesia
     ],
     ets_sweep_interval: 200,
-    mnesia_cleanup_interval: 200
+    mnesia_cleanup_interval: 200,
+    # A clock the tests can move (LiveStash.Clock), for what takes days to happen.
+    clock: LiveStash.Test.Clock
 end

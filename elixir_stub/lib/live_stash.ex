@@ -28,6 +28,7 @@ defmodule LiveStash do
     ConnectParams,
     Failure,
     KeepAlive,
+    Official,
     Options,
     Record,
     Secret,
@@ -60,22 +61,23 @@ defmodule LiveStash do
 
   @doc false
   def on_mount(opts, _params, session, socket) do
-    options = Options.validate!(opts)
+    case Options.validate!(opts) do
+      %Options{adapter_opts: nil} = options -> {:cont, mount(socket, session, options)}
+      options -> {:cont, Official.mount(socket, session, options)}
+    end
+  end
 
+  defp mount(socket, session, options) do
     state = %State{
       options: options,
-      session: Secret.binding(options, session),
+      session: Secret.binding(options, session, socket.endpoint),
+      legacy_session: Secret.legacy_binding(options, session),
       view_id: socket.id
     }
 
-    socket =
-      if Phoenix.LiveView.connected?(socket) do
-        mount_connected(socket, state)
-      else
-        State.put(socket, state)
-      end
-
-    {:cont, socket}
+    if Phoenix.LiveView.connected?(socket),
+      do: mount_connected(socket, state),
+      else: State.put(socket, state)
   end
 
   defp mount_connected(socket, %State{options: options} = state) do
@@ -114,19 +116,23 @@ defmodule LiveStash do
   defp stash_view(socket) do
     state = State.fetch!(socket, :stash)
 
-    if state.connected? do
-      assigns = Map.take(socket.assigns, state.options.stored_keys)
-
-      # Strict equality, not a hash of the serialised value: a value that was not rebuilt
-      # since the last stash compares in constant time, so an unchanged stash serialises
-      # nothing. `last_assigns` moves only on a successful write, so a failed one is retried.
-      # (A keyed browser stash then compares key by key, and writes only the changed keys.)
-      if assigns === state.last_assigns,
-        do: socket,
-        else: write(socket, state, assigns)
-    else
-      socket
+    cond do
+      Official.state?(state) -> Official.stash(socket, state)
+      state.connected? -> stash_assigns(socket, state)
+      true -> socket
     end
+  end
+
+  defp stash_assigns(socket, state) do
+    assigns = Map.take(socket.assigns, state.options.stored_keys)
+
+    # Strict equality, not a hash of the serialised value: a value that was not rebuilt
+    # since the last stash compares in constant time, so an unchanged stash serialises
+    # nothing. `last_assigns` moves only on a successful write, so a failed one is retried.
+    # (A keyed browser stash then compares key by key, and writes only the changed keys.)
+    if assigns === state.last_assigns,
+      do: socket,
+      else: write(socket, state, assigns)
   end
 
   defp write(socket, state, assigns) do
@@ -179,10 +185,10 @@ defmodule LiveStash do
   defp recover_view(socket) do
     state = State.fetch!(socket, :recover_state)
 
-    if state.connected? and not state.fresh? do
-      recover(socket, state)
-    else
-      {:new, socket}
+    cond do
+      Official.state?(state) -> Official.recover_state(socket, state)
+      state.connected? and not state.fresh? -> recover(socket, state)
+      true -> {:new, socket}
     end
   end
 
@@ -193,13 +199,11 @@ defmodule LiveStash do
 
     case result do
       {:ok, record} ->
-        :ok = Host.recovered(socket, record.components)
+        recovered(socket, state, record, &renew(&1, state, record))
 
-        socket = Phoenix.Component.assign(socket, record.assigns)
-        socket = renew(State.put(socket, state), state, record)
-
-        # Only components were stashed: nothing to recover for the view itself.
-        if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
+      # Written back under the new version at once, whatever the adapter could renew.
+      {:migrated, record} ->
+        recovered(socket, state, record, &rewrite(&1, state))
 
       :not_found ->
         drop(socket, state, :not_found)
@@ -218,6 +222,16 @@ defmodule LiveStash do
     end
   end
 
+  defp recovered(socket, state, record, write_back) do
+    :ok = Host.recovered(socket, record.components)
+
+    socket = Phoenix.Component.assign(socket, record.assigns)
+    socket = write_back.(State.put(socket, state))
+
+    # Only components were stashed: nothing to recover for the view itself.
+    if record.assigns == %{}, do: {:not_found, socket}, else: {:recovered, socket}
+  end
+
   # One warning, and the reason on the recover span (an adapter failure as an adapter error too).
   defp rejected(socket, state, returned) do
     :ok = Failure.warn(socket.view, returned)
@@ -225,22 +239,36 @@ defmodule LiveStash do
   end
 
   defp fetch(socket, %State{options: options} = state) do
-    options.adapter.fetch(socket, state)
+    case options.adapter.fetch(socket, state) do
+      :not_found -> fetch_legacy(socket, state)
+      found -> found
+    end
   rescue
     error -> {:error, error}
   end
 
-  # A reload replay comes from a new page, whose root view has a new id: only the
-  # module is checked then (with the version and session), as before ids were bound.
-  defp expected(socket, %State{options: options, incoming: incoming} = state) do
-    restored? = incoming.restored? and options.recover_after_reload
+  # A server row 0.1.0 wrote is keyed by that release's session binding (see
+  # `LiveStash.Secret.legacy_binding/2`); the record check then has it written back.
+  defp fetch_legacy(
+         socket,
+         %State{legacy_session: legacy, incoming: %{stash: {:server, _, _}}} = state
+       )
+       when is_binary(legacy),
+       do: state.options.adapter.fetch(socket, %State{state | session: legacy})
 
-    %{
-      view: socket.view,
-      view_id: if(restored?, do: :any, else: state.view_id),
-      version: options.version,
-      session: state.session
-    }
+  defp fetch_legacy(_socket, _state), do: :not_found
+
+  # Migrating is the recovering node's business: the view's migrate goes into what the
+  # record check expects only here (an ETS row check on the node that holds the row, say,
+  # does without it).
+  defp expected(socket, state),
+    do: Map.put(Record.expected(socket, state), :migrate, migrate(socket.view, state.options))
+
+  defp migrate(_view, %Options{version: nil}), do: nil
+  defp migrate(_view, %Options{migrate: migrate}) when migrate != nil, do: migrate
+
+  defp migrate(view, _options) do
+    if function_exported?(view, :migrate_stash, 2), do: &view.migrate_stash/2
   end
 
   # Rewrite at once: it restarts the TTL and moves a row found on another node here.
@@ -252,9 +280,11 @@ defmodule LiveStash do
       {socket, state} = adapter.renew(socket, state)
       State.put(socket, state)
     else
-      stash(State.put(socket, %State{state | last_assigns: nil}))
+      rewrite(socket, state)
     end
   end
+
+  defp rewrite(socket, state), do: stash(State.put(socket, %State{state | last_assigns: nil}))
 
   defp drop(socket, state, status) do
     :ok = Host.failed(socket, status)
@@ -289,13 +319,18 @@ defmodule LiveStash do
   defp reset_view(socket) do
     state = State.fetch!(socket, :reset_stash)
 
-    if state.connected? do
-      :ok = AutoStash.cancel(socket)
-      :ok = Host.reset(socket)
-      {socket, state} = state.options.adapter.drop(socket, state)
-      State.put(socket, %State{state | last_assigns: nil})
-    else
-      socket
+    cond do
+      Official.state?(state) ->
+        Official.reset_stash(socket, state)
+
+      state.connected? ->
+        :ok = AutoStash.cancel(socket)
+        :ok = Host.reset(socket)
+        {socket, state} = state.options.adapter.drop(socket, state)
+        State.put(socket, %State{state | last_assigns: nil})
+
+      true ->
+        socket
     end
   end
 end

@@ -1,112 +1,142 @@
 defmodule LiveStash.Adapter do
   @moduledoc """
-  Where stashes live. An adapter only stores and fetches `LiveStash.Record`s; the
-  checks (view, version, status) live in `LiveStash` so every adapter agrees on them.
+  The behaviour a third-party adapter implements: the official LiveStash's five
+  callbacks, so an adapter written for the official library (`durable_stash`, say) runs
+  here unchanged. The built-in adapters use a richer internal protocol instead.
 
-  The built-in adapters (`LiveStash.Adapters.ETS`, `BrowserMemory`, `Redis`, `Mnesia`)
-  implement it. A LiveView picks one with `adapter:`, and it must be switched on in the
-  config (its `child_specs/0` are started then):
+  A LiveView picks the adapter with `use LiveStash, adapter: MyApp.SessionStash,
+  stored_keys: [...]`, and the app switches it on in its config, which also starts the
+  adapter's optional `child_spec/1` under LiveStash's supervisor:
 
-      config :live_stash, adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.Redis]
+      config :live_stash, adapters: [MyApp.SessionStash]
 
-  The examples below are a server adapter over a key-value store `MyStore`, shaped like
-  `LiveStash.Adapters.Mnesia`: the browser holds a stash id (`LiveStash.Adapters.StashId`)
-  that the adapter pushes to it.
+  On every mount (disconnected and connected) LiveStash calls `init_stash/3` with every
+  option of `use LiveStash` but `:adapter`: `:stored_keys` in whatever form the adapter
+  reads (`[:count]`, or `[theme: :session, draft: :reconnect]`), and any option of its
+  own (`vsn: 2`). `LiveStash.stash/1`, `recover_state/1` and `reset_stash/1` then call
+  the adapter, and `recover_state/1` returns its status unchanged. `auto_stash: true`
+  works: LiveStash calls `stash/1` after renders that changed a stored assign.
+
+  Not offered to such an adapter, because they need the internal protocol: keyed browser
+  pushes and leases, `LiveStash.Component` states, keep-alive and write-behind. An
+  `init_stash/3` that raises fails the mount, as in the official library; a raise or exit
+  in the other callbacks is caught with one warning, and `recover_state/1` is then
+  `:error` (the official library would crash the LiveView).
+
+  A complete adapter, one stash per signed-in user and LiveView kept in an `Agent`,
+  recovered on a reconnect (see the "Custom adapters" guide for a walk through it):
+
+      defmodule MyApp.SessionStash do
+        @behaviour LiveStash.Adapter
+
+        alias Phoenix.LiveView
+
+        @impl true
+        def child_spec(_args),
+          do: %{id: __MODULE__, start: {Agent, :start_link, [fn -> %{} end, [name: __MODULE__]]}}
+
+        @impl true
+        def init_stash(socket, session, opts) do
+          keys = Keyword.fetch!(opts, :stored_keys)
+          key = {Map.fetch!(session, "user_token"), socket.view}
+          LiveView.put_private(socket, __MODULE__, %{key: key, keys: keys})
+        end
+
+        @impl true
+        def stash(socket) do
+          %{key: key, keys: keys} = socket.private[__MODULE__]
+          stored = Map.take(socket.assigns, keys)
+          if LiveView.connected?(socket), do: Agent.update(__MODULE__, &Map.put(&1, key, stored))
+          socket
+        end
+
+        @impl true
+        def recover_state(socket) do
+          %{key: key} = socket.private[__MODULE__]
+
+          cond do
+            not LiveView.connected?(socket) -> {:new, socket}
+            LiveView.get_connect_params(socket)["_mounts"] in [nil, 0] -> {:new, socket}
+            stored = Agent.get(__MODULE__, &Map.get(&1, key)) -> {:recovered, Phoenix.Component.assign(socket, stored)}
+            true -> {:not_found, socket}
+          end
+        end
+
+        @impl true
+        def reset_stash(socket) do
+          %{key: key} = socket.private[__MODULE__]
+          Agent.update(__MODULE__, &Map.delete(&1, key))
+          socket
+        end
+      end
   """
 
-  alias LiveStash.{Record, State}
   alias Phoenix.LiveView.Socket
 
+  @typedoc "What `recover_state/1` returns with the socket."
+  @type recovery_status :: :recovered | :not_found | :new | :error
+
   @doc """
-  Prepares a connected mount, e.g. pushing the client the id it must hand back.
+  Prepares the socket on every mount (disconnected and connected) and returns it.
+  `session` is the LiveView's session; `opts` every option of `use LiveStash` but
+  `:adapter`. Raise `ArgumentError` here for options the adapter refuses.
 
       @impl true
-      def mount(socket, state) do
-        state = %{state | stash_id: StashId.for_mount(state)}
-        {Push.event(socket, Events.init_mnesia(), %{stashId: state.stash_id}), state}
+      def init_stash(socket, _session, opts) do
+        Phoenix.LiveView.put_private(socket, __MODULE__, Keyword.fetch!(opts, :stored_keys))
       end
   """
-  @callback mount(Socket.t(), State.t()) :: {Socket.t(), State.t()}
+  @callback init_stash(socket :: Socket.t(), session :: map() | keyword(), opts :: keyword()) ::
+              Socket.t()
 
   @doc """
-  Writes a record (already known to differ from the last one). An `{:error, reason}` is
-  logged by `LiveStash.stash/1` and the next stash tries again.
+  Stores the stashed assigns; called by `LiveStash.stash/1` and by auto_stash. Returns
+  the socket.
 
       @impl true
-      def put(socket, state, record) do
-        with :ok <- MyStore.put(StashId.key(state), record, StashId.ttl_ms(state)),
-             do: {:ok, socket}
-      end
-  """
-  @callback put(Socket.t(), State.t(), Record.t()) :: {:ok, Socket.t()} | {:error, term()}
-
-  @doc """
-  Fetches what the client pointed at in its connect params: `:not_found` when nothing
-  is stored, `{:not_found, reason}` when what was stored is no longer usable (an
-  expired token), `{:error, reason}` when it is rejected or the store failed. Reasons
-  are `LiveStash.Failure`'s atoms where one fits.
-
-      @impl true
-      def fetch(_socket, %{incoming: %{stash: {:server, _hint, _id}}} = state),
-        do: MyStore.lookup(StashId.key(state))
-
-      def fetch(_socket, _state), do: :not_found
-  """
-  @callback fetch(Socket.t(), State.t()) ::
-              {:ok, term()} | :not_found | {:not_found, atom()} | {:error, term()}
-
-  @doc """
-  Forgets the stash, making sure the client forgets it too.
-
-      @impl true
-      def drop(socket, state) do
-        :ok = MyStore.delete(StashId.key(state))
-        {socket, state}
-      end
-  """
-  @callback drop(Socket.t(), State.t()) :: {Socket.t(), State.t()}
-
-  @doc """
-  Lets go of a stash that belongs to another view (another module, or a sibling
-  instance the client handed the same stash): it stays in place, untouched, and this
-  view moves to a fresh stash of its own, so neither overwrites nor deletes the other's.
-
-      @impl true
-      def leave(socket, state) do
-        state = %{state | stash_id: StashId.new()}
-        {Push.event(socket, Events.init_mnesia(), %{stashId: state.stash_id}), state}
-      end
-  """
-  @callback leave(Socket.t(), State.t()) :: {Socket.t(), State.t()}
-
-  @doc """
-  Extends the stash's lifetime while the LiveView is alive (called every ttl/4).
-
-      @impl true
-      def keep_alive(socket, state) do
-        MyStore.touch(StashId.key(state))
+      def stash(socket) do
+        keys = socket.private[__MODULE__]
+        :ok = MyStore.put(socket.id, Map.take(socket.assigns, keys))
         socket
       end
   """
-  @callback keep_alive(Socket.t(), State.t()) :: Socket.t()
+  @callback stash(socket :: Socket.t()) :: Socket.t()
 
   @doc """
-  Optional: what the adapter needs supervised; started by the app only when the adapter
-  is active.
+  Restores what was stashed into the socket; called by `LiveStash.recover_state/1` from
+  `mount/3`. Returns `{status, socket}`: `:new` on a first mount, `:recovered`,
+  `:not_found` when nothing is stored, `:error` when the store failed.
 
       @impl true
-      def child_specs, do: [MyStore.Repo, {MyStore.Sweeper, interval: 60_000}]
+      def recover_state(socket) do
+        case MyStore.get(socket.id) do
+          {:ok, assigns} -> {:recovered, Phoenix.Component.assign(socket, assigns)}
+          :error -> {:not_found, socket}
+        end
+      end
   """
-  @callback child_specs() :: [Supervisor.child_spec() | module() | {module(), term()}]
+  @callback recover_state(socket :: Socket.t()) :: {recovery_status(), Socket.t()}
 
   @doc """
-  Optional: renews what was just recovered without writing it again (a browser token
-  gets a lease). Adapters without it are rewritten at once after a recovery.
+  Forgets the stash, so the next reconnect starts fresh; called by
+  `LiveStash.reset_stash/1`. Returns the socket.
 
       @impl true
-      def renew(socket, state), do: {push_lease(socket, state), state}
+      def reset_stash(socket) do
+        :ok = MyStore.delete(socket.id)
+        socket
+      end
   """
-  @callback renew(Socket.t(), State.t()) :: {Socket.t(), State.t()}
+  @callback reset_stash(socket :: Socket.t()) :: Socket.t()
 
-  @optional_callbacks child_specs: 0, renew: 2
+  @doc """
+  Optional: what the adapter needs supervised, started with `[]` under LiveStash's
+  supervisor when the adapter is listed in `config :live_stash, adapters: [...]`.
+
+      @impl true
+      def child_spec(_args), do: MyStore.child_spec(name: MyStore)
+  """
+  @callback child_spec(args :: term()) :: Supervisor.child_spec()
+
+  @optional_callbacks child_spec: 1
 end

@@ -166,7 +166,7 @@ defmodule LiveStash.Component do
   # one the parent pushed before the render. So the parent writes it right after.
   defp write(socket, registry, key, assigns, auto?) do
     registry = %{registry | entries: Map.put(registry.entries, key, assigns)}
-    interval = registry.state.options.auto_stash_interval
+    interval = AutoStash.interval(registry.state.options)
 
     cond do
       auto? and interval > 0 -> coalesce(socket, registry, key, assigns, interval)

@@ -7,8 +7,13 @@ defmodule LiveStash.Failure do
 
     * `:tampered` - a token, lease or Redis row failed authentication (forged, altered,
       or signed with another `secret_key_base` or `:secret`)
-    * `:expired` - a browser token past its ttl (and without a lease for it)
-    * `:version_mismatch` - written under another `:version` of the LiveView
+    * `:expired` - a browser token past its ttl (and without a lease for it), or a Redis
+      row past the expiry its MAC vouches for (kept alive with `PERSIST`, or `SET` back)
+    * `:version_mismatch` - written under another `:version` of the LiveView (and no
+      `:migrate` to convert it)
+    * `:newer_version` - written under a newer integer `:version` than this node runs (a
+      node not upgraded yet, in a rolling deploy)
+    * `:migration_failed` - the `:migrate` function raised or returned an error
     * `:wrong_view` - written by another LiveView module or another instance of it (a
       nested view with another id); left in place for its owner
     * `:wrong_session` - written for another `:session_key` value
@@ -26,6 +31,8 @@ defmodule LiveStash.Failure do
     :tampered,
     :expired,
     :version_mismatch,
+    :newer_version,
+    :migration_failed,
     :wrong_view,
     :wrong_session,
     :mixed_keys,
@@ -37,6 +44,8 @@ defmodule LiveStash.Failure do
           :tampered
           | :expired
           | :version_mismatch
+          | :newer_version
+          | :migration_failed
           | :wrong_view
           | :wrong_session
           | :mixed_keys
@@ -53,6 +62,8 @@ defmodule LiveStash.Failure do
   """
   @spec reason(term()) :: reason()
   def reason(reason) when reason in @reasons, do: reason
+  def reason({:newer_version, _from, _to}), do: :newer_version
+  def reason({:migration_failed, _from, _to, _why}), do: :migration_failed
   def reason(_other), do: :adapter_down
 
   @doc """
@@ -62,19 +73,31 @@ defmodule LiveStash.Failure do
   @spec warn(module(), term()) :: :ok
   def warn(view, returned) do
     reason = reason(returned)
-    detail = if reason == returned, do: "", else: ": #{inspect(returned)}"
 
     Logger.warning(
       "LiveStash did not recover the stash of #{inspect(view)}: " <>
-        "#{describe(reason)} (#{inspect(reason)})#{detail}"
+        "#{describe(reason)} (#{inspect(reason)})#{detail(reason, returned)}"
     )
   end
+
+  defp detail(reason, reason), do: ""
+
+  defp detail(:newer_version, {_, from, to}),
+    do: ": version #{inspect(from)}, this node runs #{inspect(to)}"
+
+  defp detail(:migration_failed, {_, from, to, why}),
+    do:
+      ": from version #{inspect(from)} to #{inspect(to)}, #{LiveStash.Record.Migration.describe(why)}"
+
+  defp detail(_reason, returned), do: ": #{inspect(returned)}"
 
   defp describe(:tampered),
     do: "it failed authentication (altered, or signed with another secret)"
 
   defp describe(:expired), do: "it expired"
   defp describe(:version_mismatch), do: "it was written by another :version of the view"
+  defp describe(:newer_version), do: "it was written by a newer :version of the view"
+  defp describe(:migration_failed), do: "its :migrate function failed"
   defp describe(:wrong_view), do: "the stash belongs to another view"
   defp describe(:wrong_session), do: "it was written for another session"
 

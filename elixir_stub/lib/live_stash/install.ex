@@ -19,9 +19,11 @@ defmodule LiveStash.Install do
   @config "config/config.exs"
 
   @doc ~S"""
-  Reads the app at `root` and returns the planned edits, or why it refuses.
+  Reads the app at `root` and returns the planned edits, or why it refuses. `bundle` is
+  where the dependency's prebuilt bundle is (`LiveStash.Install.Project.bundle/2`), or
+  why there is none; it is needed only when the app does not use the npm package.
 
-      iex> LiveStash.Install.plan("/nonexistent")
+      iex> LiveStash.Install.plan("/nonexistent", {:ok, "/nonexistent/deps/live_stash/assets/js/live-stash.js"})
       {:error,
        %{
          path: "assets/js/app.js",
@@ -31,15 +33,22 @@ defmodule LiveStash.Install do
            "params: initLiveStash({_csrf_token: csrfToken}),"
          ]
        }}
-  """
-  @spec plan(Path.t()) :: {:ok, [file()]} | {:error, refusal()}
-  def plan(root) do
-    import_path = Project.import_path(root)
-    js_by_hand = AppJs.by_hand(import_path)
 
-    with {:ok, script} <- script(root, js_by_hand),
-         {:ok, js} <- edit(root, script, &AppJs.patch(&1, import_path), js_by_hand),
-         {:ok, config} <- edit(root, @config, &ConfigExs.patch/1, [ConfigExs.line()]) do
+      iex> LiveStash.Install.plan("/nonexistent", {:error, "no bundle"})
+      {:error, %{path: "mix.exs", reason: "no bundle", by_hand: []}}
+  """
+  @spec plan(Path.t(), {:ok, Path.t()} | {:error, String.t()}) ::
+          {:ok, [file()]} | {:error, refusal()}
+  def plan(root, bundle) do
+    found = Project.script(root)
+    script = with {:error, _} <- found, do: {:ok, "assets/js/app.js"}
+
+    with {:ok, import_path} <- import_path(root, script, bundle),
+         js_by_hand = AppJs.by_hand(import_path),
+         {:ok, script} <- script(found, js_by_hand),
+         {:ok, js} <-
+           edit(root, script, &AppJs.patch(&1, import_path), &AppJs.by_hand(import_path, &1)),
+         {:ok, config} <- edit(root, @config, &ConfigExs.patch/1, fn _ -> [ConfigExs.line()] end) do
       {:ok, [config, js]}
     end
   end
@@ -53,8 +62,24 @@ defmodule LiveStash.Install do
   @spec write!(Path.t(), [file()]) :: [file()]
   def write!(root, files) do
     changed = changed(files)
-    Enum.each(changed, &File.write!(Path.join(root, &1.path), &1.new))
+    Enum.each(changed, &replace!(Path.join(root, &1.path), &1.new))
     changed
+  end
+
+  # The new text goes to a file beside the old one, which is then renamed over it: a
+  # rename within a directory is atomic, so a run that is interrupted leaves the old
+  # file or the new one, never a truncated one.
+  defp replace!(path, text) do
+    tmp = Path.join(Path.dirname(path), ".#{Path.basename(path)}.live_stash_install")
+
+    try do
+      File.write!(tmp, text, [:sync])
+      File.chmod!(tmp, File.stat!(path).mode)
+      File.rename!(tmp, path)
+    after
+      # Gone already after the rename; left only by a failed write.
+      File.rm(tmp)
+    end
   end
 
   @doc ~S"""
@@ -66,17 +91,23 @@ defmodule LiveStash.Install do
   @spec changed([file()]) :: [file()]
   def changed(files), do: Enum.reject(files, &(&1.old == &1.new))
 
-  defp script(root, by_hand) do
-    with {:error, reason} <- Project.script(root),
+  defp import_path(root, {:ok, script}, bundle) do
+    with {:error, reason} <- Project.import_path(root, script, bundle),
+         do: {:error, %{path: "mix.exs", reason: reason, by_hand: []}}
+  end
+
+  defp script(found, by_hand) do
+    with {:error, reason} <- found,
          do: {:error, %{path: "assets/js/app.js", reason: reason, by_hand: by_hand}}
   end
 
+  # `by_hand` gives the lines to add by hand for the file as it is.
   defp edit(root, path, patch, by_hand) do
-    with {:ok, old} <- read(root, path, by_hand) do
+    with {:ok, old} <- read(root, path, by_hand.("")) do
       case patch.(old) do
         {:ok, new, done} -> {:ok, %{path: path, old: old, new: new, done: done}}
         :unchanged -> {:ok, %{path: path, old: old, new: old, done: []}}
-        {:error, reason} -> {:error, %{path: path, reason: reason, by_hand: by_hand}}
+        {:error, reason} -> {:error, %{path: path, reason: reason, by_hand: by_hand.(old)}}
       end
     end
   end

@@ -3,7 +3,7 @@ defmodule LiveStash.Lease do
   Keeps a browser token alive without sending it again.
 
   A lease is a `Phoenix.Token` signed with its own salt over
-  `{digest, issued_at, session}`: a digest of the one token it extends, when that token
+  `{format, digest, issued_at, session}`: its format number, a digest of the one token it extends, when that token
   was signed, and the session binding (`LiveStash.Secret`; nil without `:session_key`).
   It is valid for the ttl, so it is useless without its token and a stale one is worth
   nothing. Its own salt (fixed: the view's secret plus "/lease") keeps a lease from ever
@@ -12,6 +12,10 @@ defmodule LiveStash.Lease do
   The token itself carries a longer, absolute bound (`bound/1`); the view re-issues it
   shortly before that bound, so a view kept open for days still recovers.
   """
+
+  # Bumped when the signed payload changes; `verify/6` reads the format before it too.
+  # 0.1.0 signed `{digest, issued_at, session}`, with no number.
+  @format 1
 
   # A day, or four ttls when the ttl is longer than that.
   @min_bound 86_400
@@ -33,12 +37,13 @@ defmodule LiveStash.Lease do
   """
   @spec sign(term(), binary(), binary(), integer(), number(), binary() | nil) :: binary()
   def sign(endpoint, salt, digest, issued_at, ttl, session \\ nil),
-    do: Phoenix.Token.sign(endpoint, salt(salt), {digest, issued_at, session}, max_age: ttl)
+    do:
+      Phoenix.Token.sign(endpoint, salt(salt), {@format, digest, issued_at, session}, max_age: ttl)
 
   @doc """
   Checks `lease` against the token with `digest` and the session binding `session`;
   returns when that token was signed. A lease for another token or session is
-  `:invalid`, as a forged one or one of an older layout is.
+  `:invalid`, as a forged one or one of an unknown format is.
   """
   @spec verify(term(), binary(), binary() | nil, binary(), number(), binary() | nil) ::
           {:ok, integer()} | {:error, :missing | :expired | :invalid}
@@ -47,22 +52,29 @@ defmodule LiveStash.Lease do
   def verify(_endpoint, _salt, nil, _digest, _ttl, _session), do: {:error, :missing}
 
   def verify(endpoint, salt, lease, digest, ttl, session) when is_binary(lease) do
-    case Phoenix.Token.verify(endpoint, salt(salt), lease, max_age: ttl) do
-      # Plain equality is enough: the lease's signature was checked first, and the digest
-      # it names is worth nothing without the server-signed token it names.
-      # (`:crypto.hash_equals/2` would also need OTP 25.)
-      {:ok, {held, issued_at, ^session}} when is_binary(held) and is_integer(issued_at) ->
-        if held == digest, do: {:ok, issued_at}, else: {:error, :invalid}
-
-      {:ok, _other} ->
-        {:error, :invalid}
-
-      {:error, reason} ->
-        {:error, reason}
+    with {:ok, payload} <- Phoenix.Token.verify(endpoint, salt(salt), lease, max_age: ttl) do
+      held(payload, digest, session)
     end
   end
 
   def verify(_endpoint, _salt, _lease, _digest, _ttl, _session), do: {:error, :invalid}
+
+  defp held(payload, digest, session) do
+    case upgrade(payload) do
+      # Plain equality is enough: the lease's signature was checked first, and the digest
+      # it names is worth nothing without the server-signed token it names.
+      # (`:crypto.hash_equals/2` would also need OTP 25.)
+      {held, issued_at, ^session} when is_binary(held) and is_integer(issued_at) ->
+        if held == digest, do: {:ok, issued_at}, else: {:error, :invalid}
+
+      _other ->
+        {:error, :invalid}
+    end
+  end
+
+  defp upgrade({@format, digest, issued_at, session}), do: {digest, issued_at, session}
+  defp upgrade({_digest, _issued_at, _session} = format_0_1_0), do: format_0_1_0
+  defp upgrade(_other), do: :unknown
 
   @doc """
   Whether a lease issued now (plus one more beat of margin) would outlive a token signed
@@ -70,7 +82,7 @@ defmodule LiveStash.Lease do
   """
   @spec outlives_token?(integer(), number()) :: boolean()
   def outlives_token?(issued_at, ttl),
-    do: System.system_time(:second) + 1.25 * ttl >= issued_at + bound(ttl)
+    do: LiveStash.Clock.now() + 1.25 * ttl >= issued_at + bound(ttl)
 
   defp salt(salt), do: salt <> "/lease"
 end

@@ -12,6 +12,12 @@ defmodule LiveStash.Options do
         security_mode: :encrypt,
         ttl: 600
 
+  With an adapter written to the public `LiveStash.Adapter` behaviour (a third-party
+  one), only `:stored_keys` must be given, in any form the adapter reads, and every option
+  but `:adapter` goes to its `init_stash/3` unchecked, as in the official library; only
+  `:auto_stash` and `:auto_stash_interval`, which LiveStash runs for it, are checked. The
+  list below is for the built-in adapters.
+
   ## Options
 
     * `:stored_keys` - required, no default. The assigns to keep: a non-empty list of
@@ -24,7 +30,15 @@ defmodule LiveStash.Options do
       Example: `ttl: 600`
     * `:version` - default `nil` (no check). Any term; a stash written under another
       version is rejected (`:error`) and dropped, so bump it when the stored assigns
-      change shape. Example: `version: 2`
+      change shape, or give `:migrate` to convert it. With integer versions, a stash
+      written by a newer version (a node not yet upgraded in a rolling deploy) is
+      `:not_found`. Example: `version: 2`
+    * `:migrate` - default `nil`. With `:version`: a remote capture of a 2-arity function,
+      `migrate.(old_version, old_assigns)`, returning the new assigns map or
+      `{:error, reason}`; a stash of another version is then migrated, recovered
+      (`:recovered`) and written back under the new version at once. A LiveView that
+      defines `migrate_stash/2` needs no option. See the "Deploys that change the stash"
+      guide. Example: `migrate: &MyAppWeb.CartLive.migrate_stash/2`
     * `:secret` - default `"live_stash"`. A non-empty string that salts browser tokens
       and the server adapters' keys, so views with different secrets never read each
       other's stash. Example: `secret: "cart"`
@@ -35,12 +49,14 @@ defmodule LiveStash.Options do
       `LiveStash.Adapters.BrowserMemory`, where `:encrypt` hides the stashed values from
       the browser and `:sign` only prevents tampering. Example: `security_mode: :encrypt`
     * `:auto_stash` - default `false`. When `true`, the view stashes by itself after
-      renders that changed a stored assign, at most once per `:auto_stash_interval`, so
-      no `LiveStash.stash/1` calls are needed (see `LiveStash.AutoStash`).
+      renders that changed a stored assign, so no `LiveStash.stash/1` calls are needed:
+      BrowserMemory pushes with that render, the server stores write at most once per
+      `:auto_stash_interval` (see `LiveStash.AutoStash`).
       Example: `auto_stash: true`
     * `:auto_stash_interval` - default `500`. Milliseconds (a whole number, 0 or more)
-      an auto stash waits after the render that armed it; it writes the state at the
-      interval's end. `0` stashes after every render, as the official library does.
+      a server store's auto stash waits after the render that armed it; it writes the
+      state at the interval's end. `0` stashes after every render, as the official
+      library does. BrowserMemory ignores it.
       Example: `auto_stash_interval: 0`
     * `:recover_after_reload` - default `false`. When `true`, a stash the client replays
       after a full page reload is accepted (still checked for ttl, version, session and
@@ -48,6 +64,7 @@ defmodule LiveStash.Options do
   """
 
   alias LiveStash.Adapters.{BrowserMemory, ETS}
+  alias LiveStash.Official
 
   @enforce_keys [:stored_keys]
   defstruct stored_keys: [],
@@ -59,7 +76,11 @@ defmodule LiveStash.Options do
             security_mode: nil,
             auto_stash: false,
             auto_stash_interval: 500,
-            recover_after_reload: false
+            recover_after_reload: false,
+            migrate: nil,
+            # What an adapter written to the official `LiveStash.Adapter` gets in
+            # `init_stash/3`: every option but :adapter. nil for the built-in adapters.
+            adapter_opts: nil
 
   @type t :: %__MODULE__{}
 
@@ -73,7 +94,8 @@ defmodule LiveStash.Options do
     :security_mode,
     :auto_stash,
     :auto_stash_interval,
-    :recover_after_reload
+    :recover_after_reload,
+    :migrate
   ]
 
   @doc """
@@ -100,6 +122,18 @@ defmodule LiveStash.Options do
               "got: #{inspect(opts)}"
     end
 
+    if Official.adapter?(Keyword.get(opts, :adapter, ETS)),
+      do: validate_official!(opts),
+      else: validate_internal!(opts)
+  end
+
+  def validate!(other) do
+    raise ArgumentError,
+          "use LiveStash expects a keyword list, e.g. `use LiveStash, stored_keys: [:count]`, " <>
+            "got: #{inspect(other)}"
+  end
+
+  defp validate_internal!(opts) do
     check_unknown!(opts)
     options = struct!(__MODULE__, stored_keys: stored_keys!(opts))
 
@@ -108,13 +142,41 @@ defmodule LiveStash.Options do
     |> Enum.reduce(options, fn {key, value}, acc -> Map.put(acc, key, check!(key, value)) end)
     |> check_adapter_active!()
     |> check_security_mode!()
+    |> check_migrate_version!()
   end
 
-  def validate!(other) do
-    raise ArgumentError,
-          "use LiveStash expects a keyword list, e.g. `use LiveStash, stored_keys: [:count]`, " <>
-            "got: #{inspect(other)}"
+  # As the official core: only :stored_keys must be there (in any form the adapter reads,
+  # e.g. `[theme: :session]`); every option but :adapter goes to the adapter's
+  # `init_stash/3`, which judges them. The auto_stash ones are also checked here, since
+  # LiveStash runs auto_stash for the adapter.
+  defp validate_official!(opts) do
+    unless Keyword.has_key?(opts, :stored_keys) do
+      raise ArgumentError,
+            "use LiveStash needs :stored_keys, the assigns to keep, " <>
+              "e.g. `use LiveStash, adapter: #{inspect(opts[:adapter])}, stored_keys: [:count]`"
+    end
+
+    %__MODULE__{
+      stored_keys: key_names(opts[:stored_keys]),
+      adapter: opts[:adapter],
+      adapter_opts: Keyword.delete(opts, :adapter),
+      auto_stash: check!(:auto_stash, Keyword.get(opts, :auto_stash, false)),
+      auto_stash_interval:
+        check!(:auto_stash_interval, Keyword.get(opts, :auto_stash_interval, 500))
+    }
+    |> check_adapter_active!()
   end
+
+  # The assign names in `stored_keys: [:count]` or `stored_keys: [theme: :session]`.
+  defp key_names(keys) when is_list(keys) do
+    for key <- keys, name = key_name(key), do: name
+  end
+
+  defp key_names(_keys), do: []
+
+  defp key_name({name, _scope}) when is_atom(name), do: name
+  defp key_name(name) when is_atom(name), do: name
+  defp key_name(_other), do: nil
 
   @doc """
   The adapters the app has switched on; ETS is always on.
@@ -215,6 +277,18 @@ defmodule LiveStash.Options do
             "e.g. `auto_stash_interval: 500`, got: #{inspect(ms)}"
   end
 
+  defp check!(:migrate, migrate) when is_function(migrate, 2) do
+    # An anonymous fn cannot be kept in the LiveView's on_mount options (they are
+    # escaped into its code); a capture of a named function can.
+    case Function.info(migrate, :type) do
+      {:type, :external} -> migrate
+      _ -> migrate_error!(migrate)
+    end
+  end
+
+  defp check!(:migrate, nil), do: nil
+  defp check!(:migrate, migrate), do: migrate_error!(migrate)
+
   defp check!(:adapter, adapter) do
     raise ArgumentError,
           ":adapter must be an adapter module such as LiveStash.Adapters.ETS, got: #{inspect(adapter)}"
@@ -240,4 +314,19 @@ defmodule LiveStash.Options do
   end
 
   defp check_security_mode!(options), do: options
+
+  defp check_migrate_version!(%__MODULE__{migrate: migrate, version: nil}) when migrate != nil do
+    raise ArgumentError,
+          ":migrate needs :version, the version the stash is migrated to, " <>
+            "e.g. `version: 2, migrate: &MyAppWeb.CartLive.migrate_stash/2`"
+  end
+
+  defp check_migrate_version!(options), do: options
+
+  defp migrate_error!(migrate) do
+    raise ArgumentError,
+          ":migrate must capture a named 2-arity function, " <>
+            "e.g. `migrate: &MyAppWeb.CartLive.migrate_stash/2` (an anonymous fn cannot be " <>
+            "stored in the LiveView's options), got: #{inspect(migrate)}"
+  end
 end

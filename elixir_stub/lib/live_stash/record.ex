@@ -10,8 +10,11 @@ defmodule LiveStash.Record do
   ## Encoding and decoding
 
   Browser tokens and Redis rows carry `encode/1`'s binary: a tagged tuple with an
-  explicit format number, so a record written by another format is refused as
-  `:malformed` instead of being misread. ETS and Mnesia keep the struct itself.
+  explicit format number; ETS and Mnesia keep the struct itself, whose `:format` field
+  is that number. Each release reads its own format and the one before it (an upgrade
+  must not drop the stashes written just before it): `decode/1` and `check/2` bring
+  such a record to this release's struct. Any other format is refused as `:malformed`
+  instead of being misread.
   `LiveStash.Record.Packing` decides whether compressing it pays; `binary_to_term`
   reads either form, so the choice is not part of the format.
 
@@ -23,10 +26,12 @@ defmodule LiveStash.Record do
   binaries never reach it, and so never create atoms.
   """
 
-  alias LiveStash.Record.{NonExecutable, Packing}
+  alias LiveStash.Record.{Migration, NonExecutable, Packing}
 
-  # Bumped whenever the encoded layout or the checked fields change.
+  # Bumped whenever the encoded layout, the struct or the checked fields change; the
+  # format before it then stays readable (see `upgrade/1`). 0.1.0 wrote format 2.
   @format 2
+  @readable [2]
   @tag :live_stash_record
 
   @enforce_keys [:assigns, :view, :view_id]
@@ -43,12 +48,17 @@ defmodule LiveStash.Record do
           format: pos_integer()
         }
 
-  @typedoc "What a recovering view expects; `view_id: :any` skips the instance check."
+  @typedoc """
+  What a recovering view expects; `view_id: :any` skips the instance check. `migrate`
+  (optional) converts a record of another version (see `LiveStash.Record.Migration`).
+  """
   @type expected :: %{
-          view: module(),
-          view_id: binary() | :any,
-          version: term(),
-          session: binary() | nil
+          required(:view) => module(),
+          required(:view_id) => binary() | :any,
+          required(:version) => term(),
+          required(:session) => binary() | nil,
+          optional(:legacy_session) => binary() | nil,
+          optional(:migrate) => (term(), map() -> map() | {:error, term()}) | nil
         }
 
   @doc "The record a LiveView with `state` writes for `assigns`."
@@ -65,27 +75,86 @@ defmodule LiveStash.Record do
   end
 
   @doc """
+  What `check/2` expects of a record the view of `socket` recovers. A reload replay
+  comes from a new page, whose root view has a new id: only the module is checked then
+  (with the version and session), as before ids were bound.
+  """
+  @spec expected(Phoenix.LiveView.Socket.t(), LiveStash.State.t()) :: expected()
+  def expected(socket, %LiveStash.State{options: options, incoming: incoming} = state) do
+    restored? = incoming.restored? and options.recover_after_reload
+
+    %{
+      view: socket.view,
+      view_id: if(restored?, do: :any, else: state.view_id),
+      version: options.version,
+      session: state.session,
+      legacy_session: state.legacy_session
+    }
+  end
+
+  @doc """
   Accepts a recovered record only when it is this view's:
 
     * another session's record is `{:error, :wrong_session}`
     * another LiveView module's, or another instance's (`view_id`), is
       `{:not_found, :wrong_view}`: it is not this view's to drop
-    * another configured `:version`'s is `{:error, :version_mismatch}`
     * anything else unexpected (another format) is `{:error, :malformed}`
+    * another configured `:version`'s is, in this order:
+      * `{:not_found, {:newer_version, from, to}}` when both are integers and it is the
+        newer (a node not upgraded yet, in a rolling deploy, reads it)
+      * `{:migrated, record}`, the record under the expected version, when `migrate`
+        converted it, or `{:not_found, {:migration_failed, from, to, why}}`
+      * `{:error, :version_mismatch}` without `migrate`
   """
-  @spec check(term(), expected()) :: {:ok, t()} | {:not_found, :wrong_view} | {:error, atom()}
-  def check(%__MODULE__{format: @format} = record, expected) do
+  @spec check(term(), expected()) ::
+          {:ok, t()} | {:migrated, t()} | {:not_found, term()} | {:error, atom()}
+  def check(record, expected) do
+    case upgrade(record) do
+      {:ok, record} -> record |> rebind(expected) |> check_bound(expected)
+      :error -> {:error, :malformed}
+    end
+  end
+
+  # A record bound with the session binding of 0.1.0 (`LiveStash.Secret.legacy_binding/2`)
+  # is this session's: it is checked as bound anew, and written back so bound.
+  defp rebind(%{session: session} = record, %{legacy_session: session} = expected)
+       when is_binary(session),
+       do: {:rebound, %{record | session: expected.session}}
+
+  defp rebind(record, _expected), do: {:bound, record}
+
+  defp check_bound({:bound, record}, expected), do: check_fields(record, expected)
+
+  defp check_bound({:rebound, record}, expected) do
+    case check_fields(record, expected) do
+      {:ok, record} -> {:migrated, record}
+      other -> other
+    end
+  end
+
+  defp check_fields(record, expected) do
     cond do
       record.session != expected.session -> {:error, :wrong_session}
       record.view != expected.view -> {:not_found, :wrong_view}
       not same_instance?(record, expected) -> {:not_found, :wrong_view}
-      version_mismatch?(record, expected) -> {:error, :version_mismatch}
       not well_formed?(record) -> {:error, :malformed}
+      version_mismatch?(record, expected) -> other_version(record, expected)
       true -> {:ok, record}
     end
   end
 
-  def check(_other, _expected), do: {:error, :malformed}
+  @doc """
+  A record struct of a readable format, as this release's struct: one kept by another
+  release's code (an ETS row handed over by an older node, a replicated Mnesia row) may
+  lack fields this release added, or hold some it dropped. `:error` for anything else.
+  """
+  @spec upgrade(term()) :: {:ok, t()} | :error
+  def upgrade(%{__struct__: __MODULE__, format: format} = record) when format in @readable do
+    fields = record |> Map.from_struct() |> Map.put(:format, @format)
+    {:ok, struct(__MODULE__, fields)}
+  end
+
+  def upgrade(_other), do: :error
 
   defp same_instance?(_record, %{view_id: :any}), do: true
   defp same_instance?(%{view_id: id}, %{view_id: id}), do: true
@@ -93,6 +162,19 @@ defmodule LiveStash.Record do
 
   defp version_mismatch?(_record, %{version: nil}), do: false
   defp version_mismatch?(record, %{version: version}), do: record.version != version
+
+  defp other_version(%{version: from} = record, %{version: to} = expected) do
+    cond do
+      is_integer(from) and is_integer(to) and from > to ->
+        {:not_found, {:newer_version, from, to}}
+
+      migrate = expected[:migrate] ->
+        Migration.run(record, to, migrate)
+
+      true ->
+        {:error, :version_mismatch}
+    end
+  end
 
   defp well_formed?(record),
     do: is_map(record.assigns) and is_binary(record.view_id) and components?(record.components)
@@ -115,27 +197,35 @@ defmodule LiveStash.Record do
   def decode(binary) when is_binary(binary) do
     term = :erlang.binary_to_term(binary)
 
-    case NonExecutable.term?(term) && term do
-      {@tag, @format, view, view_id, version, session, assigns, components}
-      when is_atom(view) ->
-        {:ok,
-         %__MODULE__{
-           assigns: assigns,
-           view: view,
-           view_id: view_id,
-           version: version,
-           session: session,
-           components: components
-         }}
-
-      _ ->
-        {:error, :malformed}
+    case NonExecutable.term?(term) && decoded(term) do
+      {:ok, record} -> {:ok, record}
+      _ -> {:error, :malformed}
     end
   rescue
     ArgumentError -> {:error, :malformed}
   end
 
   def decode(_), do: {:error, :malformed}
+
+  # Every readable format's layout; each is brought to this release's struct.
+  defp decoded(term) do
+    case term do
+      {@tag, format, view, view_id, version, session, assigns, components}
+      when format in @readable and is_atom(view) ->
+        upgrade(%__MODULE__{
+          format: format,
+          assigns: assigns,
+          view: view,
+          view_id: view_id,
+          version: version,
+          session: session,
+          components: components
+        })
+
+      _other ->
+        :error
+    end
+  end
 
   defp components?(components) when is_map(components) do
     Enum.all?(components, fn

@@ -9,13 +9,16 @@ defmodule LiveStash.State do
 
   The token salt is the `:secret` option itself (`options.secret`), fixed per
   configuration; `session` is the session binding (see `LiveStash.Secret`) and `view_id` the LiveView's `socket.id`, which every record
-  written here carries so no other view instance recovers it.
+  written here carries so no other view instance recovers it. `legacy_session` is the
+  binding 0.1.0 wrote for the same session (`LiveStash.Secret.legacy_binding/2`): a
+  recovery still accepts it, and writes the stash back under `session` at once.
   """
 
   @enforce_keys [:options]
   defstruct [
     :options,
     :session,
+    :legacy_session,
     :view_id,
     :incoming,
     :stash_id,

@@ -41,7 +41,8 @@ defmodule LiveStash.Telemetry do
     * `[:live_stash, :recover]` - each `LiveStash.recover_state/1` on a connected socket.
       Stop: `status` (`:recovered | :new | :not_found | :error`) and, for `:not_found`
       or `:error` when known, `reason` (`:expired | :tampered | :version_mismatch |
-      :wrong_view | :wrong_session | :malformed | :adapter_down`).
+      :newer_version | :migration_failed | :wrong_view | :wrong_session | :malformed |
+      :adapter_down`; see `LiveStash.Failure`).
     * `[:live_stash, :reset]` - each `LiveStash.reset_stash/1` on a connected socket.
     * `[:live_stash, :keep_alive]` - each keep-alive beat (every ttl/4). Stop: `bytes`
       when the beat re-issued a browser token.

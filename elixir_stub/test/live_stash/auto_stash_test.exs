@@ -3,7 +3,7 @@ defmodule LiveStash.AutoStashTest do
 
   import LiveStash.Test.Flow
 
-  alias LiveStash.Test.{AutoItem, Client, View, ViewServer}
+  alias LiveStash.Test.{AutoItem, Client, TelemetryEvents, View, ViewServer}
 
   # Our client accepts keys (a push per changed key), the official one whole tokens.
   @pushes [LiveStash.Events.stash_state(), LiveStash.Events.stash_keys()]
@@ -31,6 +31,10 @@ defmodule LiveStash.AutoStashTest do
     use LiveStash.Test.View, stored_keys: [:count], auto_stash: true, auto_stash_interval: 60_000
   end
 
+  defmodule DefaultETS do
+    use LiveStash.Test.View, stored_keys: [:count], auto_stash: true
+  end
+
   defmodule Default do
     use LiveStash.Test.View,
       adapter: LiveStash.Adapters.BrowserMemory,
@@ -55,6 +59,13 @@ defmodule LiveStash.AutoStashTest do
 
   defmodule Parent do
     use LiveStash.Test.ComponentView,
+      stored_keys: [:items],
+      item_module: LiveStash.Test.AutoItem,
+      auto_stash_interval: 60_000
+  end
+
+  defmodule BrowserParent do
+    use LiveStash.Test.ComponentView,
       adapter: LiveStash.Adapters.BrowserMemory,
       security_mode: :sign,
       stored_keys: [:items],
@@ -65,6 +76,13 @@ defmodule LiveStash.AutoStashTest do
   defp set_count(pid, count), do: :ok = ViewServer.update(pid, {View, :set_count, [count]})
   # The stashes pushed to the browser, whole or keyed.
   defp pushed(pid), do: Enum.flat_map(@pushes, &ViewServer.payloads(pid, &1))
+
+  # The server stores' writes of `view` so far (stash spans; TelemetryEvents attached).
+  defp writes(view) do
+    for {[:live_stash, :stash, :stop], _, %{view: ^view, status: :ok}} <-
+          TelemetryEvents.received(),
+        do: :write
+  end
 
   test "auto_stash_interval: 0 stashes after each render without calling stash/1" do
     pid = start!(EveryRender, Client.fresh_params())
@@ -83,43 +101,111 @@ defmodule LiveStash.AutoStashTest do
     assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(pid)
   end
 
-  test "renders within the interval make one write, of the last state" do
-    pid = start!(Browser, Client.fresh_params())
+  test "a server store's renders within the interval make one write, of the last state" do
+    TelemetryEvents.attach!()
+    pid = start!(ETS, Client.fresh_params())
     for count <- 1..20, do: set_count(pid, count)
-    # nothing pushed yet: not per render
-    assert pushed(pid) == []
+    # nothing written yet: not per render
+    assert writes(ETS) == []
 
     fire_auto_stash(pid)
-    assert [_one] = pushed(pid)
+    assert [_one] = writes(ETS)
 
     # A render that changes no stored assign arms nothing.
     :ok = ViewServer.update(pid, &Phoenix.Component.assign(&1, :other, :changed))
     assert auto_stash_timer(pid) == nil
 
-    pid = reconnect(pid, Browser)
+    pid = reconnect(pid, ETS)
     assert %{recover_status: :recovered, count: 20} = ViewServer.assigns(pid)
   end
 
-  test "by default the timer fires by itself (after 500 ms)" do
-    pid = start!(Default, Client.fresh_params())
+  test "a server store's timer fires by itself by default (after 500 ms)" do
+    TelemetryEvents.attach!()
+    pid = start!(DefaultETS, Client.fresh_params())
     set_count(pid, 1)
-    assert eventually(fn -> pushed(pid) != [] end)
+    assert eventually(fn -> writes(DefaultETS) != [] end)
     assert auto_stash_timer(pid) == nil
-    assert %{recover_status: :recovered, count: 1} = ViewServer.assigns(reconnect(pid, Default))
+
+    assert %{recover_status: :recovered, count: 1} =
+             ViewServer.assigns(reconnect(pid, DefaultETS))
   end
 
   test "an explicit stash/1 writes at once and takes the pending auto write with it" do
-    pid = start!(Browser, Client.fresh_params())
+    TelemetryEvents.attach!()
+    pid = start!(ETS, Client.fresh_params())
     set_count(pid, 1)
     pending = auto_stash_timer(pid)
 
     :ok = ViewServer.update(pid, {View, :put_count, [2]})
-    assert [_] = pushed(pid)
+    assert [_] = writes(ETS)
 
     # its timer finds nothing left to write
     fire_auto_stash(pid, pending)
-    assert [_] = pushed(pid)
-    assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(reconnect(pid, Browser))
+    assert writes(ETS) == []
+    assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(reconnect(pid, ETS))
+  end
+
+  describe "BrowserMemory" do
+    test "each render that changes a stored key pushes with it, whatever the interval" do
+      pid = start!(Browser, Client.fresh_params())
+      # the first render pushes the initial value
+      assert [_] = pushed(pid)
+
+      for count <- 1..3, do: set_count(pid, count)
+      assert length(pushed(pid)) == 4
+      assert auto_stash_timer(pid) == nil
+
+      # a render with the stored value unchanged pushes nothing
+      :ok = ViewServer.update(pid, &Phoenix.Component.assign(&1, :other, :changed))
+      assert length(pushed(pid)) == 4
+
+      pid = reconnect(pid, Browser)
+      assert %{recover_status: :recovered, count: 3} = ViewServer.assigns(pid)
+    end
+
+    # Issue 21, part 8: a terminating LiveView can push nothing, so a push held back for
+    # the interval was lost with the socket.
+    for official <- [false, true] do
+      client = if official, do: "the official client", else: "our client"
+
+      test "two changes, a drop 150 ms later: #{client} recovers the newest" do
+        official = unquote(official)
+        pid = start!(Default, Client.fresh_params(%{}, official: official))
+        set_count(pid, 1)
+        set_count(pid, 2)
+        Process.sleep(150)
+
+        pid = reconnect(pid, Default, official: official)
+        assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(pid)
+      end
+
+      test "#{client} never recovers an older state as :recovered after a late change" do
+        official = unquote(official)
+        pid = start!(Default, Client.fresh_params(%{}, official: official))
+        set_count(pid, 1)
+        # a push of 1 (held for the interval, before the fix) reached the browser
+        assert eventually(fn -> pushed(pid) != [] end)
+        set_count(pid, 2)
+
+        pid = reconnect(pid, Default, official: official)
+        assert %{recover_status: :recovered, count: 2} = ViewServer.assigns(pid)
+      end
+    end
+
+    test "a component's change pushes at once, with the parent's record" do
+      pid = start!(BrowserParent, Client.fresh_params(), id: ViewServer.random_id())
+      before = length(pushed(pid))
+
+      for draft <- ["h", "he"],
+          do: :ok = ViewServer.component_event(pid, AutoItem, "a", "type", %{"draft" => draft})
+
+      assert length(pushed(pid)) == before + 2
+      assert auto_stash_timer(pid) == nil
+
+      pid = reconnect(pid, BrowserParent)
+
+      assert %{recover_status: :recovered, draft: "he"} = ViewServer.component(pid, AutoItem, "a")
+    end
   end
 
   # How a LiveView ends normally: the socket closes, or the endpoint drains it at shutdown.
@@ -165,14 +251,15 @@ defmodule LiveStash.AutoStashTest do
 
   test "components' auto stashes share the parent's interval: one write, the last draft" do
     pid = start!(Parent, Client.fresh_params(), id: "phx-auto")
-    before = length(pushed(pid))
+    fire_auto_stash(pid)
+    TelemetryEvents.attach!()
 
     for draft <- ["h", "he", "hel", "hell", "hello"],
         do: :ok = ViewServer.component_event(pid, AutoItem, "a", "type", %{"draft" => draft})
 
-    assert length(pushed(pid)) == before
+    assert writes(Parent) == []
     fire_auto_stash(pid)
-    assert length(pushed(pid)) == before + 1
+    assert [_one] = writes(Parent)
 
     params = Client.join_params(ViewServer.events(pid))
     ViewServer.stop(pid)

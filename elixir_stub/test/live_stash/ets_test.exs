@@ -21,10 +21,6 @@ defmodule LiveStash.ETSTest do
     use LiveStash.Test.View, stored_keys: [:count], session_key: "user_token"
   end
 
-  defmodule Listing do
-    use LiveStash.Test.ComponentView, stored_keys: [:items]
-  end
-
   defmodule Reloadable do
     use LiveStash.Test.View, stored_keys: [:count], recover_after_reload: true
   end
@@ -35,12 +31,7 @@ defmodule LiveStash.ETSTest do
     deployed: {LiveStash.ETSTest.Deployed, []},
     rotates_on_drop?: true
 
-  def stored_count(id) do
-    case Table.lookup(StashId.row_key("live_stash", id)) do
-      {:ok, record, _generation} -> count_of({:ok, record})
-      :not_found -> nil
-    end
-  end
+  def stored_count(id), do: count_of(Table.lookup(StashId.row_key("live_stash", id)))
 
   def delete_stored(id), do: Table.delete(StashId.row_key("live_stash", id))
 
@@ -119,37 +110,10 @@ defmodule LiveStash.ETSTest do
     end
   end
 
-  defp generation(id) do
-    [{_key, _record, _expires, _ttl, generation}] =
-      :ets.lookup(Table, StashId.row_key("live_stash", id))
-
-    generation
-  end
-
-  test "every write of a stash, a component's too, takes the next generation; a recovery goes on from it" do
-    pid = start!(Listing, Client.fresh_params())
-    id = stash_id(pid, @init_ets)
-    :ok = ViewServer.update(pid, {LiveStash.Test.ComponentView, :put_items, [["a"]]})
-    parent = generation(id)
-
-    :ok = ViewServer.component_event(pid, LiveStash.Test.Item, "a", "type", %{"draft" => "x"})
-    component = generation(id)
-    assert component > parent
-
-    # The recovery rewrites the row (restarting its TTL) above the one it found.
-    pid = reconnect(pid, Listing)
-    assert %{draft: "x"} = ViewServer.component(pid, LiveStash.Test.Item, "a")
-    recovered = generation(id)
-    assert recovered > component
-
-    :ok = ViewServer.component_event(pid, LiveStash.Test.Item, "a", "type", %{"draft" => "y"})
-    assert generation(id) > recovered
-  end
-
   describe "TTL" do
     test "expired rows are swept from the table" do
       key = :crypto.strong_rand_bytes(32)
-      Table.put(key, :value, 10, 1)
+      Table.put(key, :value, 10)
       assert :ets.member(Table, key)
       Process.sleep(20)
       assert Table.lookup(key) == :not_found

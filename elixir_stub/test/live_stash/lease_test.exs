@@ -199,7 +199,7 @@ defmodule LiveStash.LeaseTest do
       options =
         LiveStash.Options.validate!([session_key: :user_token, stored_keys: [:count]] ++ opts)
 
-      session = LiveStash.Secret.binding(options, %{"user_token" => "alice"})
+      session = LiveStash.Secret.binding(options, %{"user_token" => "alice"}, Endpoint)
       token = old_token(Bound, 1, 400, session: session)
       entry = %{"stashedState" => token, "lease" => lease_for(token, session: session)}
 

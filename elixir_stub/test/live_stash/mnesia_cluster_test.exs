@@ -86,6 +86,12 @@ defmodule LiveStash.MnesiaClusterTest do
     locker
   end
 
+  test "a write delayed on one node never lands over a newer one written from another",
+       %{a: a, b: b, c: c} do
+    assert LiveStash.Test.DelayedWrite.play(MnesiaCounter, Mnesia.Writer, a, b, c) ==
+             {:recovered, 3}
+  end
+
   test "every node holds a ram copy of the table", %{a: a, b: b, c: c} do
     copies = :erpc.call(a, :mnesia, :table_info, [Table, :ram_copies])
     assert Enum.all?([a, b, c], &(&1 in copies)), inspect(copies)

@@ -32,7 +32,7 @@ defmodule LiveStash.MnesiaTest do
     init: @init,
     views: [counter: Counter, short: Short, bound: Bound, other: Other],
     deployed: {LiveStash.MnesiaTest.Deployed, [adapter: @adapter]},
-    rotates_on_drop?: false
+    rotates_on_drop?: true
 
   defmodule Auto do
     use LiveStash.Test.View,
@@ -72,6 +72,37 @@ defmodule LiveStash.MnesiaTest do
     for entry <- [%{"stashId" => "m5T8w1KdY3cV6pQa"}, %{"stashId" => "x", "node" => "y"}] do
       pid = start!(Counter, %{"_mounts" => 1, "liveStash" => entry})
       assert %{recover_status: :not_found, count: 0} = ViewServer.assigns(pid)
+    end
+  end
+
+  describe "generations" do
+    test "a write never replaces a live row of a newer or the same generation" do
+      key = :crypto.strong_rand_bytes(32)
+      :ok = Table.put(key, :newer, 60_000, 3)
+
+      for older <- [2, 3], do: :ok = Table.put(key, :older, 60_000, older)
+      assert Table.read(key) == {:ok, :newer, 3}
+
+      :ok = Table.put(key, :newest, 60_000, 4)
+      assert Table.read(key) == {:ok, :newest, 4}
+    end
+
+    test "an expired row is replaced by any generation; a bare row (no generation) counts as 0" do
+      expired = :crypto.strong_rand_bytes(32)
+      :ok = Table.put(expired, :old, 1, 9)
+      Process.sleep(5)
+      :ok = Table.put(expired, :fresh, 60_000, 1)
+      assert Table.read(expired) == {:ok, :fresh, 1}
+
+      bare = :crypto.strong_rand_bytes(32)
+      now = System.system_time(:millisecond)
+
+      {:atomic, :ok} =
+        :mnesia.transaction(fn -> :mnesia.write({Table, bare, :bare, now + 60_000, 60_000}) end)
+
+      assert Table.read(bare) == {:ok, :bare, 0}
+      :ok = Table.put(bare, :first, 60_000, 1)
+      assert Table.read(bare) == {:ok, :first, 1}
     end
   end
 

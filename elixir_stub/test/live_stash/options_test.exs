@@ -72,6 +72,22 @@ defmodule LiveStash.OptionsTest do
     assert message =~ "LiveStash.Adapters.Redis"
   end
 
+  test ":migrate takes a capture of a named 2-arity function, with a :version" do
+    migrate = &LiveStash.Test.Migrations.to_v2/2
+
+    assert %Options{migrate: ^migrate} =
+             Options.validate!(stored_keys: [:count], version: 2, migrate: migrate)
+
+    # An anonymous fn cannot be kept in the LiveView's compiled on_mount options.
+    assert error(stored_keys: [:count], version: 2, migrate: fn _, a -> a end).message =~
+             "&MyAppWeb.CartLive.migrate_stash/2"
+
+    assert error(stored_keys: [:count], version: 2, migrate: &Map.get/3).message =~ "2-arity"
+    assert error(stored_keys: [:count], migrate: migrate).message =~ ":migrate needs :version"
+    # Keyword stored_keys stay for adapters written to the official behaviour.
+    assert error(stored_keys: [count: :session]).message =~ "list of atoms"
+  end
+
   test "ETS is active even when the config lists nothing" do
     previous = Application.get_env(:live_stash, :adapters)
     Application.delete_env(:live_stash, :adapters)

@@ -24,12 +24,45 @@ defmodule LiveStash.RecordTest do
     assert Record.check(record(view_id: "phx-b"), @expected) == {:not_found, :wrong_view}
     other_module = %{record() | view: LiveStash.Test.View}
     assert Record.check(other_module, @expected) == {:not_found, :wrong_view}
-    assert Record.check(record(version: 3), @expected) == {:error, :version_mismatch}
+    assert Record.check(record(version: 1), @expected) == {:error, :version_mismatch}
+    assert Record.check(record(version: "v1"), @expected) == {:error, :version_mismatch}
 
     # A reload replay skips the instance, never the module; no :version skips that check.
     assert {:ok, _} = Record.check(record(view_id: "phx-b"), %{@expected | view_id: :any})
     assert {:ok, _} = Record.check(record(version: 3), %{@expected | version: nil})
     assert {:not_found, :wrong_view} = Record.check(other_module, %{@expected | view_id: :any})
+  end
+
+  def migrate(1, %{count: count}), do: %{count: count * 10, unit: :cents}
+  def migrate(_from, _assigns), do: {:error, :unknown_version}
+
+  describe "another version (issue 22)" do
+    test "migrate converts an older record to the expected version" do
+      expected = Map.put(@expected, :migrate, &__MODULE__.migrate/2)
+      assert {:migrated, record} = Record.check(record(version: 1), expected)
+      assert %Record{version: 2, assigns: %{count: 10, unit: :cents}} = record
+    end
+
+    test "a migrate that errs, raises, exits or returns no atom-keyed map is {:not_found, ...}" do
+      for {migrate, why} <- [
+            {fn _, _ -> {:error, :nope} end, :nope},
+            {fn _, _ -> raise "boom" end, %RuntimeError{message: "boom"}},
+            {fn _, _ -> exit(:gone) end, {:exit, :gone}},
+            {fn _, _ -> %{"count" => 1} end, {:bad_return, %{"count" => 1}}},
+            {fn _, _ -> [count: 1] end, {:bad_return, [count: 1]}}
+          ] do
+        expected = Map.put(@expected, :migrate, migrate)
+
+        assert Record.check(record(version: 1), expected) ==
+                 {:not_found, {:migration_failed, 1, 2, why}}
+      end
+    end
+
+    test "a newer integer version is {:not_found, :newer_version}, never migrated down" do
+      expected = Map.put(@expected, :migrate, &__MODULE__.migrate/2)
+      assert Record.check(record(version: 3), expected) == {:not_found, {:newer_version, 3, 2}}
+      assert Record.check(record(version: 3), @expected) == {:not_found, {:newer_version, 3, 2}}
+    end
   end
 
   test "records of another format, binary or stored, are :malformed" do
@@ -44,6 +77,30 @@ defmodule LiveStash.RecordTest do
     stored = Map.drop(record(), [:format, :view_id, :session])
     assert Record.check(stored, @expected) == {:error, :malformed}
     assert Record.check(%{record() | format: 1}, @expected) == {:error, :malformed}
+  end
+
+  test "a stored record of a readable format with fields missing or extra is checked, not a crash" do
+    # An ETS row handed over by a node of another release, a replicated Mnesia row: its
+    # struct was built by that release's code, with the fields that code knew.
+    older = Map.delete(record(), :components)
+    assert {:ok, %Record{components: %{}, assigns: %{count: 1}}} = Record.check(older, @expected)
+
+    newer = Map.put(record(), :written_by, "a later release")
+    assert {:ok, checked} = Record.check(newer, @expected)
+    assert checked == record()
+  end
+
+  test "a record bound as 0.1.0 bound sessions is this session's, to be written back bound anew" do
+    legacy = :crypto.hash(:sha256, "alice, as 0.1.0 bound her")
+    expected = Map.put(@expected, :legacy_session, legacy)
+
+    assert Record.check(record(session: legacy), expected) == {:migrated, record()}
+    assert Record.check(record(), expected) == {:ok, record()}
+
+    # Another session's, in either binding, stays another session's.
+    other = :crypto.hash(:sha256, "bob")
+    assert Record.check(record(session: other), expected) == {:error, :wrong_session}
+    assert Record.check(record(session: legacy), @expected) == {:error, :wrong_session}
   end
 
   test "malformed component entries are rejected, not half-trusted" do

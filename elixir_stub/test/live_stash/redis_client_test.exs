@@ -2,7 +2,7 @@ defmodule LiveStash.RedisClientTest do
   @moduledoc "The Redis config forms, and how each client library's calls and replies are mapped."
   use ExUnit.Case, async: true
 
-  alias LiveStash.Adapters.Redis.{Config, Eredis, Redix}
+  alias LiveStash.Adapters.Redis.{Config, Eredis, Redix, Script}
   alias LiveStash.Test.RedixDouble
 
   describe "config" do
@@ -73,6 +73,41 @@ defmodule LiveStash.RedisClientTest do
         RedixDouble.reply(reply)
         assert Redix.command(RedixDouble, :conn, ["GET", "k"], 100) == expected, inspect(reply)
       end
+    end
+  end
+
+  describe "the compare-and-set script over Redix (against a double)" do
+    # Redix's replies for each command, as a Redis that does not know the script yet gives them.
+    defp redix(replies) do
+      fn [command | _] = args ->
+        RedixDouble.reply(Map.fetch!(replies, command))
+        Redix.command(RedixDouble, :conn, args, 100)
+      end
+    end
+
+    test "EVALSHA first; a Redis that lost the script (NOSCRIPT) gets it with EVAL" do
+      noscript = {:error, RedixDouble.redis_error("NOSCRIPT No matching script.")}
+      command = redix(%{"EVALSHA" => noscript, "EVAL" => {:ok, 1}})
+
+      assert Script.run("k", "v", 10, 7, :put, command) == {:ok, :written}
+
+      assert_received {:redix_command, :conn, ["EVALSHA", sha, "1", "k", "v", "10", "7", "put"],
+                       _}
+
+      assert byte_size(sha) == 40
+
+      assert_received {:redix_command, :conn, ["EVAL", source, "1", "k", "v", "10", "7", "put"],
+                       _}
+
+      assert :crypto.hash(:sha, source) |> Base.encode16(case: :lower) == sha
+    end
+
+    test "Redix's integer replies: 1 written, 0 a newer row is stored; errors pass through" do
+      assert Script.run("k", "v", 10, 1, :touch, redix(%{"EVALSHA" => {:ok, 0}})) == {:ok, :stale}
+      assert Script.run("k", "v", 10, 1, :put, redix(%{"EVALSHA" => {:ok, 1}})) == {:ok, :written}
+
+      down = {:error, RedixDouble.connection_error(:closed)}
+      assert Script.run("k", "v", 10, 1, :put, redix(%{"EVALSHA" => down})) == {:error, :closed}
     end
   end
 

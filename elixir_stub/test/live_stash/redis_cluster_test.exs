@@ -54,6 +54,11 @@ defmodule LiveStash.RedisClusterTest do
     assert stored_count(b, id) == 9
   end
 
+  test "a write delayed on one node never lands over a newer one written from another",
+       %{a: a, b: b, c: c} do
+    assert LiveStash.Test.DelayedWrite.play(@view, Redis.Writer, a, b, c) == {:recovered, 3}
+  end
+
   test "a reset on one node is seen by every node", %{a: a, b: b, c: c} do
     {:ok, pid} = :erpc.call(a, ViewServer, :start, [@view, [params: Client.fresh_params()]])
     :ok = ViewServer.update(pid, {View, :put_count, [5]})

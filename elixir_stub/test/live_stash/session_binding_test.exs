@@ -75,3 +75,57 @@ defmodule LiveStash.SessionBindingTest do
     end
   end
 end
+
+defmodule LiveStash.SessionBindingMacTest do
+  @moduledoc """
+  The session binding is a keyed MAC of the session value under a key derived from the
+  endpoint's `secret_key_base` (issue 21): a signed token is readable in the browser's
+  sessionStorage, and a plain hash of a value with few possibilities (a `user_id`) would
+  give that value away.
+  """
+  use ExUnit.Case, async: true
+
+  import LiveStash.Test.Flow
+
+  alias LiveStash.Secret
+  alias LiveStash.Test.{Endpoint, ViewServer}
+
+  defmodule Signed do
+    use LiveStash.Test.View,
+      adapter: LiveStash.Adapters.BrowserMemory,
+      security_mode: :sign,
+      session_key: "user_id",
+      stored_keys: [:count]
+  end
+
+  defmodule OtherEndpoint do
+    def config(:secret_key_base), do: String.duplicate("another-app-key-base/", 3)
+    def config(_), do: nil
+  end
+
+  @user_id 42
+  defp plain_hash(value),
+    do: :crypto.hash(:sha256, :erlang.term_to_binary(value, [:deterministic]))
+
+  test "a signed token does not carry the session value's plain SHA-256" do
+    pid = stashed_view(Signed, 1, session: %{"user_id" => @user_id}, official: true)
+    [%{assigns: token}] = ViewServer.payloads(pid, "live-stash:stash-state")
+    [_, body, _mac] = String.split(token, ".")
+    readable = Base.url_decode64!(body, padding: false)
+
+    assert :binary.match(readable, plain_hash(@user_id)) == :nomatch
+    assert :binary.match(readable, ViewServer.socket(pid).private.live_stash.session) != :nomatch
+  end
+
+  test "the binding is not SHA-256(session); another secret_key_base gives another one" do
+    options = LiveStash.Options.validate!(session_key: "user_id", stored_keys: [:count])
+    session = %{"user_id" => @user_id}
+    binding = Secret.binding(options, session, Endpoint)
+
+    assert byte_size(binding) == 32
+    assert binding == Secret.binding(options, session, Endpoint)
+    refute binding == plain_hash(@user_id)
+    refute binding == Secret.binding(options, session, OtherEndpoint)
+    refute binding == Secret.binding(options, %{"user_id" => 43}, Endpoint)
+  end
+end

@@ -40,12 +40,7 @@ defmodule LiveStash.TelemetryTest do
 
   # Stores like ETS, but a put of a negative count raises: an adapter that crashes.
   defmodule Crashing do
-    @behaviour LiveStash.Adapter
-    defdelegate mount(socket, state), to: ETS
-    defdelegate fetch(socket, state), to: ETS
-    defdelegate drop(socket, state), to: ETS
-    defdelegate leave(socket, state), to: ETS
-    defdelegate keep_alive(socket, state), to: ETS
+    use LiveStash.Test.ETSLike
 
     def put(socket, state, %Record{assigns: %{count: count}} = record) do
       if count < 0, do: raise("the store crashed"), else: ETS.put(socket, state, record)

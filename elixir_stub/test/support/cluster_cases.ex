@@ -26,7 +26,11 @@ defmodule LiveStash.Test.ClusterCases do
              # store, :not_found for a node-local one
              writer_gone: :newest,
              # true when a recovery must leave no row at all on the old node
-             moves?: false
+             moves?: false,
+             # what a join without a readable hint recovers on a node that did not
+             # write last: :newest (the default), or :not_found for a store that then
+             # reads only its own node
+             hintless: :newest
 
            # The count stored for `stash_id` as `node` sees it, or nil.
            def stored_count(node, stash_id), do: ...
@@ -47,6 +51,7 @@ defmodule LiveStash.Test.ClusterCases do
       @peer_env Keyword.get(opts, :peer_env, [])
       @writer_gone Keyword.fetch!(opts, :writer_gone)
       @moves? Keyword.fetch!(opts, :moves?)
+      @hintless Keyword.get(opts, :hintless, :newest)
       @view_opts Keyword.get(opts, :view_opts)
 
       setup_all context do
@@ -111,7 +116,27 @@ defmodule LiveStash.Test.ClusterCases do
         assert {status, count} in [{:recovered, 4}, {:not_found, 0}]
       end
 
-      test "a missing or unreadable hint still finds the newest", %{a: a, b: b, c: c} do
+      test "a reset wins on every node, and its late delete spares what is stashed next",
+           %{a: a, b: b, c: c} do
+        params = first_stash(@view, a, 3)
+
+        # A's writer (if the adapter has one) stalls: the reset's delete waits there.
+        params =
+          LiveStash.Test.Writers.stalled_on(a, fn ->
+            assert {:recovered, 3, reset} = reset_on(@view, a, params)
+            assert {status, 0, params} = visit(@view, b, reset, 5)
+            assert status in [:new, :not_found]
+            params
+          end)
+
+        :ok = LiveStash.Test.Writers.settle_on(a)
+        assert {:recovered, 5, _} = visit(@view, c, params, nil)
+      end
+
+      test "a missing or unreadable hint finds the newest, or nothing when the store allows",
+           %{a: a, b: b, c: c} do
+        expected = if @hintless == :newest, do: {:recovered, 4}, else: {:not_found, 0}
+
         for hint <- [:missing, "not-a-hint"] do
           params = first_stash(@view, a, 3)
           assert {:recovered, 3, params} = visit(@view, b, params, 4)
@@ -121,13 +146,17 @@ defmodule LiveStash.Test.ClusterCases do
               do: update_in(params["liveStash"], &Map.delete(&1, "node")),
               else: put_in(params["liveStash"]["node"], hint)
 
-          assert {:recovered, 4, _} = visit(@view, c, params, nil)
+          {status, count, _} = visit(@view, c, params, nil)
+          assert {status, count} == expected
         end
       end
     end
   end
 
   alias LiveStash.Test.{Client, Define, Peers, View, ViewServer, Writers}
+
+  # Every visit is the same page, unless a test plays another view on it.
+  @page "phx-F8cluster-page"
 
   @doc """
   A peer (see `LiveStash.Test.Peers.start!/2`) that can mount `view`: with `view_opts`,
@@ -149,10 +178,11 @@ defmodule LiveStash.Test.ClusterCases do
   Mounts `view` on `node` with `params` (the reconnect lands there), reads what it
   recovered, stashes `count` unless nil, and drops the socket. Returns
   `{status, recovered_count, next_join_params}`. Every visit is the same page, so the
-  view keeps its DOM id (`socket.id`) wherever it lands.
+  view keeps its DOM id (`socket.id`) wherever it lands; another `page_id` plays another
+  view handed the same stash (a sibling, with the official client).
   """
-  def visit(view, node, params, count) do
-    opts = [params: params, id: "phx-F8cluster-page"]
+  def visit(view, node, params, count, page_id \\ @page) do
+    opts = [params: params, id: page_id]
     {:ok, pid} = :erpc.call(node, ViewServer, :start, [view, opts])
     %{recover_status: status, count: recovered} = ViewServer.assigns(pid)
     if count, do: :ok = ViewServer.update(pid, {View, :put_count, [count]})
@@ -161,6 +191,19 @@ defmodule LiveStash.Test.ClusterCases do
     # test of just that) keeps it pending: that test asserts what it expects instead.
     _ = Writers.settle_on(node, 2_000)
     # The browser keeps what it held unless told otherwise (a recovered token, say).
+    next = Client.join_params(ViewServer.events(pid), held: params)
+    ViewServer.stop(pid)
+    {status, recovered, next}
+  end
+
+  @doc """
+  Like `visit/4`, but the view resets its stash (`LiveStash.reset_stash/1`) instead of
+  stashing. Returns `{status, recovered_count, next_join_params}`.
+  """
+  def reset_on(view, node, params) do
+    {:ok, pid} = :erpc.call(node, ViewServer, :start, [view, [params: params, id: @page]])
+    %{recover_status: status, count: recovered} = ViewServer.assigns(pid)
+    :ok = ViewServer.update(pid, {LiveStash, :reset_stash, []})
     next = Client.join_params(ViewServer.events(pid), held: params)
     ViewServer.stop(pid)
     {status, recovered, next}

@@ -9,7 +9,7 @@ defmodule LiveStash.Test.LazyModule do
   holding one of the module's atoms, which would create it on the calling node.
   """
 
-  alias LiveStash.Test.{Client, View, ViewServer}
+  alias LiveStash.Test.{Client, View, ViewServer, Writers}
 
   @doc """
   Compiles `name` (e.g. "LiveStash.Lazy42"): a struct with a `:status`, and `value/0`,
@@ -37,6 +37,9 @@ defmodule LiveStash.Test.LazyModule do
     :ok = ViewServer.update(pid, {View, :put_count, [value]})
     params = Client.join_params(ViewServer.events(pid))
     ViewServer.stop(pid)
+    # The caller stops this node as kill -9 would (`:peer.stop/1` halts it): a write still
+    # pending in a server adapter's writer would be lost with it, a window the test is not about.
+    :ok = Writers.settle()
     params
   end
 end

@@ -50,8 +50,22 @@ defmodule LiveStash.Test.RedisServer do
     end
   end
 
-  @doc "Starts the server again on the same port (empty: persistence is off)."
-  def restart!(server), do: GenServer.call(server, :restart, @ready_ms)
+  @doc """
+  Starts the server again on the same port: empty (persistence is off), unless `save!/1`
+  wrote a snapshot, which it then loads and deletes, as a Redis with persistence would
+  come back after a crash.
+  """
+  def restart!(server) do
+    :ok = GenServer.call(server, :restart, @ready_ms)
+    _ = File.rm(dump_path(port(server)))
+    :ok
+  end
+
+  @doc "Writes a snapshot (SAVE) for the next `restart!/1` to load."
+  def save!(server), do: "OK" = command!(server, ["SAVE"])
+
+  # Per port: servers of parallel test runs share the temp dir.
+  defp dump_path(port), do: Path.join(System.tmp_dir!(), "live-stash-redis-#{port}.rdb")
 
   @doc """
   Restarts the :live_stash application with the Redis adapter active and pointed at
@@ -116,7 +130,7 @@ defmodule LiveStash.Test.RedisServer do
       ["-c", script, "live-stash-redis", state.exe, "--port", to_string(state.port)] ++
         ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"] ++
         ["--enable-debug-command", "local"] ++
-        ["--dir", System.tmp_dir!()]
+        ["--dir", System.tmp_dir!(), "--dbfilename", Path.basename(dump_path(state.port))]
 
     wrapper = Port.open({:spawn_executable, "/bin/sh"}, [:binary, :stderr_to_stdout, args: args])
     wait_until(fn -> ping?(state.port) end, "redis-server on port #{state.port}")

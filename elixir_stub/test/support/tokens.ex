@@ -8,7 +8,7 @@ defmodule LiveStash.Test.Tokens do
 
   @doc """
   A record of `view` (instance `view_id`) holding `assigns`. Options: `:version`,
-  `:session` (a session binding, see `LiveStash.Secret.binding/2`), `:components`.
+  `:session` (a session binding, see `LiveStash.Secret.binding/3`), `:components`.
   """
   def record(view, view_id, assigns, opts \\ []) do
     %Record{

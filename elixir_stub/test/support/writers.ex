@@ -27,6 +27,21 @@ defmodule LiveStash.Test.Writers do
   def settle_on(node, timeout \\ 10_000), do: :erpc.call(node, __MODULE__, :settle, [timeout])
 
   @doc """
+  Runs `fun` while every writer on `node` is suspended: what the views there hand over
+  stays pending (as behind a stalled store) until `fun` returns.
+  """
+  def stalled_on(node, fun) do
+    writers = Enum.filter(@writers, &:erpc.call(node, Process, :whereis, [&1]))
+    Enum.each(writers, &(:ok = :erpc.call(node, :sys, :suspend, [&1])))
+
+    try do
+      fun.()
+    after
+      Enum.each(writers, &(:ok = :erpc.call(node, :sys, :resume, [&1])))
+    end
+  end
+
+  @doc """
   True while `writer` on `node` is flushing at shutdown: its supervisor is stopping it
   and it still waits for its store (it serves its own messages in `flush/2` then).
   """

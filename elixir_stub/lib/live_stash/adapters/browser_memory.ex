@@ -30,7 +30,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
   nothing and gets whole tokens.
   """
 
-  @behaviour LiveStash.Adapter
+  @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Lease, Push, Record, State}
   alias LiveStash.Adapters.BrowserMemory.{Keyed, Token}
@@ -57,7 +57,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
   end
 
   defp put_whole(socket, state, record) do
-    issued_at = System.system_time(:second)
+    issued_at = LiveStash.Clock.now()
     token = Token.seal(socket, state, Record.encode(record))
     socket = hold(socket, Lease.digest(token), issued_at)
     Push.event(socket, Events.stash_state(), %{assigns: token})
@@ -133,17 +133,19 @@ defmodule LiveStash.Adapters.BrowserMemory do
   def keep_alive(socket, %State{options: %{ttl: ttl}} = state) do
     case held(socket) do
       {digest, issued_at} ->
-        if Lease.outlives_token?(issued_at, ttl),
-          do: reissue(socket, state),
-          else: push_lease(socket, state, digest, issued_at)
+        if Lease.outlives_token?(issued_at, ttl) or
+             (Keyed.keyed?(state) and Keyed.expiring?(socket, ttl)),
+           do: reissue(socket, state),
+           else: push_lease(socket, state, digest, issued_at)
 
       nil ->
         reissue(socket, state)
     end
   end
 
-  # Rare: only when the token nears its absolute bound, or none is held yet. Components
-  # stash through their parent, so a parent that never stashed may still carry them.
+  # Rare: only when a token (whole, manifest or key) nears its absolute bound, or none is
+  # held yet. Components stash through their parent, so a parent that never stashed may
+  # still carry them.
   defp reissue(socket, %State{} = state) do
     components = LiveStash.Component.Host.components(socket)
 
@@ -161,6 +163,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
 
   defp push_lease(socket, %State{options: %{ttl: ttl}} = state, digest, issued_at) do
     lease = Lease.sign(socket.endpoint, state.options.secret, digest, issued_at, ttl, state.session)
+
     Push.event(socket, Events.lease(), %{lease: lease, ttl: ttl})
   end
 
@@ -181,7 +184,7 @@ defmodule LiveStash.Adapters.BrowserMemory do
   defp lease_issued_at(socket, %State{options: %{ttl: ttl}} = state, digest) do
     case Token.verify_lease(socket, state, digest) do
       {:ok, issued_at} -> issued_at
-      {:error, _} -> System.system_time(:second) - ceil(ttl)
+      {:error, _} -> LiveStash.Clock.now() - ceil(ttl)
     end
   end
 end

@@ -6,19 +6,20 @@ defmodule LiveStash.Adapters.ETS do
   as `LiveStash.Adapters.StashId` says: bound to the per-view secret (and so to the
   session with `:session_key`), and the id is rotated on every fresh mount and whenever
   the stash is dropped (a reset, or a reconnect that recovered nothing), so an old copy
-  left on a node we could not reach never competes with the writes that follow. Rows
-  carry a generation (`LiveStash.Adapters.ETS.Generation`) that orders copies without
-  clocks.
+  left on a node we could not reach never competes with the writes that follow.
+
+  In a cluster a join reaches at most the node its hint names; a hinted node that does
+  not answer within 2 s counts as down (see `LiveStash.Adapters.ETS.Cluster`).
 
       use LiveStash, stored_keys: [:count]
       # the same, spelled out:
       use LiveStash, adapter: LiveStash.Adapters.ETS, stored_keys: [:count]
   """
 
-  @behaviour LiveStash.Adapter
+  @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Push, Record, State}
-  alias LiveStash.Adapters.ETS.{Cluster, Generation, NodeHint, Table}
+  alias LiveStash.Adapters.ETS.{Cluster, NodeHint, Table}
   alias LiveStash.Adapters.StashId
 
   @impl true
@@ -30,7 +31,7 @@ defmodule LiveStash.Adapters.ETS do
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
-    :ok = Table.put(StashId.key(state), record, StashId.ttl_ms(state), Generation.next(socket))
+    :ok = Table.put(StashId.key(state), record, StashId.ttl_ms(state))
     {:ok, socket}
   rescue
     error in ArgumentError -> {:error, error}
@@ -38,14 +39,11 @@ defmodule LiveStash.Adapters.ETS do
 
   @impl true
   def fetch(socket, %State{incoming: %{stash: {:server, hint, _id}}} = state) do
-    case Cluster.lookup(StashId.key(state), NodeHint.decode(socket.endpoint, hint)) do
-      {:ok, record, generation} ->
-        :ok = Generation.continue(socket, generation)
-        {:ok, record}
-
-      :not_found ->
-        :not_found
-    end
+    Cluster.lookup(
+      StashId.key(state),
+      Record.expected(socket, state),
+      NodeHint.decode(socket.endpoint, hint)
+    )
   end
 
   def fetch(_socket, _state), do: :not_found
@@ -59,8 +57,8 @@ defmodule LiveStash.Adapters.ETS do
     ArgumentError -> rotate(socket, state)
   end
 
-  # A new id starts a new line of generations: a copy of the old id that another node
-  # may still hold (it was unreachable) can never outrank what this view writes next.
+  # A copy of the old id that another node may still hold (it did not answer) is never
+  # looked up again, so it cannot come back over what this view writes next.
   defp rotate(socket, state), do: announce(socket, %State{state | stash_id: StashId.new()})
 
   @doc "Another view's row stays for its owner; this view takes a new id."

@@ -9,21 +9,26 @@ defmodule LiveStash.Adapters.Mnesia do
 
   The browser only holds a random `stashId`; rows are keyed like the ETS adapter's
   (`LiveStash.Adapters.StashId`: bound to the per-view secret, and so to the session with
-  `:session_key`), and the id is rotated on every fresh mount. No node hint is needed: every write
-  is a transaction that reaches every replica, so once it has landed the newest row is
-  wherever we look.
+  `:session_key`), and the id is rotated on every fresh mount and whenever the stash is
+  dropped (a reset, or a reconnect that recovered nothing). No node hint is needed: every
+  write is a transaction that reaches every replica, so once it has landed the newest row
+  is wherever we look.
 
   The transactions never run in the LiveView: they go through
   `LiveStash.Adapters.WriteBehind`, so a replica that is unreachable but not yet seen as
   down (up to `net_ticktime`) holds up the writer, not the clicks. A recovery on this
-  node reads a pending write first.
+  node compares a pending write with the local copy and takes the newer.
+
+  Rows carry their stash's generation (`LiveStash.Adapters.Generation`), and a write
+  replaces a row only with a newer generation, compared inside its transaction: a write
+  delayed on one node never lands over one written since from another.
   """
 
-  @behaviour LiveStash.Adapter
+  @behaviour LiveStash.Adapter.Internal
 
   alias LiveStash.{Events, Push, Record, State}
   alias LiveStash.Adapters.Mnesia.{Replica, Sweeper, Table}
-  alias LiveStash.Adapters.{StashId, WriteBehind}
+  alias LiveStash.Adapters.{Generation, RecoverRetry, StashId, WriteBehind}
 
   @behaviour WriteBehind
 
@@ -39,11 +44,13 @@ defmodule LiveStash.Adapters.Mnesia do
 
   @impl true
   def put(socket, %State{} = state, %Record{} = record) do
+    pending = {Generation.next(socket), record}
+
     with :ok <-
            WriteBehind.put(
              @writer,
              StashId.key(state),
-             record,
+             pending,
              StashId.ttl_ms(state),
              socket.view
            ),
@@ -51,35 +58,54 @@ defmodule LiveStash.Adapters.Mnesia do
   end
 
   @impl true
-  def fetch(_socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
+  def fetch(socket, %State{incoming: %{stash: {:server, _hint, _id}}} = state) do
     key = StashId.key(state)
 
-    # A write still pending on this node is newer than the table's row.
     case WriteBehind.lookup(@writer, key) do
-      {:ok, record} -> {:ok, record}
+      {:ok, pending} -> recovered(socket, newer(pending, key))
       :deleted -> :not_found
-      :none -> Table.lookup(key)
+      :none -> recovered(socket, RecoverRetry.run(&read(key, &1)))
     end
-  catch
-    # The table is not here yet (the node is still joining): nothing we can vouch for.
-    :exit, reason -> {:error, reason}
   end
 
   def fetch(_socket, _state), do: :not_found
 
+  # A write pending on this node may be older than a row another node wrote since (the
+  # client moved there meanwhile): the higher generation wins.
+  defp newer({generation, record}, key) do
+    case read(key, :infinity) do
+      {:ok, _stored, theirs} = stored when theirs > generation -> stored
+      _ -> {:ok, record, generation}
+    end
+  end
+
+  # The table is not here yet (the node is still joining): retried, then nothing we can
+  # vouch for.
+  defp read(key, _max_wait) do
+    Table.read(key)
+  catch
+    :exit, reason -> {:retry, {:error, reason}}
+  end
+
+  defp recovered(socket, {:ok, record, generation}) do
+    :ok = Generation.continue(socket, generation)
+    {:ok, record}
+  end
+
+  defp recovered(_socket, other), do: other
+
+  # The delete is queued, and other nodes read their replica until it lands: only a new
+  # id makes the reset hold everywhere at once, and keeps the late delete off what the
+  # view stashes next (as ETS and Redis do).
   @impl true
   def drop(socket, %State{} = state) do
-    case WriteBehind.delete(@writer, StashId.key(state), StashId.ttl_ms(state), socket.view) do
-      :ok -> {socket, state}
-      # A row we could not delete must never be handed back: move the client to a new id.
-      {:error, _reason} -> announce(socket, %State{state | stash_id: StashId.new()})
-    end
+    _ = WriteBehind.delete(@writer, StashId.key(state), StashId.ttl_ms(state), socket.view)
+    rotate(socket, state)
   end
 
   @doc "Another view's row stays for its owner; this view takes a new id."
   @impl true
-  def leave(socket, %State{} = state),
-    do: announce(socket, %State{state | stash_id: StashId.new()})
+  def leave(socket, %State{} = state), do: rotate(socket, state)
 
   @impl true
   def keep_alive(socket, %State{} = state) do
@@ -88,13 +114,17 @@ defmodule LiveStash.Adapters.Mnesia do
   end
 
   @impl true
-  def write(key, {:put, record, ttl_ms}), do: Table.put(key, record, ttl_ms)
+  def write(key, {:put, {generation, record}, ttl_ms}),
+    do: Table.put(key, record, ttl_ms, generation)
+
   def write(key, :delete), do: Table.delete(key)
 
   def write(key, {:touch, _ttl_ms}) do
     # A row that is gone or expired stays so: a late refresh resurrects nothing.
     with :not_found <- Table.touch(key), do: :ok
   end
+
+  defp rotate(socket, state), do: announce(socket, %State{state | stash_id: StashId.new()})
 
   defp announce(socket, %State{stash_id: id} = state) do
     {Push.event(socket, Events.init_mnesia(), %{stashId: id}), state}

@@ -12,9 +12,16 @@ defmodule LiveStash.Adapters.WriteBehind do
   writes of a stash land in the order they were made; up to 64 keys are written at once
   (pipelined on Redis's one connection).
 
-  **Reads.** `lookup/2` answers from a pending row first: a view that reconnects on this
-  node during a stall recovers what it last stashed. Other nodes read the store, which
-  holds the newest state once it answers again (until then, the last state it took).
+  "Latest wins" holds per node only: a write that waits here may be older than one another
+  node wrote meanwhile (the client moved on). So the stores never take a write blindly:
+  every row carries its stash's generation, and the store refuses a write whose
+  generation is not newer than the row's (Redis in a Lua compare-and-set, Mnesia inside
+  the transaction). A refused write counts as done: something newer is stored.
+
+  **Reads.** `lookup/2` answers from a pending row; the adapter compares it with the
+  store's row (when the store answers) and recovers the newer generation, so a view that
+  reconnects on this node during a stall recovers what it last stashed, and never a row
+  older than one another node wrote.
 
   **Failures.** A failed write keeps its row. The writer backs off (100 ms, doubling up
   to 5 s), asks the store whether it answers again (`c:probe/0`: for Redis a `PING`,
@@ -38,8 +45,15 @@ defmodule LiveStash.Adapters.WriteBehind do
 
   require Logger
 
-  @typedoc "What a row asks of the store."
-  @type op :: {:put, value :: term(), ttl_ms :: pos_integer()} | :delete | {:touch, pos_integer()}
+  @typedoc """
+  What a row asks of the store. A touch may carry what the store needs to refresh the
+  row (the Redis adapter re-seals it, since its expiry is inside its MAC).
+  """
+  @type op ::
+          {:put, value :: term(), ttl_ms :: pos_integer()}
+          | :delete
+          | {:touch, pos_integer()}
+          | {:touch, pos_integer(), context :: term()}
 
   @doc "Performs one operation on the store."
   @callback write(key :: binary(), op()) :: :ok | {:error, term()}
@@ -92,12 +106,13 @@ defmodule LiveStash.Adapters.WriteBehind do
   The keep-alive: a pending row of `key` lives `ttl_ms` longer (its write sets the ttl
   anyway); without one, the store is asked to extend the stored row.
   """
-  @spec touch(atom(), binary(), pos_integer(), module()) :: :ok | {:error, :not_running}
-  def touch(writer, key, ttl_ms, view) when is_binary(key) do
+  @spec touch(atom(), binary(), pos_integer(), module(), term()) :: :ok | {:error, :not_running}
+  def touch(writer, key, ttl_ms, view, context \\ nil) when is_binary(key) do
     deadline = deadline(ttl_ms)
+    op = if context == nil, do: {:touch, ttl_ms}, else: {:touch, ttl_ms, context}
 
     unless :ets.update_element(writer, key, {4, deadline}) do
-      row = {key, :erlang.unique_integer([:monotonic]), {:touch, ttl_ms}, deadline, view}
+      row = {key, :erlang.unique_integer([:monotonic]), op, deadline, view}
       if :ets.insert_new(writer, row), do: notify(writer, key)
     end
 
@@ -458,6 +473,7 @@ defmodule LiveStash.Adapters.WriteBehind do
   defp kind({:put, _value, _ttl}), do: :put
   defp kind(:delete), do: :delete
   defp kind({:touch, _ttl}), do: :touch
+  defp kind({:touch, _ttl, _context}), do: :touch
 
   defp op_name(:put), do: "stash"
   defp op_name(:delete), do: "drop the stash of"

@@ -13,8 +13,8 @@ defmodule LiveStash.Component.Options do
       non-empty list of atoms. Example: `stored_keys: [:editing, :draft]`
     * `:auto_stash` - default `false`. When `true`, the component stashes by itself after
       its `update/2` and `handle_event/3` callbacks, with its parent's next coalesced
-      stash (the parent's `:auto_stash_interval`, see `LiveStash.AutoStash`), so it
-      needs no `LiveStash.stash/1` calls.
+      stash (the parent's `:auto_stash_interval`; with BrowserMemory at once, see
+      `LiveStash.AutoStash`), so it needs no `LiveStash.stash/1` calls.
       Example: `auto_stash: true`
   """
 

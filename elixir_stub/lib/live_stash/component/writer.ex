@@ -37,16 +37,24 @@ defmodule LiveStash.Component.Writer do
   @doc "Writes, logging a failure (`what` says what was being done) instead of raising."
   @spec write!(Phoenix.LiveView.Socket.t(), Registry.t(), binary()) :: Phoenix.LiveView.Socket.t()
   def write!(socket, registry, what) do
+    {_result, socket} = write_logged(socket, registry, what)
+    socket
+  end
+
+  @doc "As `write!/3`, also telling whether the write worked."
+  @spec write_logged(Phoenix.LiveView.Socket.t(), Registry.t(), binary()) ::
+          {:ok | :error, Phoenix.LiveView.Socket.t()}
+  def write_logged(socket, registry, what) do
     case write(socket, registry) do
       {:ok, socket, _registry} ->
-        socket
+        {:ok, socket}
 
       {:error, reason} ->
         Logger.warning(
           "LiveStash could not #{what} in #{inspect(registry.view)}: #{inspect(reason)}"
         )
 
-        socket
+        {:error, socket}
     end
   end
 end

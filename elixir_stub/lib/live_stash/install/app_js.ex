@@ -75,14 +75,27 @@ defmodule LiveStash.Install.AppJs do
 
   @doc ~S"""
   The two lines a person adds by hand when the file is refused: the import, and the
-  `params` line of the LiveSocket's options.
+  `params` line of the LiveSocket's options, wrapping the params `source` has when they
+  fit on one line (a refused `params: buildParams()` keeps `buildParams()`).
 
       iex> LiveStash.Install.AppJs.by_hand("live-stash")
       [~s|import initLiveStash from "live-stash"|, "params: initLiveStash({_csrf_token: csrfToken}),"]
+      iex> LiveStash.Install.AppJs.by_hand("live-stash", ~s|new LiveSocket("/live", Socket, {params: buildParams()})|)
+      [~s|import initLiveStash from "live-stash"|, "params: initLiveStash(buildParams()),"]
   """
-  @spec by_hand(String.t()) :: [String.t()]
-  def by_hand(import_path) do
-    [import_line(import_path, "\"", ""), "params: initLiveStash({_csrf_token: csrfToken}),"]
+  @spec by_hand(String.t(), binary()) :: [String.t()]
+  def by_hand(import_path, source \\ "") do
+    [import_line(import_path, "\"", ""), "params: initLiveStash(#{own_params(source)}),"]
+  end
+
+  defp own_params(source) do
+    with {:ok, {start, _stop} = value} when is_integer(start) <- params_value(source),
+         text = text(source, value),
+         false <- text == "" or text =~ ~r/[\r\n]|\/\/|\/\*|\A\s*initLiveStash\s*\(/ do
+      text
+    else
+      _ -> "{_csrf_token: csrfToken}"
+    end
   end
 
   defp params_value(source) do

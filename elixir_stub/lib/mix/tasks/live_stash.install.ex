@@ -22,9 +22,14 @@ defmodule Mix.Tasks.LiveStash.Install do
       the adapter when the LiveView compiles.
     * `assets/js/app.js` (or `app.ts`) imports `initLiveStash` and wraps the LiveSocket's
       `params` in it: `params: initLiveStash({_csrf_token: csrfToken})`. Params that are
-      already a function are wrapped as they are. The import is
-      `../../deps/live_stash/assets/js/live-stash.js` (the bundle in the Mix git
-      dependency), or `live-stash` when `assets/package.json` lists the npm package.
+      already a function are wrapped as they are. The import is `live-stash` when
+      `assets/package.json` lists the npm package; else it is the prebuilt bundle where
+      Mix resolved the dependency, relative to the script:
+      `../../deps/live_stash/assets/js/live-stash.js` for the git dependency (the
+      official library's path), the dependency's own `assets/js/live-stash.js` for a
+      `path:` one (a monorepo, a vendored copy). No bundle there (deps not fetched, a
+      `path:` that is not the repository's `elixir_stub` folder) stops the run with
+      nothing written.
 
   It also checks that `mix.exs` lists `:live_stash` and says so if not.
 
@@ -39,7 +44,7 @@ defmodule Mix.Tasks.LiveStash.Install do
 
   It edits only the shapes `mix phx.new` generates (Phoenix 1.7 and 1.8, see
   `LiveStash.Install.AppJs` for the exact rules). For anything else it writes nothing at
-  all, prints the lines to add by hand and exits with status 1:
+  all, prints the lines to add by hand (wrapping your own params) and exits with status 1:
 
       ** (Mix) live_stash.install changed nothing. assets/js/app.js: the LiveSocket's
       params are `getParams()`, not an object, a function or a name.
@@ -47,7 +52,7 @@ defmodule Mix.Tasks.LiveStash.Install do
       Add these lines to assets/js/app.js by hand:
 
           import initLiveStash from "../../deps/live_stash/assets/js/live-stash.js"
-          params: initLiveStash({_csrf_token: csrfToken}),
+          params: initLiveStash(getParams()),
       ...
 
   Run it again afterwards: it recognises the hand-made edit and adds the rest.
@@ -63,11 +68,15 @@ defmodule Mix.Tasks.LiveStash.Install do
     dry_run? = parse!(args)
     root = File.cwd!()
 
-    case Install.plan(root) do
+    case Install.plan(root, bundle()) do
       {:ok, files} -> report(root, files, dry_run?)
       {:error, refusal} -> Mix.raise(refusal_message(refusal))
     end
   end
+
+  # Where Mix resolved the dependency (a git checkout, a `path:`, a Hex package).
+  defp bundle,
+    do: Project.bundle(Mix.Project.deps_paths()[:live_stash], Mix.Project.deps_path())
 
   defp parse!(args) do
     case OptionParser.parse(args, strict: [dry_run: :boolean]) do
@@ -113,8 +122,7 @@ defmodule Mix.Tasks.LiveStash.Install do
 
   # The prebuilt bundle carries no type declarations; only the npm package has them.
   defp types_note(root, files) do
-    if Enum.any?(files, &String.ends_with?(&1.path, ".ts")) and
-         Project.import_path(root) != "live-stash" do
+    if Enum.any?(files, &String.ends_with?(&1.path, ".ts")) and not Project.npm_package?(root) do
       Mix.shell().info(
         "\napp.ts imports the prebuilt bundle, which has no type declarations. For types, " <>
           "install the npm package in assets/ and import initLiveStash from \"live-stash\" " <>
@@ -143,6 +151,9 @@ defmodule Mix.Tasks.LiveStash.Install do
     `adapter: LiveStash.Adapters.BrowserMemory, security_mode: :encrypt`.
     """
   end
+
+  defp refusal_message(%{path: path, reason: reason, by_hand: []}),
+    do: "live_stash.install changed nothing. #{path}: #{reason}."
 
   defp refusal_message(%{path: path, reason: reason, by_hand: lines}) do
     """

@@ -202,21 +202,23 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
                "\n    #{@deps_import}\n    params: initLiveStash({_csrf_token: csrfToken}),\n"
     end
 
+    test "params from a call: the line to add by hand wraps them, keeping them", %{tmp_dir: tmp} do
+      root = app!(:phx_1_8, tmp)
+      js = String.replace(read(root, "assets/js/app.js"), @csrf_params, "params: buildParams()")
+      File.write!(Path.join(root, "assets/js/app.js"), js)
+
+      error = refused(root)
+
+      assert error.message =~ "the LiveSocket's params are `buildParams()`"
+      assert error.message =~ "\n    #{@deps_import}\n    params: initLiveStash(buildParams()),\n"
+      assert read(root, "assets/js/app.js") == js
+    end
+
     test "makes `mix live_stash.install` exit with status 1", %{tmp_dir: tmp} do
       root = app!(:hand_edited, tmp)
       js = read(root, "assets/js/app.js")
-      ebin = Path.dirname(:code.which(Mix.Tasks.LiveStash.Install))
 
-      # What the `mix` script does: start Mix and hand it the command line.
-      {out, status} =
-        System.cmd(
-          "elixir",
-          ["-pa", ebin, "-e", ~s|Mix.start(); Mix.CLI.main(["live_stash.install"])|],
-          cd: root,
-          # The app's own env, not the suite's: its config imports config/dev.exs.
-          env: [{"MIX_ENV", "dev"}],
-          stderr_to_stdout: true
-        )
+      {out, status} = mix_install(root)
 
       assert status == 1
       assert out =~ "** (Mix) live_stash.install changed nothing."
@@ -269,17 +271,26 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
   end
 
   describe "mix.exs" do
-    test "says when :live_stash is missing from the deps", %{tmp_dir: tmp} do
+    test "without :live_stash in the deps, it says so and writes nothing", %{tmp_dir: tmp} do
       root = app!(:phx_1_8, tmp)
-      mix_exs = read(root, "mix.exs")
+      drop_dependency!(root)
+      before = files(root)
 
-      File.write!(
-        Path.join(root, "mix.exs"),
-        String.replace(mix_exs, ~r/^.*:live_stash.*\n/m, "")
-      )
+      assert refused(root).message =~
+               "mix.exs: Mix resolves no :live_stash dependency in this project. " <>
+                 "Add it to mix.exs's deps and run `mix deps.get`"
 
-      {_out, err} = install(root)
+      assert files(root) == before
+    end
 
+    test "with the npm package, it edits and says when :live_stash is missing from the deps",
+         %{tmp_dir: tmp} do
+      root = app!(:app_ts, tmp)
+      drop_dependency!(root)
+
+      {out, err} = install(root)
+
+      assert out =~ "* updated assets/js/app.ts"
       assert err =~ "mix.exs does not list :live_stash"
     end
 
@@ -287,6 +298,85 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
       {_out, err} = install(app!(:phx_1_8, tmp))
 
       assert err == ""
+    end
+  end
+
+  describe "a path: dependency (a monorepo, a vendored checkout)" do
+    @vendored_import ~s|import initLiveStash from "../../vendor/live-stash/elixir_stub/assets/js/live-stash.js"|
+
+    test "imports the bundle where Mix resolved it, relative to app.js; a second run changes nothing",
+         %{tmp_dir: tmp} do
+      root = app!([:phx_1_8, :path_dep], tmp)
+
+      {out, _err} = install(root)
+
+      js = read(root, "assets/js/app.js")
+      assert js =~ @live_socket_import <> @vendored_import <> "\n"
+      refute js =~ "deps/live_stash"
+      [_, path] = Regex.run(~r/initLiveStash from "([^"]+)"/, js)
+      assert File.regular?(Path.expand(path, Path.join(root, "assets/js")))
+      assert out =~ ~s|imported initLiveStash from "../../vendor/live-stash/elixir_stub/|
+
+      before = files(root)
+      {again, _err} = install(root)
+      assert files(root) == before
+      assert again =~ "Nothing to change"
+    end
+
+    test "whose copy has no bundle is refused with where it looked, nothing written",
+         %{tmp_dir: tmp} do
+      root = app!([:phx_1_8, :path_dep], tmp)
+      File.rm!(Path.join(root, "vendor/live-stash/elixir_stub/assets/js/live-stash.js"))
+      before = files(root)
+
+      message = refused(root).message
+
+      assert message =~
+               "Mix resolves :live_stash to #{Path.join(root, "vendor/live-stash/elixir_stub")}"
+
+      assert message =~
+               "no #{Path.join(root, "vendor/live-stash/elixir_stub/assets/js/live-stash.js")}"
+
+      assert files(root) == before
+    end
+
+    test "the real `mix` command writes the same import", %{tmp_dir: tmp} do
+      root = app!([:phx_1_8, :path_dep], tmp)
+
+      {out, 0} = mix_install(root)
+
+      assert out =~ "* updated assets/js/app.js"
+      assert read(root, "assets/js/app.js") =~ @vendored_import <> "\n"
+    end
+  end
+
+  describe "writing" do
+    test "replaces each file by a rename, leaving no temporary file", %{tmp_dir: tmp} do
+      root = app!(:phx_1_8, tmp)
+      File.chmod!(Path.join(root, "assets/js/app.js"), 0o640)
+      inodes = Map.new(Map.keys(files(root)), &{&1, File.stat!(Path.join(root, &1)).inode})
+
+      install(root)
+
+      for {path, inode} <- inodes do
+        stat = File.stat!(Path.join(root, path))
+        assert stat.inode != inode, "#{path} was written in place"
+      end
+
+      assert Bitwise.band(File.stat!(Path.join(root, "assets/js/app.js")).mode, 0o777) == 0o640
+      assert File.ls!(Path.join(root, "assets/js")) == ["app.js"]
+      refute Enum.any?(File.ls!(Path.join(root, "config")), &String.starts_with?(&1, "."))
+    end
+
+    test "a write that fails leaves the file whole, as it was", %{tmp_dir: tmp} do
+      root = app!(:phx_1_8, tmp)
+      js = read(root, "assets/js/app.js")
+      # The temporary file cannot be made: a directory holds its name.
+      File.mkdir_p!(Path.join(root, "assets/js/.app.js.live_stash_install"))
+
+      assert_raise File.Error, fn -> install(root) end
+
+      assert read(root, "assets/js/app.js") == js
     end
   end
 
@@ -298,17 +388,17 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
     assert read(root, "assets/js/app.js") == js
   end
 
-  # An app tree: the files every fixture shares, plus the fixture's own assets.
-  defp app!(fixture, dir) do
+  # An app tree: the files every fixture shares, plus the fixtures' own, in order.
+  defp app!(fixtures, dir) do
     root = Path.join(dir, "app")
     File.mkdir_p!(root)
     File.cp_r!(Path.join(@fixtures, "common"), root)
-    File.cp_r!(Path.join(@fixtures, Atom.to_string(fixture)), root)
+    for fixture <- List.wrap(fixtures), do: File.cp_r!(Path.join(@fixtures, "#{fixture}"), root)
     root
   end
 
   defp install(root, args \\ []) do
-    File.cd!(root, fn ->
+    in_app(root, fn ->
       err =
         capture_io(:stderr, fn ->
           send(self(), {:out, capture_io(fn -> Mix.Task.rerun("live_stash.install", args) end)})
@@ -320,7 +410,7 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
   end
 
   defp refused(root) do
-    File.cd!(root, fn ->
+    in_app(root, fn ->
       capture_io(fn ->
         send(self(), {:error, catch_error(Mix.Task.rerun("live_stash.install", []))})
       end)
@@ -328,6 +418,52 @@ defmodule Mix.Tasks.LiveStash.InstallTest do
       assert_received {:error, %Mix.Error{} = error}
       error
     end)
+  end
+
+  # Runs `fun` in the app's directory with its mix.exs as the current project, as the
+  # `mix` command would: the task asks Mix where the dependency is. Mix resolves the deps
+  # of the project at the bottom of its stack (here the suite's own), so the app's are
+  # resolved as `mix` would resolve them and cached for it; the tests that run the real
+  # `mix` command (below) check that this stand-in agrees. Each app's mix.exs defines
+  # the same modules, so their redefinition is expected.
+  defp in_app(root, fun) do
+    previous = Code.compiler_options()[:ignore_module_conflict]
+    Code.compiler_options(ignore_module_conflict: true)
+    app = :"my_app_#{System.unique_integer([:positive])}"
+
+    try do
+      Mix.Project.in_project(app, root, fn project ->
+        env = {Mix.env(), Mix.target()}
+        deps = Mix.Dep.load_on_environment(env: Mix.env(), target: Mix.target())
+        # Where Mix keeps that cache: Mix.State up to Elixir 1.14, Mix.ProjectStack after.
+        cache =
+          if function_exported?(Mix.State, :write_cache, 2), do: Mix.State, else: Mix.ProjectStack
+
+        cache.write_cache({:cached_deps, project}, {env, deps})
+        fun.()
+      end)
+    after
+      Code.compiler_options(ignore_module_conflict: previous)
+    end
+  end
+
+  # What the `mix` script does: start Mix and hand it the command line, in the app's own
+  # env (its config imports config/dev.exs), with this build's task on the code path.
+  defp mix_install(root) do
+    ebin = Path.dirname(:code.which(Mix.Tasks.LiveStash.Install))
+
+    System.cmd(
+      "elixir",
+      ["-pa", ebin, "-e", ~s|Mix.start(); Mix.CLI.main(["live_stash.install"])|],
+      cd: root,
+      env: [{"MIX_ENV", "dev"}],
+      stderr_to_stdout: true
+    )
+  end
+
+  defp drop_dependency!(root) do
+    mix_exs = read(root, "mix.exs")
+    File.write!(Path.join(root, "mix.exs"), String.replace(mix_exs, ~r/^.*:live_stash.*\n/m, ""))
   end
 
   defp read(root, path), do: File.read!(Path.join(root, path))

@@ -10,15 +10,17 @@ defmodule Phoenix.Token do
     * results: `{:ok, data}`, `{:error, :expired}`, `{:error, :invalid}`,
       `{:error, :missing}` for a nil token
     * `:signed_at` (seconds) backdates a token
+    * the time is the suite's clock (`LiveStash.Test.Clock`), which tests may move forward
     * the outer payload `{data, signed_at_ms, max_age}` is decoded only after the MAC or
       the AEAD tag verified, as Plug.Crypto decodes it: `binary_to_term` WITHOUT `:safe`
       (atoms the payload names are created), refusing any term that holds a function
       (an `ArgumentError`, not rescued, as in `Plug.Crypto.non_executable_binary_to_term/2`)
-    * derived keys are cached as Plug.Crypto caches them: in the public ETS table
-      `Plug.Crypto.Keys`, keyed `{key_base, salt, 1000, 32, :sha256}` (key base, salt,
-      iterations, length, digest), one PBKDF2-HMAC-SHA256 run per key base and salt,
-      never evicted. Its size is what an app's key cache holds, so tests and the bench
-      count entries there. (plug_crypto's application creates the table at boot; here
+    * derived keys come from `Plug.Crypto.KeyGenerator` (its double), cached as
+      Plug.Crypto caches them: in the public ETS table `Plug.Crypto.Keys`, keyed
+      `{key_base, salt, 1000, 32, :sha256}` (key base, salt, iterations, length,
+      digest), one PBKDF2-HMAC-SHA256 run per key base and salt, never evicted. Its
+      size is what an app's key cache holds, so tests and the bench count entries
+      there. (plug_crypto's application creates the table at boot; here
       `LiveStash.Test.PlugCryptoKeys` does on first use.)
   """
 
@@ -80,7 +82,7 @@ defmodule Phoenix.Token do
     signed_ms =
       case Keyword.fetch(opts, :signed_at) do
         {:ok, seconds} -> trunc(seconds * 1000)
-        :error -> System.system_time(:millisecond)
+        :error -> LiveStash.Test.Clock.system_time(:millisecond)
       end
 
     :erlang.term_to_binary({data, signed_ms, Keyword.get(opts, :max_age, 86_400)})
@@ -100,7 +102,7 @@ defmodule Phoenix.Token do
         {:error, :expired}
 
       max_age ->
-        if signed_ms + trunc(max_age * 1000) < System.system_time(:millisecond),
+        if signed_ms + trunc(max_age * 1000) < LiveStash.Test.Clock.system_time(:millisecond),
           do: {:error, :expired},
           else: {:ok, data}
     end
@@ -116,21 +118,8 @@ defmodule Phoenix.Token do
     term
   end
 
-  defp key(context, salt) do
-    cache = LiveStash.Test.PlugCryptoKeys.table()
-    base = key_base(context)
-    cached = {base, salt, 1000, 32, :sha256}
-
-    case :ets.lookup(cache, cached) do
-      [{_cached, key}] ->
-        key
-
-      [] ->
-        key = :crypto.pbkdf2_hmac(:sha256, base, salt, 1000, 32)
-        :ets.insert(cache, [{cached, key}])
-        key
-    end
-  end
+  defp key(context, salt),
+    do: Plug.Crypto.KeyGenerator.generate(key_base(context), salt, cache: Plug.Crypto.Keys)
 
   defp key_base(%_{endpoint: endpoint}), do: key_base(endpoint)
   defp key_base(base) when is_binary(base) and byte_size(base) >= 20, do: base

@@ -26,6 +26,9 @@ defmodule LiveStash.Adapters.BrowserMemory.Keyed do
   # %{header, generation, keys: %{name => {entry, digest, issued_at}}}.
   @held :live_stash_browser_keys
   @key_tag :live_stash_key
+  # A key token's format number, bumped when its payload changes; `decode_key/2` reads
+  # the format before it too (0.1.0's `{@key_tag, name, entry}` had no number).
+  @key_format 1
   @components "c"
 
   # Only what is larger than this is worth a (cheap) compression pass.
@@ -37,21 +40,22 @@ defmodule LiveStash.Adapters.BrowserMemory.Keyed do
   def keyed?(_state), do: false
 
   @doc """
-  Stashes `record`, sealing only the keys that changed. `force`, for the keep-alive's
-  re-issue, re-seals the manifest and any key near its absolute bound. Returns the
-  socket and the manifest's `{digest, issued_at}` when something was pushed.
+  Stashes `record`, sealing the keys that changed and any kept key near its absolute
+  bound (`LiveStash.Lease.bound/1`). `force`, for the keep-alive's re-issue, re-seals the
+  manifest even when no key needs it. Returns the socket and the manifest's
+  `{digest, issued_at}` when something was pushed.
   """
   @spec put(Phoenix.LiveView.Socket.t(), State.t(), Record.t(), boolean()) ::
           {Phoenix.LiveView.Socket.t(), {binary(), integer()} | nil}
   def put(socket, %State{options: %{ttl: ttl}} = state, %Record{} = record, force) do
     held = held(socket) || %{header: nil, generation: 0, keys: %{}}
-    now = System.system_time(:second)
+    now = LiveStash.Clock.now()
 
     {keys, tokens} =
       Enum.reduce(entries(record), {%{}, %{}}, fn {name, entry}, {keys, tokens} ->
         case Map.fetch(held.keys, name) do
           {:ok, {^entry, _digest, issued_at} = kept} ->
-            if force and Lease.outlives_token?(issued_at, ttl),
+            if Lease.outlives_token?(issued_at, ttl),
               do: seal_key(socket, state, name, entry, now, keys, tokens),
               else: {Map.put(keys, name, kept), tokens}
 
@@ -71,6 +75,22 @@ defmodule LiveStash.Adapters.BrowserMemory.Keyed do
       Process.put({@held, socket.id}, %{header: header, generation: generation, keys: keys})
       payload = %{manifest: manifest, keys: tokens, names: Map.keys(keys)}
       {Push.event(socket, Events.stash_keys(), payload), {Lease.digest(manifest), now}}
+    end
+  end
+
+  @doc """
+  Whether a key the browser holds nears its absolute bound. The manifest is re-sealed on
+  every change, so its own age says nothing about a key that has not changed for a day:
+  the keep-alive asks this too.
+  """
+  @spec expiring?(Phoenix.LiveView.Socket.t(), number()) :: boolean()
+  def expiring?(socket, ttl) do
+    case held(socket) do
+      %{keys: keys} ->
+        Enum.any?(keys, fn {_name, {_, _, at}} -> Lease.outlives_token?(at, ttl) end)
+
+      nil ->
+        false
     end
   end
 
@@ -113,7 +133,7 @@ defmodule LiveStash.Adapters.BrowserMemory.Keyed do
   end
 
   defp seal_key(socket, state, name, entry, now, keys, tokens) do
-    token = Token.seal(socket, state, encode({@key_tag, name, entry}))
+    token = Token.seal(socket, state, encode({@key_tag, @key_format, name, entry}))
     {Map.put(keys, name, {entry, Lease.digest(token), now}), Map.put(tokens, name, token)}
   end
 
@@ -184,15 +204,25 @@ defmodule LiveStash.Adapters.BrowserMemory.Keyed do
   defp decode_key(binary, name) do
     term = :erlang.binary_to_term(binary)
 
-    case NonExecutable.term?(term) && term do
-      {@key_tag, ^name, {:assign, key, _value} = entry} when is_atom(key) -> {:ok, entry}
-      {@key_tag, ^name, {:components, map} = entry} when is_map(map) -> {:ok, entry}
-      {@key_tag, _other, _entry} -> {:error, :mixed_keys}
-      _ -> {:error, :malformed}
+    case NonExecutable.term?(term) && upgrade_key(term) do
+      {@key_tag, @key_format, ^name, {:assign, key, _value} = entry} when is_atom(key) ->
+        {:ok, entry}
+
+      {@key_tag, @key_format, ^name, {:components, map} = entry} when is_map(map) ->
+        {:ok, entry}
+
+      {@key_tag, @key_format, _other, _entry} ->
+        {:error, :mixed_keys}
+
+      _ ->
+        {:error, :malformed}
     end
   rescue
     ArgumentError -> {:error, :malformed}
   end
+
+  defp upgrade_key({@key_tag, name, entry}), do: {@key_tag, @key_format, name, entry}
+  defp upgrade_key(term), do: term
 
   defp encode(term) do
     # external_size walks the term without building the binary.

@@ -6,6 +6,9 @@ defmodule LiveStash.Adapters.BrowserMemory.Manifest do
   name the digest (`LiveStash.Lease.digest/1`) of that key's token and when that token
   was sealed.
 
+  Its format number is the record format (`LiveStash.Record`), whose readable formats
+  it follows: a manifest of the format before this release's still recovers.
+
   The digests bind the keys to this manifest: a recovery assembles only keys whose
   tokens are exactly the ones it names, so no state is ever put together from two
   stashes. The seal times let a recovered view re-seal a key before its bound.

@@ -51,8 +51,19 @@ defmodule LiveStash.Adapters.BrowserMemory.Token do
   """
   @spec verify_lease(Phoenix.LiveView.Socket.t(), State.t(), binary()) ::
           {:ok, integer()} | {:error, :missing | :expired | :invalid}
-  def verify_lease(socket, %State{options: %{ttl: ttl, secret: salt}} = state, digest),
-    do: Lease.verify(socket.endpoint, salt, incoming_lease(state), digest, ttl, state.session)
+  def verify_lease(socket, %State{options: %{ttl: ttl, secret: salt}} = state, digest) do
+    lease = incoming_lease(state)
+
+    # A lease 0.1.0 signed names that release's session binding (`LiveStash.Secret`).
+    with {:error, :invalid} <-
+           Lease.verify(socket.endpoint, salt, lease, digest, ttl, state.session),
+         legacy when is_binary(legacy) <- state.legacy_session do
+      Lease.verify(socket.endpoint, salt, lease, digest, ttl, legacy)
+    else
+      nil -> {:error, :invalid}
+      result -> result
+    end
+  end
 
   defp incoming_lease(%State{incoming: %{lease: lease}}), do: lease
   defp incoming_lease(_state), do: nil

@@ -5,10 +5,8 @@ defmodule LiveStash.Adapters.ETS.Table do
   The table is public so LiveView processes read and write without a round trip
   through this process; it only has to outlive them.
 
-  Each row carries its stash's generation (see `LiveStash.Adapters.ETS.Generation`). Only
-  a reconnect without a usable node hint looks at it, to keep the newest of several
-  copies (possible only after a partition); no wall clock is compared across nodes.
-  Expiry uses this node's monotonic clock, as rows never leave it.
+  Expiry uses this node's monotonic clock: a row moves to another node only as a value
+  that the view writes again there (`LiveStash.Adapters.ETS.Cluster`).
   """
 
   use GenServer
@@ -19,23 +17,23 @@ defmodule LiveStash.Adapters.ETS.Table do
   @doc "Starts the process that owns the table and sweeps it (the adapter's child spec)."
   def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
 
-  @doc "Stores `value` under `key` for `ttl_ms`, as the stash's `generation`."
-  @spec put(binary(), term(), pos_integer(), pos_integer()) :: :ok
-  def put(key, value, ttl_ms, generation) do
-    true = :ets.insert(@table, {key, value, now() + ttl_ms, ttl_ms, generation})
+  @doc "Stores `value` under `key` for `ttl_ms`."
+  @spec put(binary(), term(), pos_integer()) :: :ok
+  def put(key, value, ttl_ms) do
+    true = :ets.insert(@table, {key, value, now() + ttl_ms, ttl_ms})
     :ok
   end
 
-  @doc "Removes the row under `key` and returns its live value and generation."
-  @spec take(binary()) :: {:ok, term(), pos_integer()} | :not_found
+  @doc "Removes the row under `key` and returns its live value."
+  @spec take(binary()) :: {:ok, term()} | :not_found
   def take(key), do: live(:ets.take(@table, key))
 
-  @doc "The live value under `key` and its generation; expired rows count as missing."
-  @spec lookup(binary()) :: {:ok, term(), pos_integer()} | :not_found
+  @doc "The live value under `key`; expired rows count as missing."
+  @spec lookup(binary()) :: {:ok, term()} | :not_found
   def lookup(key), do: live(:ets.lookup(@table, key))
 
-  defp live([{_key, value, expires_at, _ttl, generation}]) do
-    if expires_at > now(), do: {:ok, value, generation}, else: :not_found
+  defp live([{_key, value, expires_at, _ttl}]) do
+    if expires_at > now(), do: {:ok, value}, else: :not_found
   end
 
   defp live([]), do: :not_found
@@ -44,7 +42,7 @@ defmodule LiveStash.Adapters.ETS.Table do
   @spec touch(binary()) :: boolean()
   def touch(key) do
     case :ets.lookup(@table, key) do
-      [{^key, _value, expires_at, ttl_ms, _generation}] ->
+      [{^key, _value, expires_at, ttl_ms}] ->
         expires_at > now() and :ets.update_element(@table, key, {3, now() + ttl_ms})
 
       [] ->
@@ -63,7 +61,7 @@ defmodule LiveStash.Adapters.ETS.Table do
   @spec sweep() :: non_neg_integer()
   def sweep do
     now = now()
-    :ets.select_delete(@table, [{{:_, :_, :"$1", :_, :_}, [{:"=<", :"$1", now}], [true]}])
+    :ets.select_delete(@table, [{{:_, :_, :"$1", :_}, [{:"=<", :"$1", now}], [true]}])
   end
 
   @impl true

@@ -113,12 +113,18 @@ defmodule LiveStash.Adapters.Mnesia.Replica do
     :ok
   end
 
-  # A view may have moved between the two nodes before they met; keep the row written
-  # last, which (rows of one view share their TTL) is the one that expires last.
-  defp write_back({table, key, _value, expires_at, _ttl} = row) do
+  # A view may have moved between the two nodes before they met; keep the row of the
+  # newer generation (of the one written last, for equal ones: rows of one view share
+  # their TTL, so it is the one that expires last).
+  defp write_back({table, key, value, expires_at, _ttl} = row) do
     case :mnesia.read(table, key, :write) do
-      [{^table, ^key, _, theirs, _}] when theirs >= expires_at -> :ok
-      _ -> :mnesia.write(row)
+      [{^table, ^key, theirs, their_expiry, _}] ->
+        if {Table.generation(theirs), their_expiry} >= {Table.generation(value), expires_at},
+          do: :ok,
+          else: :mnesia.write(row)
+
+      [] ->
+        :mnesia.write(row)
     end
   end
 

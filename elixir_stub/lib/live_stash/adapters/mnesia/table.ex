@@ -20,23 +20,55 @@ defmodule LiveStash.Adapters.Mnesia.Table do
   @doc false
   def attributes, do: [:key, :value, :expires_at, :ttl_ms]
 
-  @doc "Stores `value` under `key` for `ttl_ms`, on every replica."
-  @spec put(binary(), term(), pos_integer()) :: :ok | {:error, term()}
-  def put(key, value, ttl_ms) do
-    transact(fn -> :mnesia.write({@table, key, value, now() + ttl_ms, ttl_ms}) end)
+  @doc """
+  Stores `value` under `key` for `ttl_ms` as the stash's `generation`, on every replica,
+  unless a live row of a newer (or the same) generation is there: a write delayed on one
+  node never replaces one written since from another. `:ok` either way.
+  """
+  @spec put(binary(), term(), pos_integer(), non_neg_integer()) :: :ok | {:error, term()}
+  def put(key, value, ttl_ms, generation \\ 0) do
+    transact(fn ->
+      case :mnesia.read(@table, key, :write) do
+        [{@table, ^key, stored, expires_at, _ttl}] ->
+          if expires_at > now() and generation(stored) >= generation,
+            do: :ok,
+            else: write(key, {generation, value}, ttl_ms)
+
+        [] ->
+          write(key, {generation, value}, ttl_ms)
+      end
+    end)
   end
+
+  defp write(key, value, ttl_ms), do: :mnesia.write({@table, key, value, now() + ttl_ms, ttl_ms})
 
   @doc "Reads the local copy; an expired row counts as missing even before the sweep."
   @spec lookup(binary()) :: {:ok, term()} | :not_found
   def lookup(key) do
+    with {:ok, value, _generation} <- read(key), do: {:ok, value}
+  end
+
+  @doc "`lookup/1` with the row's generation."
+  @spec read(binary()) :: {:ok, term(), non_neg_integer()} | :not_found
+  def read(key) do
     case :mnesia.dirty_read(@table, key) do
-      [{@table, ^key, value, expires_at, _ttl}] ->
-        if expires_at > now(), do: {:ok, value}, else: :not_found
+      [{@table, ^key, stored, expires_at, _ttl}] ->
+        if expires_at > now(), do: {:ok, value(stored), generation(stored)}, else: :not_found
 
       [] ->
         :not_found
     end
   end
+
+  @doc """
+  The generation of a stored value. Rows written before generations (a bare record)
+  count as 0.
+  """
+  def generation({generation, _value}) when is_integer(generation), do: generation
+  def generation(_bare), do: 0
+
+  defp value({generation, value}) when is_integer(generation), do: value
+  defp value(bare), do: bare
 
   @doc "Pushes a live row's expiry to its ttl from now; `:not_found` when there is none."
   @spec touch(binary()) :: :ok | :not_found | {:error, term()}

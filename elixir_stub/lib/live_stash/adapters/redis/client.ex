@@ -35,11 +35,14 @@ defmodule LiveStash.Adapters.Redis.Client do
     %{id: @name, start: {impl, :start_link, [config, @name]}}
   end
 
-  @doc "Runs `args` on the shared connection within the configured timeout."
-  @spec command([binary()]) :: {:ok, reply()} | {:error, term()}
-  def command(args) do
+  @doc """
+  Runs `args` on the shared connection within the configured timeout, or within
+  `max_timeout` when that is shorter (a recovery's retry budget running out).
+  """
+  @spec command([binary()], timeout()) :: {:ok, reply()} | {:error, term()}
+  def command(args, max_timeout \\ :infinity) do
     case :persistent_term.get(@setup, nil) do
-      {impl, timeout} -> impl.command(@name, args, timeout)
+      {impl, timeout} -> impl.command(@name, args, min(timeout, max_timeout))
       nil -> {:error, :not_started}
     end
   end

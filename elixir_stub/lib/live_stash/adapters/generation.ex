@@ -1,13 +1,14 @@
-defmodule LiveStash.Adapters.ETS.Generation do
+defmodule LiveStash.Adapters.Generation do
   @moduledoc """
-  Orders the writes of one stash without clocks, so that when a partition has left two
-  copies of a row, the newest wins whatever the nodes' wall clocks say.
+  Orders the writes of one stash without clocks, so a shared store (Redis, Mnesia) can
+  refuse a write that arrives after a newer one: a write delayed on one node (its writer
+  stalled) while the client moved on to another.
 
   Every write of a stash takes the next generation, and a recovery continues from the
-  generation of the row it recovered (Lamport-style). Together with the adapter's rules
-  (only the view's process writes its stash; a recovery moves the newest row; a mount
-  that recovers nothing moves to a new stash id), each stash id has one line of writes,
-  so a later write always carries a higher generation.
+  generation of the row it recovered (Lamport-style). With the adapters' rules (only the
+  view's process writes its stash; a recovery rewrites what it recovered; a reset, or a
+  mount that recovers nothing, moves to a new stash id), each stash id has one line of
+  writes, so a later write always carries a higher generation, whichever node made it.
 
   Kept in the LiveView process, keyed by the view's id, not in the socket: a
   LiveComponent writes its parent's stash from its own socket (see
@@ -23,7 +24,7 @@ defmodule LiveStash.Adapters.ETS.Generation do
   end
 
   @doc "A recovery found the row written as `generation`: later writes go above it."
-  @spec continue(Phoenix.LiveView.Socket.t(), pos_integer()) :: :ok
+  @spec continue(Phoenix.LiveView.Socket.t(), non_neg_integer()) :: :ok
   def continue(%{id: id}, generation) when is_integer(generation) do
     Process.put({__MODULE__, id}, max(current(id), generation))
     :ok
