@@ -51,9 +51,18 @@ defmodule LiveStash.CheckerTest do
     {:settle, 0},
     {:reconnect, 0, 0, true}
   ]
+  # `a_day`: a key that never changes is kept alive for a day of keep-alive beats while
+  # the other key changes (per-key tokens, each sealed when its key last changed).
+  @a_day [
+    {:stash, 0, :count, 1},
+    {:advance, 50_000},
+    {:stash, 0, :other, 2},
+    {:advance, 40_000},
+    {:reconnect, 0, 1, true}
+  ]
   @schedules %{
     ets: [],
-    browser: [],
+    browser: [a_day: @a_day],
     redis: [late_write: @late_write, reset: @reset],
     mnesia: [late_write: @late_write, reset: @reset]
   }

@@ -101,6 +101,7 @@ defmodule LiveStash.Test.Checker.Runner do
       {:reset, v} -> live?(st, v)
       {:away, v} -> live?(st, v)
       {:redis_stall} -> true
+      {:advance, _} -> true
       {:thaw, _} -> true
       {:resume_writer, _} -> true
       # A new node could not join while another one is frozen.
@@ -171,6 +172,26 @@ defmodule LiveStash.Test.Checker.Runner do
   defp exec(st, {:away, v}) do
     st = st |> retire(v) |> down(&(&1 == v))
     Process.sleep(Cluster.ttl_ms() + 500)
+    {:ok, st}
+  end
+
+  # The wall clock moves `seconds` on every node (`LiveStash.Test.Clock`), then each live
+  # view's keep-alive beats once, as it would have meanwhile; a page that was not open
+  # (or whose client ignores leases) may have expired.
+  defp exec(st, {:advance, seconds}) do
+    for node <- nodes(st), do: :ok = :erpc.call(node, LiveStash.Test.Clock, :advance, [seconds])
+
+    st =
+      Enum.reduce(Map.keys(st.views), st, fn v, st ->
+        # The official client holds no lease: its token is good for the ttl only.
+        if live?(st, v) and not st.profile.official do
+          _ = LiveStash.Test.Flow.beat(st.views[v].pid)
+          st
+        else
+          %{st | model: Model.may_lose(st.model, v)}
+        end
+      end)
+
     {:ok, st}
   end
 
@@ -358,8 +379,11 @@ defmodule LiveStash.Test.Checker.Runner do
     %{st | stall: nil}
   end
 
+  defp nodes(st), do: [node() | Enum.map(Map.keys(st.cluster.slots), &node_of(st, &1))]
+
   defp finish(st) do
     st = await_stall(st)
+    for node <- nodes(st), do: :ok = :erpc.call(node, LiveStash.Test.Clock, :reset, [])
     cluster = Cluster.clear_faults(st.cluster)
     st = %{st | cluster: cluster}
     Enum.each(Map.keys(st.views), &retire(st, &1))
