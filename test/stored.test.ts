@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
 import { SNAPSHOT_PREFIX, TAB_KEY } from "../src/core/constants";
-import { migrate } from "../src/persistence/migrations";
 import { EVENTS } from "../src/core/protocol";
 import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
 
@@ -134,11 +133,3 @@ describe("expiry on the page", () => {
   });
 });
 
-describe("migrations", () => {
-  it("lifts an old snapshot step by step, and drops one with no path to the current version", () => {
-    const steps = { 1: (s: Record<string, unknown>) => ({ ...s, v: 2, lifted: true }) };
-    expect(migrate({ v: 1, entries: {} }, steps, 2)).toEqual({ v: 2, entries: {}, lifted: true });
-    expect(migrate({ v: 0, entries: {} }, steps, 2)).toBeUndefined();
-    expect(migrate({ v: 2, entries: {} }, steps, 2)).toEqual({ v: 2, entries: {} });
-  });
-});

@@ -17,7 +17,7 @@ export const JOURNAL_PREFIX = "live-stash:journal:";
 export const IDB_DATABASE = "live-stash";
 export const IDB_STORE = "snapshots";
 
-/** Version of the stored snapshot format; persistence/migrations.ts upgrades older ones. */
+/** Version of the stored snapshot format; a snapshot of another version is dropped, never replayed. */
 export const SNAPSHOT_VERSION = 1;
 
 /** DOM facts of the LiveView client that live-stash relies on. */

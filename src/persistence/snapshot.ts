@@ -5,7 +5,6 @@ import { entrySchema, entrySize, isExpired, type Entry } from "../core/entry.js"
 import type { Report } from "../core/errors.js";
 import { isRecord } from "../core/guards.js";
 import { z } from "../core/zod.js";
-import { migrate } from "./migrations.js";
 
 /**
  * Entries are checked one by one against `entrySchema`, so one corrupted entry does not take the
@@ -49,7 +48,7 @@ export interface ReadResult {
 
 export function readSnapshot(raw: unknown, now: number, ttlMs: number, report: Report): ReadResult {
   if (raw === undefined || raw === null) return { entries: [], dirty: false };
-  const snapshot = snapshotSchema.safeParse(migrate(raw));
+  const snapshot = snapshotSchema.safeParse(raw);
   if (!snapshot.success) {
     report("stored", "dropped an unreadable stored snapshot");
     return { entries: [], dirty: true };
