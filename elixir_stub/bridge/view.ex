@@ -1,0 +1,168 @@
+defmodule LiveStash.Bridge.View do
+  @moduledoc false
+  # One joined LiveView of the Node server, as its channel process: the socket double, the
+  # view module's on_mount hooks and mount/3 (LiveStash.recover_state/1), renders with their
+  # components and after_render hooks, handle_info hooks (keep-alive, auto stash), and
+  # terminate/2 on a closed socket. What the Node view decided (assign, stash, reset) arrives
+  # as ops; what the library pushed goes back. Modelled on LiveStash.Test.ViewServer.
+
+  use GenServer
+
+  alias LiveStash.Bridge.Modules
+  alias LiveStash.Test.Components
+  alias Phoenix.LiveView.Socket
+
+  def start(conn, ref, module, args), do: GenServer.start(__MODULE__, {conn, ref, module, args})
+
+  @impl true
+  def init({conn, ref, module, args}) do
+    {:ok,
+     %{conn: conn, ref: ref, module: module, socket: nil, mounted?: false, components: %Components{}},
+     {:continue, {:mount, args}}}
+  end
+
+  @impl true
+  def handle_continue({:mount, args}, state) do
+    call(state, args["call"], fn -> mount(state, args) end)
+  end
+
+  # A call from Node: `{:call, id, op, args}`; the reply (or the error) goes back under `id`.
+  @impl true
+  def handle_info({:call, id, op, args}, state), do: call(state, id, fn -> op(op, args, state) end)
+
+  def handle_info({:__client__, :cids_destroyed, _keys}, state) do
+    # The double's stand-in for the browser's answer; here the browser answers itself.
+    {:noreply, state}
+  end
+
+  def handle_info({:phoenix, :send_update, {key, assigns}}, state) do
+    {components, events} = Components.send_update(state.components, key, assigns)
+    {:noreply, push(%{state | components: components}, events, false)}
+  end
+
+  def handle_info(msg, state) do
+    socket =
+      Enum.reduce_while(state.socket.private.lifecycle.handle_info, {:cont, state.socket}, fn
+        hook, {:cont, acc} -> {:cont, hook.function.(msg, acc)}
+        _hook, halted -> {:halt, halted}
+      end)
+      |> elem(1)
+
+    {state, events} = render(%{state | socket: socket}, false)
+    {:noreply, push(state, events, match?({LiveStash.KeepAlive, _}, msg))}
+  end
+
+  @impl true
+  def terminate(reason, %{socket: %Socket{view: view} = socket}) do
+    if function_exported?(view, :terminate, 2), do: view.terminate(reason, socket), else: :ok
+  end
+
+  def terminate(_reason, _state), do: :ok
+
+  defp call(_state, id, fun) do
+    {state, reply} = fun.()
+    send(state.conn, {:reply, id, reply})
+    {:noreply, state}
+  end
+
+  defp mount(state, args) do
+    %{module: module} = state
+    params = args["params"] || %{}
+
+    socket = %Socket{
+      id: args["dom_id"],
+      endpoint: LiveStash.Bridge.Endpoint,
+      view: module,
+      parent_pid: if(args["nested"], do: state.conn),
+      root_pid: if(args["nested"], do: state.conn, else: self()),
+      transport_pid: self(),
+      private: %{connect_params: params, lifecycle: module.__live__().lifecycle, live_temp: %{}}
+    }
+
+    socket =
+      Enum.reduce(socket.private.lifecycle.mount, socket, fn %{id: {_mod, arg}} = hook, acc ->
+        {:cont, acc} = hook.function.(arg, %{}, %{}, acc)
+        acc
+      end)
+
+    {:ok, socket} = module.mount(%{}, %{}, socket)
+    socket = %{socket | private: Map.delete(socket.private, :connect_params)}
+    status = socket.assigns.__bridge_status__
+    stored = Enum.map(args["stored_keys"], &String.to_atom/1)
+    recovered = if status == :recovered, do: Map.take(socket.assigns, stored)
+    {%{state | socket: socket}, %{status: status, recovered: recovered}}
+  end
+
+  defp op("render", args, state) do
+    socket = Enum.reduce(args["ops"] || [], state.socket, &apply_op/2)
+    socket = Phoenix.Component.assign(socket, atoms(args["assigns"] || %{}))
+    listed = Enum.map(args["components"] || [], &listed/1)
+    socket = Phoenix.Component.assign(socket, :__bridge_components__, listed)
+    first? = not state.mounted?
+    {state, events} = render(%{state | socket: socket, mounted?: true}, first?)
+    {state, %{events: events, components: component_states(state, listed)}}
+  end
+
+  defp op("component", %{"module" => name, "cid" => id, "ops" => ops}, state) do
+    key = {Modules.atom(name), id}
+
+    case Components.write(state.components, key, fn s -> Enum.reduce(ops, s, &apply_op/2) end) do
+      {components, events} -> {%{state | components: components}, %{events: events}}
+      :error -> {state, %{events: []}}
+    end
+  end
+
+  defp op("destroyed", %{"keys" => keys}, state) do
+    keys = for [name, id] <- keys, do: {Modules.atom(name), id}
+    {%{state | components: Components.destroyed(state.components, keys)}, %{}}
+  end
+
+  defp op("beat", _args, state) do
+    stash = state.socket.private[LiveStash.State.private_key()]
+    if stash && stash.keep_alive_ref, do: send(self(), {LiveStash.KeepAlive, stash.keep_alive_ref})
+    {state, %{}}
+  end
+
+  defp apply_op(["assign", assigns], socket), do: Phoenix.Component.assign(socket, atoms(assigns))
+  defp apply_op(["stash"], socket), do: LiveStash.stash(socket)
+  defp apply_op(["reset"], socket), do: LiveStash.reset_stash(socket)
+
+  defp listed([name, id, props, initial]) do
+    props = props |> atoms() |> Map.put(:__bridge_initial__, atoms(initial))
+    {Modules.atom(name), id, props}
+  end
+
+  # Each listed component's status and stored assigns, for the Node side's new instances.
+  defp component_states(state, listed) do
+    for {module, id, _} <- listed, socket = Components.socket(state.components, {module, id}) do
+      keys = module.__live_stash_component__().stored_keys
+      [inspect(module), id, socket.assigns[:__bridge_status__], Map.take(socket.assigns, keys)]
+    end
+  end
+
+  defp atoms(map), do: Map.new(map, fn {k, v} -> {String.to_atom(k), v} end)
+
+  # Like the channel: components render with the parent, then the parent's after_render
+  # hooks run (only when something changed); the components' events come first.
+  defp render(%{socket: socket} = state, force?) do
+    {socket, components, component_events} =
+      if force? or socket.assigns.__changed__ != %{} do
+        {components, events} = Components.render(state.components, socket)
+        socket = Enum.reduce(socket.private.lifecycle.after_render, socket, & &1.function.(&2))
+        {%{socket | assigns: %{socket.assigns | __changed__: %{}}}, components, events}
+      else
+        {socket, state.components, []}
+      end
+
+    pushed = Enum.reverse(socket.private.live_temp[:push_events] || [])
+    socket = %{socket | private: %{socket.private | live_temp: %{}}}
+    {%{state | socket: socket, components: components}, component_events ++ pushed}
+  end
+
+  defp push(state, [], false), do: state
+
+  defp push(state, events, beat?) do
+    send(state.conn, {:push, state.ref, %{events: events, beat: beat?}})
+    state
+  end
+end
