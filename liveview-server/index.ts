@@ -29,6 +29,8 @@ export interface ServerOptions {
   /** Replace the view registry (the demo adds its own views): key → view, path → key. */
   readonly views?: Readonly<Record<string, ViewDef>>;
   readonly routes?: Readonly<Record<string, string>>;
+  /** Boot the next server's BEAM in the background now (for suites that start many servers). */
+  readonly spareBeam?: boolean;
 }
 
 export interface TestServer {
@@ -63,7 +65,7 @@ function reject(socket: Duplex, status: string): void {
 
 export async function startServer(opts: ServerOptions): Promise<TestServer> {
   const secret = opts.secret ?? DEFAULT_SECRET;
-  const beam = await Beam.start({ secret, redis: true });
+  const beam = await Beam.start({ secret, spare: opts.spareBeam ?? false });
   const stash: StashContext = {
     beam,
     ttlSeconds: opts.ttlSeconds,

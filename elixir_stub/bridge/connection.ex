@@ -18,20 +18,17 @@ defmodule LiveStash.Bridge.Connection do
       :gen_tcp.connect({127, 0, 0, 1}, port, [:binary, packet: 4, active: true, nodelay: true])
 
     LiveStash.Bridge.Log.attach(self())
-    {:ok, %{socket: socket, views: %{}, refs: %{}, pending: %{}}}
+    {:ok, %{socket: socket, views: %{}, refs: %{}, pending: %{}, held: nil}}
   end
 
   @impl true
-  def handle_info({:tcp, _socket, data}, state) do
-    %{"id" => id, "op" => op} = frame = JSON.decode!(data)
-    {:noreply, handle(op, id, frame, state)}
-  end
+  def handle_info({:tcp, _socket, data}, state), do: {:noreply, dispatch(JSON.decode!(data), state)}
 
   def handle_info({:tcp_closed, _socket}, state), do: System.halt(0) && {:noreply, state}
 
   def handle_info({:reply, id, reply}, state) do
     write(state, %{re: id, ok: reply})
-    {:noreply, %{state | pending: Map.delete(state.pending, id)}}
+    {:noreply, release(%{state | pending: Map.delete(state.pending, id)})}
   end
 
   def handle_info({:push, ref, push}, state) do
@@ -54,11 +51,26 @@ defmodule LiveStash.Bridge.Connection do
         for id <- failed, do: write(state, %{re: id, error: "view #{ref} died: #{inspect(reason)}"})
         if abnormal?(reason), do: write(state, %{died: ref, reason: inspect(reason)})
         views = Map.delete(state.views, ref)
-        {:noreply, %{state | refs: refs, views: views, pending: Map.drop(state.pending, failed)}}
+        state = %{state | refs: refs, views: views, pending: Map.drop(state.pending, failed)}
+        {:noreply, release(state)}
     end
   end
 
   def handle_info(_other, state), do: {:noreply, state}
+
+  # The clock moves only once everything asked before it is done (a keep-alive beat asked
+  # just before must be signed at the old time); frames after it wait, in order.
+  defp dispatch(frame, %{held: held} = state) when is_list(held), do: %{state | held: held ++ [frame]}
+
+  defp dispatch(%{"op" => "advance"} = frame, state) when map_size(state.pending) > 0,
+    do: %{state | held: [frame]}
+
+  defp dispatch(%{"id" => id, "op" => op} = frame, state), do: handle(op, id, frame, state)
+
+  defp release(%{held: [_ | _] = held, pending: pending} = state) when map_size(pending) == 0,
+    do: Enum.reduce(held, %{state | held: nil}, &dispatch/2)
+
+  defp release(state), do: state
 
   defp handle("setup", id, frame, state) do
     write(state, %{re: id, ok: Setup.run(frame)})
@@ -86,8 +98,15 @@ defmodule LiveStash.Bridge.Connection do
       state
   end
 
-  defp handle("advance", id, %{"ms" => ms}, state) do
+  defp handle("secret", id, %{"secret" => secret}, state) do
+    LiveStash.Bridge.Endpoint.put_secret(secret)
+    write(state, %{re: id, ok: %{}})
+    state
+  end
+
+  defp handle("advance", id, %{"ms" => ms, "offset_ms" => offset}, state) do
     # Before any later frame is handled: a rejoin after the move sees the moved rows.
+    Setup.advance_clock(offset)
     Setup.advance_redis(ms)
     write(state, %{re: id, ok: %{}})
     state

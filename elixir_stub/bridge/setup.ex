@@ -1,13 +1,13 @@
 defmodule LiveStash.Bridge.Setup do
   @moduledoc false
-  # What a Phoenix app's config and supervision tree would give the library: the endpoint's
-  # secret key base, the adapters switched on (Redis pointed at a redis-server of its own on
+  # What a Phoenix app's config and supervision tree would give the library: the adapters
+  # switched on (Redis pointed at a redis-server of its own on
   # a free port, which dies with this VM), then the :live_stash application started.
 
   alias LiveStash.Adapters
 
-  def run(%{"secret" => secret} = frame) do
-    LiveStash.Bridge.Endpoint.put_secret(secret)
+  def run(frame) do
+    :persistent_term.put({__MODULE__, :clock}, frame["clock_file"])
     Application.put_env(:mnesia, :dir, String.to_charlist(frame["mnesia_dir"] || System.tmp_dir!()))
 
     redis = if frame["redis"], do: start_redis!()
@@ -22,7 +22,17 @@ defmodule LiveStash.Bridge.Setup do
     )
 
     {:ok, _} = Application.ensure_all_started(:live_stash)
+    # The compiler and the library's macros loaded now, not on the first join.
+    LiveStash.Bridge.Modules.view!("LiveStash.Bridge.Warm", %{"stored_keys" => ["x"]})
     %{redis_port: redis && LiveStash.Test.RedisServer.port(redis), os_pid: System.pid()}
+  end
+
+  @doc "Moves this VM's clock to `offset_ms` past the real one (libfaketime reads the file on every call)."
+  def advance_clock(offset_ms) do
+    case :persistent_term.get({__MODULE__, :clock}, nil) do
+      nil -> :ok
+      file -> File.write!(file, "+#{:erlang.float_to_binary(offset_ms / 1000, decimals: 3)}\n")
+    end
   end
 
   @doc """

@@ -40,17 +40,7 @@ defmodule LiveStash.Bridge.View do
     {:noreply, push(%{state | components: components}, events, false)}
   end
 
-  def handle_info(msg, state) do
-    socket =
-      Enum.reduce_while(state.socket.private.lifecycle.handle_info, {:cont, state.socket}, fn
-        hook, {:cont, acc} -> {:cont, hook.function.(msg, acc)}
-        _hook, halted -> {:halt, halted}
-      end)
-      |> elem(1)
-
-    {state, events} = render(%{state | socket: socket}, false)
-    {:noreply, push(state, events, match?({LiveStash.KeepAlive, _}, msg))}
-  end
+  def handle_info(msg, state), do: {:noreply, message(msg, state)}
 
   @impl true
   def terminate(reason, %{socket: %Socket{view: view} = socket}) do
@@ -59,9 +49,11 @@ defmodule LiveStash.Bridge.View do
 
   def terminate(_reason, _state), do: :ok
 
+  # `us`: the time spent here, in the library and its doubles, so the bridge's own cost (the
+  # JSON, the loopback, the hop) shows apart from it.
   defp call(_state, id, fun) do
-    {state, reply} = fun.()
-    send(state.conn, {:reply, id, reply})
+    {us, {state, reply}} = :timer.tc(fun)
+    send(state.conn, {:reply, id, Map.put(reply, :us, us)})
     {:noreply, state}
   end
 
@@ -117,10 +109,25 @@ defmodule LiveStash.Bridge.View do
     {%{state | components: Components.destroyed(state.components, keys)}, %{}}
   end
 
+  # The beat runs before the reply, so whatever Node asks next (a clock move) comes after it.
   defp op("beat", _args, state) do
-    stash = state.socket.private[LiveStash.State.private_key()]
-    if stash && stash.keep_alive_ref, do: send(self(), {LiveStash.KeepAlive, stash.keep_alive_ref})
-    {state, %{}}
+    case state.socket.private[LiveStash.State.private_key()] do
+      %{keep_alive_ref: ref} when ref != nil -> {message({LiveStash.KeepAlive, ref}, state), %{}}
+      _ -> {state, %{}}
+    end
+  end
+
+  # A message through the view's handle_info hooks (keep-alive, auto stash), then a render.
+  defp message(msg, state) do
+    socket =
+      Enum.reduce_while(state.socket.private.lifecycle.handle_info, {:cont, state.socket}, fn
+        hook, {:cont, acc} -> {:cont, hook.function.(msg, acc)}
+        _hook, halted -> {:halt, halted}
+      end)
+      |> elem(1)
+
+    {state, events} = render(%{state | socket: socket}, false)
+    push(state, events, match?({LiveStash.KeepAlive, _}, msg))
   end
 
   defp apply_op(["assign", assigns], socket), do: Phoenix.Component.assign(socket, atoms(assigns))

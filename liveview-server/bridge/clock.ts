@@ -1,6 +1,7 @@
 // The BEAM's clock, movable: the bridge runs under libfaketime with a timestamp file holding an
 // offset, read on every clock call (FAKETIME_NO_CACHE), so moving the server clock moves the
-// library's System.system_time and monotonic time, and the redis-server it started, at once.
+// library's System.system_time and monotonic time at once. The BEAM writes the file itself
+// (LiveStash.Bridge.Setup.advance_clock/1), in order with the calls before it.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,10 @@ export interface BeamClock {
   /** Environment for the BEAM: empty when libfaketime is missing. */
   readonly env: Record<string, string>;
   readonly dir: string;
-  advance(ms: number): void;
+  /** The timestamp file libfaketime reads. */
+  readonly file: string;
+  /** Adds `ms` to the offset; returns the new offset in ms. */
+  advance(ms: number): number;
   dispose(): void;
 }
 
@@ -20,15 +24,15 @@ export function createBeamClock(): BeamClock {
   const file = join(dir, "faketime");
   const lib = LIBS.find((path) => existsSync(path));
   let offsetMs = 0;
-  const write = (): void => writeFileSync(file, `+${(offsetMs / 1000).toFixed(3)}\n`);
-  write();
+  writeFileSync(file, "+0\n");
   return {
     env: lib ? { LD_PRELOAD: lib, FAKETIME_TIMESTAMP_FILE: file, FAKETIME_NO_CACHE: "1", FAKETIME_DONT_RESET: "1" } : {},
     dir,
+    file,
     advance(ms) {
-      if (!lib) throw new Error("advanceClock needs libfaketime (Debian: apt-get install faketime), which moves the BEAM's clock");
+      if (!lib) throw new Error("advanceClock needs libfaketime (Debian: apt-get install libfaketime), which moves the BEAM's clock");
       offsetMs += ms;
-      write();
+      return offsetMs;
     },
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
