@@ -6,8 +6,11 @@ defmodule LiveStash.MixProject do
   @bridge_support ~w(
     test/support/phoenix
     test/support/components.ex
+    test/support/endpoint.ex
+    test/support/json.ex
     test/support/plug_crypto_keys.ex
     test/support/redis_server.ex
+    test/support/view_server.ex
   )
 
   def project do

@@ -20,7 +20,8 @@ export interface JoinRecord {
 }
 
 export interface AppContext {
-  readonly stash: StashContext;
+  /** Resolves once the BEAM is up; joins wait for it. */
+  readonly stash: Promise<StashContext>;
   readonly sessions: Sessions;
   readonly views: Readonly<Record<string, ViewDef>>;
   readonly routes: Readonly<Record<string, string>>;
@@ -112,12 +113,16 @@ export class Connection {
       def,
       domId,
       ctx: { domId, childSession: (k) => this.app.sessions.sign(k, domId) },
-      stash: this.app.stash,
+      stash: await this.app.stash,
       params,
       nested: href === undefined,
       hooks: {
+        // Queued like a frame: what the library pushed after an event's stash (its component
+        // sweep, say) goes out after that event's reply, in the order the library made them.
         pushDiff: (diff) => {
-          if (joined && this.channels.get(topic)?.proc === joined) this.send([joinRef, null, topic, "diff", diff]);
+          this.queue = this.queue.then(() => {
+            if (joined && this.channels.get(topic)?.proc === joined) this.send([joinRef, null, topic, "diff", diff()]);
+          });
         },
         // Queued behind the frame being handled, so the current reply goes out first.
         crash: () => {

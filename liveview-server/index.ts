@@ -65,19 +65,23 @@ function reject(socket: Duplex, status: string): void {
 
 export async function startServer(opts: ServerOptions): Promise<TestServer> {
   const secret = opts.secret ?? DEFAULT_SECRET;
-  const beam = await Beam.start({ secret, spare: opts.spareBeam ?? false });
-  const stash: StashContext = {
-    beam,
-    ttlSeconds: opts.ttlSeconds,
-    version: opts.version,
-    includeView: opts.includeView ?? true,
-    keys: opts.keys ?? true,
-    issued: new Set(),
-    counts: { bumps: 0 },
-  };
+  // The port listens while the BEAM boots: a client reconnecting to a restarted server gets its
+  // socket at once, and its join waits for the library instead of backing off.
+  const booting = Beam.start({ secret, spare: opts.spareBeam ?? false }).then(
+    (beam): StashContext => ({
+      beam,
+      ttlSeconds: opts.ttlSeconds,
+      version: opts.version,
+      includeView: opts.includeView ?? true,
+      keys: opts.keys ?? true,
+      issued: new Set(),
+      counts: { bumps: 0 },
+    }),
+  );
+  booting.catch(() => undefined);
   const joins: JoinRecord[] = [];
   const requests: string[] = [];
-  const app: AppContext = { stash, sessions: createSessions(secret), views: opts.views ?? VIEWS, routes: opts.routes ?? ROUTES, joins };
+  const app: AppContext = { stash: booting, sessions: createSessions(secret), views: opts.views ?? VIEWS, routes: opts.routes ?? ROUTES, joins };
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({ noServer: true });
   const http: Server = createServer(createHttpHandler(app, requests, { buildDir: opts.buildDir, cspQueryFlag: "csp" }));
@@ -94,9 +98,22 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    http.once("error", (error) => void beam.close().finally(() => reject(error)));
+    http.once("error", (error) => {
+      void booting.then((s) => s.beam.close(), () => undefined);
+      reject(error);
+    });
     http.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
   });
+  let stash: StashContext;
+  try {
+    stash = await booting;
+  } catch (error) {
+    for (const c of connections) c.terminate();
+    http.closeAllConnections();
+    http.close();
+    throw error;
+  }
+  const { beam } = stash;
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : 0;
 

@@ -10,8 +10,11 @@ import type { RecoverStatus } from "./views/stash-options";
 import type { RenderContext, ViewDef } from "./views/view-def";
 
 export interface ProcessHooks {
-  /** Server-initiated push (keep-alive and auto-stash events) on the current join. */
-  pushDiff(diff: Record<string, unknown>): void;
+  /**
+   * Server-initiated push (keep-alive, auto-stash, sweep events) on the current join. The diff is
+   * built when it is sent: after the reply of any frame being handled, as the channel would send it.
+   */
+  pushDiff(diff: () => Record<string, unknown>): void;
   /** Ask the connection to error this channel once the current reply is out. */
   crash(): void;
 }
@@ -52,7 +55,7 @@ export class LiveViewProcess {
     let status: RecoverStatus | undefined;
     let recovered: Assigns | undefined;
     if (def.stash) {
-      const onPush = (events: EventEntry[]): void => proc?.pushEvents(events);
+      const onPush = (wire: () => EventEntry[]): void => proc?.pushEvents(wire);
       const onDeath = (): void => proc?.hooks.crash();
       const out = await ViewLink.mount(stash, { name: def.name, stash: def.stash, components: def.components }, args.domId, args.nested, args.params, onPush, onDeath);
       link = out.link;
@@ -110,8 +113,8 @@ export class LiveViewProcess {
     return out;
   }
 
-  private pushEvents(events: EventEntry[]): void {
-    if (!this.stopped) this.hooks.pushDiff({ e: events });
+  private pushEvents(wire: () => EventEntry[]): void {
+    if (!this.stopped) this.hooks.pushDiff(() => ({ e: wire() }));
   }
 
   /** Runs the keep-alive beat now, as the library's ttl/4 timer would. */

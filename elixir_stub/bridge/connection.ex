@@ -22,7 +22,8 @@ defmodule LiveStash.Bridge.Connection do
   end
 
   @impl true
-  def handle_info({:tcp, _socket, data}, state), do: {:noreply, dispatch(JSON.decode!(data), state)}
+  def handle_info({:tcp, _socket, data}, state),
+    do: {:noreply, dispatch(JSON.decode!(data), state)}
 
   def handle_info({:tcp_closed, _socket}, state), do: System.halt(0) && {:noreply, state}
 
@@ -48,7 +49,10 @@ defmodule LiveStash.Bridge.Connection do
 
       {ref, refs} ->
         failed = for {id, ^ref} <- state.pending, do: id
-        for id <- failed, do: write(state, %{re: id, error: "view #{ref} died: #{inspect(reason)}"})
+
+        for id <- failed,
+            do: write(state, %{re: id, error: "view #{ref} died: #{inspect(reason)}"})
+
         if abnormal?(reason), do: write(state, %{died: ref, reason: inspect(reason)})
         views = Map.delete(state.views, ref)
         state = %{state | refs: refs, views: views, pending: Map.drop(state.pending, failed)}
@@ -60,7 +64,8 @@ defmodule LiveStash.Bridge.Connection do
 
   # The clock moves only once everything asked before it is done (a keep-alive beat asked
   # just before must be signed at the old time); frames after it wait, in order.
-  defp dispatch(frame, %{held: held} = state) when is_list(held), do: %{state | held: held ++ [frame]}
+  defp dispatch(frame, %{held: held} = state) when is_list(held),
+    do: %{state | held: held ++ [frame]}
 
   defp dispatch(%{"op" => "advance"} = frame, state) when map_size(state.pending) > 0,
     do: %{state | held: [frame]}

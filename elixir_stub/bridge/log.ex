@@ -15,7 +15,10 @@ defmodule LiveStash.Bridge.Log do
   end
 
   defp text({:string, chardata}, _meta), do: IO.chardata_to_string(chardata)
-  defp text({:report, report}, %{report_cb: cb}) when is_function(cb, 1), do: text(cb.(report), %{})
+
+  defp text({:report, report}, %{report_cb: cb}) when is_function(cb, 1),
+    do: text(cb.(report), %{})
+
   defp text({:report, report}, _meta), do: inspect(report)
   defp text({format, args}, _meta), do: IO.chardata_to_string(:io_lib.format(format, args))
 end

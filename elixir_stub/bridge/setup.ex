@@ -8,7 +8,12 @@ defmodule LiveStash.Bridge.Setup do
 
   def run(frame) do
     :persistent_term.put({__MODULE__, :clock}, frame["clock_file"])
-    Application.put_env(:mnesia, :dir, String.to_charlist(frame["mnesia_dir"] || System.tmp_dir!()))
+
+    Application.put_env(
+      :mnesia,
+      :dir,
+      String.to_charlist(frame["mnesia_dir"] || System.tmp_dir!())
+    )
 
     redis = if frame["redis"], do: start_redis!()
 

@@ -9,7 +9,7 @@ defmodule LiveStash.Bridge.View do
   use GenServer
 
   alias LiveStash.Bridge.Modules
-  alias LiveStash.Test.Components
+  alias LiveStash.Test.{Components, ViewServer}
   alias Phoenix.LiveView.Socket
 
   def start(conn, ref, module, args), do: GenServer.start(__MODULE__, {conn, ref, module, args})
@@ -17,8 +17,14 @@ defmodule LiveStash.Bridge.View do
   @impl true
   def init({conn, ref, module, args}) do
     {:ok,
-     %{conn: conn, ref: ref, module: module, socket: nil, mounted?: false, components: %Components{}},
-     {:continue, {:mount, args}}}
+     %{
+       conn: conn,
+       ref: ref,
+       module: module,
+       socket: nil,
+       mounted?: false,
+       components: %Components{}
+     }, {:continue, {:mount, args}}}
   end
 
   @impl true
@@ -28,7 +34,8 @@ defmodule LiveStash.Bridge.View do
 
   # A call from Node: `{:call, id, op, args}`; the reply (or the error) goes back under `id`.
   @impl true
-  def handle_info({:call, id, op, args}, state), do: call(state, id, fn -> op(op, args, state) end)
+  def handle_info({:call, id, op, args}, state),
+    do: call(state, id, fn -> op(op, args, state) end)
 
   def handle_info({:__client__, :cids_destroyed, _keys}, state) do
     # The double's stand-in for the browser's answer; here the browser answers itself.
@@ -149,21 +156,9 @@ defmodule LiveStash.Bridge.View do
 
   defp atoms(map), do: Map.new(map, fn {k, v} -> {String.to_atom(k), v} end)
 
-  # Like the channel: components render with the parent, then the parent's after_render
-  # hooks run (only when something changed); the components' events come first.
-  defp render(%{socket: socket} = state, force?) do
-    {socket, components, component_events} =
-      if force? or socket.assigns.__changed__ != %{} do
-        {components, events} = Components.render(state.components, socket)
-        socket = Enum.reduce(socket.private.lifecycle.after_render, socket, & &1.function.(&2))
-        {%{socket | assigns: %{socket.assigns | __changed__: %{}}}, components, events}
-      else
-        {socket, state.components, []}
-      end
-
-    pushed = Enum.reverse(socket.private.live_temp[:push_events] || [])
-    socket = %{socket | private: %{socket.private | live_temp: %{}}}
-    {%{state | socket: socket, components: components}, component_events ++ pushed}
+  defp render(state, force?) do
+    {socket, components, events} = ViewServer.render(state.socket, state.components, force?)
+    {%{state | socket: socket, components: components}, events}
   end
 
   defp push(state, [], false), do: state

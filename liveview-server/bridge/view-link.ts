@@ -41,7 +41,8 @@ export class ViewLink {
     domId: string,
     nested: boolean,
     params: Record<string, unknown>,
-    onPush: (events: EventEntry[]) => void,
+    /** What the library pushed by itself; `wire()` shapes it for the wire (and records its tokens) when it is sent. */
+    onPush: (wire: () => EventEntry[]) => void,
     onDeath: (reason: string) => void,
   ): Promise<{ link: ViewLink; mounted: Mounted }> {
     const ref = `v${nextRef++}`;
@@ -50,7 +51,7 @@ export class ViewLink {
       ref,
       (push) => {
         if (push.beat && view.stash.adapter !== "browser") ctx.counts.bumps++;
-        if (push.events.length > 0) onPush(wireEvents(ctx, push.events));
+        if (push.events.length > 0) onPush(() => wireEvents(ctx, push.events));
       },
       onDeath,
     );

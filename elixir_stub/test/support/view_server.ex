@@ -191,22 +191,29 @@ defmodule LiveStash.Test.ViewServer do
   defp apply_fun({m, f, a}, socket), do: apply(m, f, [socket | a])
   defp apply_fun(fun, socket) when is_function(fun, 1), do: fun.(socket)
 
-  # Like the channel: components render with the parent, then the parent's after_render
-  # hooks run (only when something changed); the diff carries the components' events
-  # first, then the parent's.
-  defp render(%{socket: socket} = state, force?) do
+  defp render(state, force?) do
+    {socket, components, events} = render(state.socket, state.components, force?)
+    %{state | socket: socket, events: state.events ++ events, components: components}
+  end
+
+  @doc """
+  Renders as the channel does: components render with the parent, then the parent's
+  after_render hooks run (only when something changed, or when `force?`); returns the
+  socket, the components and the events the diff carries, the components' first, then the
+  parent's. (The test server's bridge renders its views with it too.)
+  """
+  def render(socket, %Components{} = components, force?) do
     {socket, components, component_events} =
       if force? or socket.assigns.__changed__ != %{} do
-        {components, events} = Components.render(state.components, socket)
+        {components, events} = Components.render(components, socket)
         socket = Enum.reduce(socket.private.lifecycle.after_render, socket, & &1.function.(&2))
         {%{socket | assigns: %{socket.assigns | __changed__: %{}}}, components, events}
       else
-        {socket, state.components, []}
+        {socket, components, []}
       end
 
     pushed = Enum.reverse(socket.private.live_temp[:push_events] || [])
     socket = %{socket | private: %{socket.private | live_temp: %{}}}
-    events = state.events ++ component_events ++ pushed
-    %{state | socket: socket, events: events, components: components}
+    {socket, components, component_events ++ pushed}
   end
 end
