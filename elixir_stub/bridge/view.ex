@@ -126,13 +126,7 @@ defmodule LiveStash.Bridge.View do
 
   # A message through the view's handle_info hooks (keep-alive, auto stash), then a render.
   defp message(msg, state) do
-    socket =
-      Enum.reduce_while(state.socket.private.lifecycle.handle_info, {:cont, state.socket}, fn
-        hook, {:cont, acc} -> {:cont, hook.function.(msg, acc)}
-        _hook, halted -> {:halt, halted}
-      end)
-      |> elem(1)
-
+    socket = ViewServer.run_handle_info_hooks(state.socket, msg)
     {state, events} = render(%{state | socket: socket}, false)
     push(state, events, match?({LiveStash.KeepAlive, _}, msg))
   end

@@ -173,14 +173,17 @@ defmodule LiveStash.Test.ViewServer do
     do: {:noreply, %{state | components: Components.destroyed(state.components, keys)}}
 
   def handle_info(msg, state) do
-    socket =
-      Enum.reduce_while(state.socket.private.lifecycle.handle_info, {:cont, state.socket}, fn
-        hook, {:cont, acc} -> {:cont, hook.function.(msg, acc)}
-        _hook, halted -> {:halt, halted}
-      end)
-      |> elem(1)
-
+    socket = run_handle_info_hooks(state.socket, msg)
     {:noreply, render(%{state | socket: socket}, false)}
+  end
+
+  @doc "Runs the socket's handle_info hooks on `msg` until one halts; returns the socket."
+  def run_handle_info_hooks(socket, msg) do
+    Enum.reduce_while(socket.private.lifecycle.handle_info, {:cont, socket}, fn
+      hook, {:cont, acc} -> {:cont, hook.function.(msg, acc)}
+      _hook, halted -> {:halt, halted}
+    end)
+    |> elem(1)
   end
 
   @impl true
