@@ -7,7 +7,9 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDemoPage, BARE_ENTRY } from "../demo/build";
+import { buildBridge } from "../liveview-server/bridge/build";
 import { startHarness } from "./harness";
+import { bridgeCost } from "./bridge-cost";
 import { e2eKeepAlive, shimKeepAlive } from "./keep-alive";
 import { largeStash } from "./large";
 import { pushCost } from "./push-cost";
@@ -55,6 +57,9 @@ try {
   await step("stash cost, keyed vs whole token, shim (mix run)", async () => shimStashKeys());
   await step("stash cost, shim (click / typing / auto-typing × adapters × 2 states, vs today)", async () => stashCost(quick));
   await step("session_key memory, shim (1,000 and 10,000 sessions)", async () => sessions(quick));
+  // The server's stash rules run in a BEAM beside it: its beams compiled once, its own cost measured.
+  buildBridge();
+  await step(`bridge cost per event (${N.pushes} events × 2 adapters)`, () => bridgeCost(N.pushes));
   const pageDir = join(tmp, "page");
   // The bare page (liveview-server/page/): no demo panel or inspector re-rendering on each push.
   await buildDemoPage(pageDir, BARE_ENTRY);
@@ -64,7 +69,7 @@ try {
     await step(`reconnect time (${N.reconnects} rounds × 2)`, () => reconnectTime(h, N.reconnects));
     await step("1 MB stash", () => largeStash(h, N.large));
     await step(`${N.soak} pushes`, () => soak(h, N.soak));
-    await step("keep-alive, e2e server (3 sizes × 2 TTLs × leases on/off)", () => e2eKeepAlive(h, pageDir));
+    await step("keep-alive, e2e server (3 sizes × 2 TTLs × leases vs whole tokens)", () => e2eKeepAlive(h, pageDir));
   } finally {
     chromium = h.chromiumVersion;
     await h.close();

@@ -23,7 +23,9 @@ const STORAGES = [
 
 const SERVER_MODES = [
   ["/counter/browser", "browser memory (signed token)", "survives a server restart: the state travels in the token"],
-  ["/counter/ets", "server memory (ETS-like)", "a server restart loses its rows, as real ETS does: the counter starts over"],
+  ["/counter/ets", "server memory (ETS)", "a server restart loses its rows (the table dies with the server's BEAM): the counter starts over"],
+  ["/counter/redis", "server memory (Redis)", "rows in a redis-server of the server's own: a server restart starts a new one, and the counter starts over"],
+  ["/counter/mnesia", "server memory (Mnesia)", "a RAM-copies table: a server restart loses its rows, and the counter starts over"],
 ] as const;
 
 export const CATALOG: readonly DemoGroup[] = [
@@ -53,7 +55,7 @@ export const CATALOG: readonly DemoGroup[] = [
     intro: "Each todo item is a LiveComponent: type a draft or click Edit, then drop the socket or restart the server.",
     pages: [
       { href: "/todo/browser?storage=session", title: "Todo items keep their editing state and draft (browser memory)", twin: "/plain/todo" },
-      { href: "/todo/ets?storage=session", title: "Same in server memory (ETS-like)", twin: "/plain/todo", note: "a server restart loses the rows" },
+      { href: "/todo/ets?storage=session", title: "Same in server memory (ETS)", twin: "/plain/todo", note: "a server restart loses the rows" },
     ],
   },
   {

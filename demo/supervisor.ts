@@ -1,6 +1,7 @@
 // startDemo(): builds the page, runs the server as a child process behind a proxy on one
 // port, and restarts that child on request, on the same internal port.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { buildBridge } from "../liveview-server/bridge/build";
 import { buildDemoPage, DEMO_BUILD_DIR } from "./build";
 import { spawnServerChild, type ServerChild } from "./child";
 import { renderIndex } from "./index-page";
@@ -72,7 +73,11 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     proxy.server.listen(opts.port, opts.host ?? "127.0.0.1", () => resolve());
   });
   try {
-    if (!opts.skipBuild) await buildDemoPage(buildDir);
+    if (!opts.skipBuild) {
+      // The server's stash rules run in a BEAM on the bridge's beams: compiled once here.
+      buildBridge();
+      await buildDemoPage(buildDir);
+    }
     child = await spawnServerChild(0, buildDir);
     internalPort = child.port;
   } catch (error) {

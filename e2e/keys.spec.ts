@@ -87,7 +87,7 @@ for (const mode of MODES) {
       await reconnect(page);
       await doc.expectShows("error", 0, EMPTY_CHECKSUM);
       expect(serverWarnings).toEqual([expect.stringContaining(`did not recover the stash of ${VIEW[mode]}`)]);
-      expect(serverWarnings[0]).toContain("(mixed_keys): key a:count is not the token the manifest names");
+      expect(serverWarnings[0]).toContain("(:mixed_keys)");
       // The client dropped what was refused; the view stashes and recovers again.
       await doc.counter.increment(1);
       await reconnect(page);
@@ -105,7 +105,7 @@ test("a key token tampered with in storage is refused as error when a reload rep
   await tamperStoredKeyOnLoad(page, "a:count");
   await page.reload();
   await counter.expectShows("error", 0);
-  expect(serverWarnings).toEqual([expect.stringMatching(/did not recover the stash of CounterBrowserReloadLive .*\(mixed_keys\): key a:count/)]);
+  expect(serverWarnings).toEqual([expect.stringMatching(/did not recover the stash of CounterBrowserReloadLive\b.*\(:mixed_keys\)/)]);
   // The client dropped what was refused; the view stashes and recovers again.
   await counter.increment(2);
   await reconnect(page);
@@ -128,7 +128,7 @@ test("a key token moved from another tab's stash is refused; that tab's whole st
   joins.next((given) => ({ ...(given as KeyedParams), stashedKeys: { ...(given as KeyedParams).stashedKeys, "a:count": theirs.stashedKeys["a:count"]! } }));
   await reconnect(b);
   await mine.expectShows("error", 0);
-  expect(serverWarnings).toEqual([expect.stringContaining("(mixed_keys): key a:count is not the token the manifest names")]);
+  expect(serverWarnings).toEqual([expect.stringContaining("(:mixed_keys)")]);
 
   // A's whole entry in B's join: another view instance's stash, not B's to judge or drop. B's
   // client is not told to drop its own entry, so B's next rejoin recovers it; A's is untouched.
@@ -136,7 +136,7 @@ test("a key token moved from another tab's stash is refused; that tab's whole st
   joins.next((given) => ({ ...theirs, accept: (given as { accept?: unknown }).accept }));
   await reconnect(b);
   await mine.expectShows("not_found", 0);
-  expect(serverWarnings.slice(1)).toEqual([expect.stringContaining("the stash belongs to another view (wrong_view)")]);
+  expect(serverWarnings.slice(1)).toEqual([expect.stringContaining("the stash belongs to another view (:wrong_view)")]);
   await reconnect(b);
   await mine.expectShows("recovered", 5);
   await reconnect(a);

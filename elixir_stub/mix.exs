@@ -3,6 +3,16 @@ defmodule LiveStash.MixProject do
 
   @version "0.1.0"
 
+  @bridge_support ~w(
+    test/support/phoenix
+    test/support/components.ex
+    test/support/endpoint.ex
+    test/support/json.ex
+    test/support/plug_crypto_keys.ex
+    test/support/redis_server.ex
+    test/support/view_server.ex
+  )
+
   def project do
     [
       app: :live_stash,
@@ -56,13 +66,16 @@ defmodule LiveStash.MixProject do
   # The suite runs against small doubles of the Phoenix API in test/support, because
   # hex.pm is not reachable in CI; they must never leak into the compiled library.
   defp elixirc_paths(:test), do: ["lib", "test/support"]
+  # The bridge beside the Node LiveView-protocol server (bridge/README in the report): the
+  # library, the Phoenix doubles and the few helpers they need, never the rest of the suite.
+  defp elixirc_paths(:bridge), do: ["lib", "bridge" | @bridge_support]
   defp elixirc_paths(_), do: ["lib"]
 
   # Phoenix is left out of this project's own :test env so the suite needs neither hex
   # nor a deps/ folder and the doubles never clash with the real modules. An app that
   # depends on live_stash loads this file in the :prod env and gets Phoenix as usual.
   defp deps do
-    if Mix.env() == :test do
+    if Mix.env() in [:test, :bridge] do
       []
     else
       [

@@ -3,7 +3,7 @@
 import type { WebSocket } from "ws";
 import { LiveViewProcess } from "./live-view-process";
 import type { Sessions } from "./session";
-import type { StashEnv } from "./stash/env";
+import type { StashContext } from "./bridge/stash-context";
 import type { ViewDef } from "./views/view-def";
 
 export const LIVEVIEW_VERSION = "1.2.12";
@@ -20,7 +20,8 @@ export interface JoinRecord {
 }
 
 export interface AppContext {
-  readonly env: StashEnv;
+  /** Resolves once the BEAM is up; joins wait for it. */
+  readonly stash: Promise<StashContext>;
   readonly sessions: Sessions;
   readonly views: Readonly<Record<string, ViewDef>>;
   readonly routes: Readonly<Record<string, string>>;
@@ -38,16 +39,20 @@ function record(v: unknown): Record<string, unknown> {
 
 export class Connection {
   private readonly channels = new Map<string, Joined>();
+  /** Frames are handled one at a time, in order, as a channel process takes its mailbox. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ws: WebSocket,
     private readonly app: AppContext,
   ) {
     ws.on("message", (data, isBinary) => {
-      if (!isBinary) this.receive(data.toString());
+      if (isBinary) return;
+      const text = data.toString();
+      this.queue = this.queue.then(() => this.receive(text)).catch((error: unknown) => this.failed(error));
     });
     ws.on("close", () => {
-      for (const { proc } of this.channels.values()) proc.stop();
+      for (const { proc } of this.channels.values()) proc.stop("closed");
       this.channels.clear();
     });
   }
@@ -60,7 +65,13 @@ export class Connection {
     this.send([joinRef, ref, topic, "phx_reply", { status, response }]);
   }
 
-  private receive(text: string): void {
+  /** A frame whose handling failed (the BEAM gone, or a view crashed in it): said loudly, the socket dropped. */
+  private failed(error: unknown): void {
+    console.error(`liveview-server: ${error instanceof Error ? error.message : String(error)}`);
+    this.terminate();
+  }
+
+  private async receive(text: string): Promise<void> {
     let frame: unknown;
     try {
       frame = JSON.parse(text);
@@ -72,16 +83,16 @@ export class Connection {
     if (topic === "phoenix") {
       this.reply(null, ref, topic, "ok", {});
     } else if (event === "phx_join" && topic.startsWith("lv:") && typeof joinRef === "string") {
-      this.join(joinRef, topic, record(payload));
+      await this.join(joinRef, topic, record(payload));
     } else if (event === "phx_leave") {
       this.leave(joinRef, ref, topic);
     } else {
-      this.push(joinRef, ref, topic, event, record(payload));
+      await this.push(joinRef, ref, topic, event, record(payload));
     }
   }
 
-  private join(joinRef: string, topic: string, payload: Record<string, unknown>): void {
-    this.channels.get(topic)?.proc.stop();
+  private async join(joinRef: string, topic: string, payload: Record<string, unknown>): Promise<void> {
+    this.channels.get(topic)?.proc.stop("closed");
     this.channels.delete(topic);
     const params = record(payload["params"]);
     const url = typeof payload["url"] === "string" ? payload["url"] : undefined;
@@ -97,35 +108,45 @@ export class Connection {
       return;
     }
     const domId = topic.slice(3);
-    const proc = new LiveViewProcess(
+    let joined: LiveViewProcess | undefined;
+    const { proc, rendered } = await LiveViewProcess.join({
       def,
       domId,
-      { domId, childSession: (k) => this.app.sessions.sign(k, domId) },
-      this.app.env,
+      ctx: { domId, childSession: (k) => this.app.sessions.sign(k, domId) },
+      stash: await this.app.stash,
       params,
-      {
+      nested: href === undefined,
+      hooks: {
+        // Queued like a frame: what the library pushed after an event's stash (its component
+        // sweep, say) goes out after that event's reply, in the order the library made them.
         pushDiff: (diff) => {
-          if (this.channels.get(topic)?.proc === proc) this.send([joinRef, null, topic, "diff", diff]);
+          this.queue = this.queue.then(() => {
+            if (joined && this.channels.get(topic)?.proc === joined) this.send([joinRef, null, topic, "diff", diff()]);
+          });
         },
-        crash: () => setImmediate(() => this.crash(topic)),
+        // Queued behind the frame being handled, so the current reply goes out first.
+        crash: () => {
+          this.queue = this.queue.then(() => void this.crash(topic));
+        },
       },
-    );
+    });
+    joined = proc;
     this.channels.set(topic, { joinRef, proc });
     this.app.joins.push({ topic, params, url, redirect, status: proc.status });
-    this.reply(joinRef, joinRef, topic, "ok", { rendered: proc.joinRendered(), liveview_version: LIVEVIEW_VERSION });
+    this.reply(joinRef, joinRef, topic, "ok", { rendered, liveview_version: LIVEVIEW_VERSION });
   }
 
   private leave(joinRef: Ref, ref: Ref, topic: string): void {
     this.reply(joinRef, ref, topic, "ok", {});
     const joined = this.channels.get(topic);
     if (joined && joined.joinRef === joinRef) {
-      joined.proc.stop();
+      joined.proc.stop("closed");
       this.channels.delete(topic);
       this.send([joinRef, joinRef, topic, "phx_close", {}]);
     }
   }
 
-  private push(joinRef: Ref, ref: Ref, topic: string, event: string, payload: Record<string, unknown>): void {
+  private async push(joinRef: Ref, ref: Ref, topic: string, event: string, payload: Record<string, unknown>): Promise<void> {
     const joined = this.channels.get(topic);
     if (!joined || joined.joinRef !== joinRef) {
       this.reply(joinRef, ref, topic, "error", { reason: "unmatched topic" });
@@ -133,11 +154,11 @@ export class Connection {
     }
     if (event === "event") {
       const cid = typeof payload["cid"] === "number" ? payload["cid"] : undefined;
-      const diff = joined.proc.handleEvent(String(payload["event"]), record(payload["value"]), cid);
+      const diff = await joined.proc.handleEvent(String(payload["event"]), record(payload["value"]), cid);
       this.reply(joinRef, ref, topic, "ok", { diff });
     } else if (event === "cids_destroyed") {
       const cids = Array.isArray(payload["cids"]) ? payload["cids"].filter((c): c is number => typeof c === "number") : [];
-      this.reply(joinRef, ref, topic, "ok", { cids: joined.proc.destroyCids(cids) });
+      this.reply(joinRef, ref, topic, "ok", { cids: await joined.proc.destroyCids(cids) });
     } else {
       this.reply(joinRef, ref, topic, "ok", {});
     }
@@ -147,7 +168,7 @@ export class Connection {
   crash(topic: string): boolean {
     const joined = this.channels.get(topic);
     if (!joined) return false;
-    joined.proc.stop();
+    joined.proc.stop("kill");
     this.channels.delete(topic);
     this.send([joined.joinRef, joined.joinRef, topic, "phx_error", { reason: "channel_crash" }]);
     return true;

@@ -3,11 +3,11 @@
 import { createServer, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { createClock } from "./clock";
+import { Beam } from "./bridge/beam";
+import type { StashContext } from "./bridge/stash-context";
 import { Connection, type AppContext, type JoinRecord } from "./connection";
 import { createHttpHandler, MAX_REQUEST_LINE, requestLineLength } from "./http";
 import { createSessions } from "./session";
-import { createStashEnv } from "./stash/env";
 import { ROUTES, VIEWS, type ViewDef } from "./views/index";
 
 export interface ServerOptions {
@@ -22,16 +22,15 @@ export interface ServerOptions {
   readonly secret?: string;
   /** false: payloads omit `view`, the official LiveStash server's shape. */
   readonly includeView?: boolean;
-  /** false: browser tokens are re-sent at every keep-alive beat and after recovery, as before leases. */
-  readonly leases?: boolean;
   /** false: joins that accept keys still get whole tokens (the official server, or ours before per-key stashes). */
   readonly keys?: boolean;
   /** The folder holding the page script (`app.js`) its pages load: whoever built it says where. */
   readonly buildDir: string;
-  readonly nodeName?: string;
   /** Replace the view registry (the demo adds its own views): key → view, path → key. */
   readonly views?: Readonly<Record<string, ViewDef>>;
   readonly routes?: Readonly<Record<string, string>>;
+  /** Boot the next server's BEAM in the background now (for suites that start many servers). */
+  readonly spareBeam?: boolean;
 }
 
 export interface TestServer {
@@ -43,7 +42,7 @@ export interface TestServer {
   readonly requests: readonly string[];
   /** Every stash token, stash id and node hint this server handed out. */
   readonly issued: ReadonlySet<string>;
-  /** Moves the server clock (token max_age and row expiry) forward. */
+  /** Moves the library's clock (token max_age, row expiry, Redis TTLs) forward. */
   advanceClock(ms: number): void;
   /** Crash the LiveView with this DOM id on every socket (all views when omitted); returns how many. */
   crashView(domId?: string): number;
@@ -51,7 +50,10 @@ export interface TestServer {
   dropConnections(): void;
   /** Runs every live view's keep-alive beat now, as its ttl/4 timer would; returns how many ran. */
   keepAliveNow(): number;
-  stats(): { bumps: number; rows: number; connections: number };
+  /** `bumps`: keep-alive beats of views on a server adapter (each bumps its row's TTL). */
+  stats(): { bumps: number; connections: number };
+  /** The BEAM running the library: its OS pid, and why it is gone once it is. */
+  readonly bridge: { readonly pid: number | undefined; readonly failed: Error | undefined };
   close(): Promise<void>;
 }
 
@@ -62,21 +64,24 @@ function reject(socket: Duplex, status: string): void {
 }
 
 export async function startServer(opts: ServerOptions): Promise<TestServer> {
-  const clock = createClock();
   const secret = opts.secret ?? DEFAULT_SECRET;
-  const env = createStashEnv({
-    clock,
-    secret,
-    ttlSeconds: opts.ttlSeconds,
-    version: opts.version,
-    includeView: opts.includeView ?? true,
-    leases: opts.leases ?? true,
-    keys: opts.keys ?? true,
-    nodeName: opts.nodeName ?? "live_stash_e2e@127.0.0.1",
-  });
+  // The port listens while the BEAM boots: a client reconnecting to a restarted server gets its
+  // socket at once, and its join waits for the library instead of backing off.
+  const booting = Beam.start({ secret, spare: opts.spareBeam ?? false }).then(
+    (beam): StashContext => ({
+      beam,
+      ttlSeconds: opts.ttlSeconds,
+      version: opts.version,
+      includeView: opts.includeView ?? true,
+      keys: opts.keys ?? true,
+      issued: new Set(),
+      counts: { bumps: 0 },
+    }),
+  );
+  booting.catch(() => undefined);
   const joins: JoinRecord[] = [];
   const requests: string[] = [];
-  const app: AppContext = { env, sessions: createSessions(secret, clock.now), views: opts.views ?? VIEWS, routes: opts.routes ?? ROUTES, joins };
+  const app: AppContext = { stash: booting, sessions: createSessions(secret), views: opts.views ?? VIEWS, routes: opts.routes ?? ROUTES, joins };
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({ noServer: true });
   const http: Server = createServer(createHttpHandler(app, requests, { buildDir: opts.buildDir, cspQueryFlag: "csp" }));
@@ -93,9 +98,22 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
+    http.once("error", (error) => {
+      void booting.then((s) => s.beam.close(), () => undefined);
+      reject(error);
+    });
     http.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
   });
+  let stash: StashContext;
+  try {
+    stash = await booting;
+  } catch (error) {
+    for (const c of connections) c.terminate();
+    http.closeAllConnections();
+    http.close();
+    throw error;
+  }
+  const { beam } = stash;
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : 0;
 
@@ -104,8 +122,8 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
     port,
     joins,
     requests,
-    issued: env.issued,
-    advanceClock: (ms) => clock.advance(ms),
+    issued: stash.issued,
+    advanceClock: (ms) => beam.advanceClock(ms),
     crashView(domId) {
       let n = 0;
       for (const c of connections) for (const t of c.topics()) if (domId === undefined || t === `lv:${domId}`) n += c.crash(t) ? 1 : 0;
@@ -119,16 +137,21 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
       for (const c of connections) n += c.keepAliveNow();
       return n;
     },
-    stats: () => ({
-      bumps: env.stores.ets.bumps + env.stores.redis.bumps + env.stores.mnesia.bumps,
-      rows: env.stores.ets.size + env.stores.redis.size + env.stores.mnesia.size,
-      connections: connections.size,
-    }),
+    stats: () => ({ bumps: stash.counts.bumps, connections: connections.size }),
+    bridge: {
+      get pid() {
+        return beam.pid;
+      },
+      get failed() {
+        return beam.failed;
+      },
+    },
     async close() {
       for (const c of connections) c.terminate();
       wss.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await beam.close();
     },
   };
 }

@@ -1,112 +1,132 @@
-// One joined LiveView: its assigns, its stash and its keep-alive timer. Lives from a
-// successful join until leave, crash or socket close, like the Elixir channel process.
+// One joined LiveView: its assigns, its components and its link to the library in the BEAM.
+// Lives from a successful join until leave, crash or socket close, like the Elixir channel
+// process. Every stash decision is the library's: this side renders and runs the view's logic.
 import { ComponentHost } from "./components/host";
 import { diffRender, fullRender, type Dynamics, type EventEntry } from "./rendered";
-import type { StashEnv } from "./stash/env";
-import { ViewStash } from "./stash/view-stash";
 import type { Assigns } from "./assigns";
+import type { StashContext } from "./bridge/stash-context";
+import { ViewLink, type Op, type Rendered } from "./bridge/view-link";
+import type { RecoverStatus } from "./views/stash-options";
 import type { RenderContext, ViewDef } from "./views/view-def";
 
 export interface ProcessHooks {
-  /** Server-initiated push (keep-alive events) on the current join. */
-  pushDiff(diff: Record<string, unknown>): void;
+  /**
+   * Server-initiated push (keep-alive, auto-stash, sweep events) on the current join. The diff is
+   * built when it is sent: after the reply of any frame being handled, as the channel would send it.
+   */
+  pushDiff(diff: () => Record<string, unknown>): void;
   /** Ask the connection to error this channel once the current reply is out. */
   crash(): void;
 }
 
-export class LiveViewProcess {
-  private assigns: Assigns;
-  private dynamics: Dynamics = [];
-  private pending: EventEntry[] = [];
-  private readonly stash: ViewStash | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly components: ComponentHost;
+export interface JoinArgs {
+  readonly def: ViewDef;
+  readonly domId: string;
+  readonly ctx: RenderContext;
+  readonly stash: StashContext;
+  readonly params: Record<string, unknown>;
+  /** A live_render child (joined by its session, not by URL). */
+  readonly nested: boolean;
+  readonly hooks: ProcessHooks;
+}
 
-  constructor(
+const NOTHING: Rendered = { events: [], components: [] };
+
+export class LiveViewProcess {
+  private dynamics: Dynamics = [];
+  /** The assigns as the BEAM's socket holds them, so only changed ones cross. */
+  private sent: Assigns = {};
+  private readonly components = new ComponentHost();
+  private stopped = false;
+
+  private constructor(
     readonly def: ViewDef,
-    readonly domId: string,
     private readonly ctx: RenderContext,
-    env: StashEnv,
-    connectParams: Record<string, unknown>,
+    private readonly link: ViewLink | undefined,
+    private assigns: Assigns,
     private readonly hooks: ProcessHooks,
-  ) {
-    const push = (name: string, payload: Record<string, unknown>): void => {
-      this.pending.push([name, payload]);
-    };
-    this.stash = def.stash ? new ViewStash(env, def.stash, def.name, domId, push) : undefined;
-    const recovery = this.stash?.recover(connectParams);
-    // A record that held only components leaves the view itself not_found, its components recovered.
-    const outcome = recovery?.components ? "recovered" : recovery?.status;
-    this.components = new ComponentHost(outcome, recovery?.components, () => this.stash?.rewrite());
-    this.stash?.carryComponents(this.components.stash);
-    this.assigns = def.mount(recovery?.assigns, recovery?.status);
-    if (def.stash?.autoStash) this.stash?.stash(this.assigns);
-    if (this.stash) {
-      // The shim bumps every ttl/4: often enough that a live view never lapses.
-      this.timer = setInterval(() => this.keepAlive(), (this.stash.ttl * 1000) / 4);
-      this.timer.unref();
+  ) {}
+
+  /** Mounts the view (the library recovers its stash first) and returns it with its join render. */
+  static async join(args: JoinArgs): Promise<{ proc: LiveViewProcess; rendered: Record<string, unknown> }> {
+    const { def, stash } = args;
+    let proc: LiveViewProcess | undefined;
+    let link: ViewLink | undefined;
+    let status: RecoverStatus | undefined;
+    let recovered: Assigns | undefined;
+    if (def.stash) {
+      const onPush = (wire: () => EventEntry[]): void => proc?.pushEvents(wire);
+      const onDeath = (): void => proc?.hooks.crash();
+      const out = await ViewLink.mount(stash, { name: def.name, stash: def.stash, components: def.components }, args.domId, args.nested, args.params, onPush, onDeath);
+      link = out.link;
+      status = out.mounted.status;
+      recovered = out.mounted.recovered ?? undefined;
     }
+    proc = new LiveViewProcess(def, args.ctx, link, def.mount(recovered, status), args.hooks);
+    const { events, components } = await proc.render([]);
+    return { proc, rendered: withComponents(fullRender(def.statics, proc.dynamics, events, def.title), components) };
   }
 
   get status(): unknown {
     return this.assigns["status"];
   }
 
-  joinRendered(): Record<string, unknown> {
-    const c = this.render();
-    this.stash?.settle();
-    return withComponents(fullRender(this.def.statics, this.dynamics, this.takeEvents(), this.def.title), c);
-  }
-
   /** An event; `cid` set when it targets a component (`phx-target`). */
-  handleEvent(event: string, value: Record<string, unknown>, cid?: number): Record<string, unknown> {
+  async handleEvent(event: string, value: Record<string, unknown>, cid?: number): Promise<Record<string, unknown>> {
     if (cid !== undefined) {
       // A component already gone gets an empty reply, as LiveView's push_noop does.
-      const c = this.components.handleEvent(cid, event, value) ?? {};
-      return withComponents(diffRender([], [], this.takeEvents()), c);
+      const out = await this.components.handleEvent(cid, event, value, (module, id, ops) => this.link?.component(module, id, ops) ?? Promise.resolve([]));
+      return withComponents(diffRender([], [], out?.events ?? []), out?.diffs ?? {});
     }
-    const stash = this.stash;
+    const ops: Op[] = [];
     this.assigns = this.def.handleEvent(event, value, this.assigns, {
-      stash: (a) => stash?.stash(a),
-      resetStash: () => {
-        this.components.stash.clear();
-        stash?.reset();
-      },
+      stash: (a) => ops.push(["assign", this.changed(a)], ["stash"]),
+      resetStash: () => ops.push(["reset"]),
       crash: () => this.hooks.crash(),
     });
-    if (this.def.stash?.autoStash) stash?.stash(this.assigns);
     const prev = this.dynamics;
-    const c = this.render();
-    return withComponents(diffRender(prev, this.dynamics, this.takeEvents()), c);
+    const { events, components } = await this.render(ops);
+    return withComponents(diffRender(prev, this.dynamics, events), components);
   }
 
   /** The browser's cids_destroyed: returns the cids it may prune. */
-  destroyCids(cids: readonly number[]): number[] {
-    this.components.destroy(cids);
+  async destroyCids(cids: readonly number[]): Promise<number[]> {
+    const gone = this.components.destroy(cids);
+    if (gone.length > 0) await this.link?.destroyed(gone);
     return [...cids];
   }
 
-  private render(): Record<string, Record<string, unknown>> {
+  private async render(ops: Op[]): Promise<{ events: EventEntry[]; components: Record<string, unknown> }> {
     this.components.beginRender();
     const ctx = { ...this.ctx, component: this.components.render.bind(this.components) };
     this.dynamics = this.def.render(this.assigns, ctx);
-    return this.components.endRender();
+    const listed = this.components.endRender();
+    const out = this.link ? await this.link.render(ops, this.changed(this.assigns), listed) : NOTHING;
+    return { events: out.events, components: this.components.renderBodies(out.components) };
   }
 
-  keepAlive(): void {
-    this.stash?.keepAlive();
-    const events = this.takeEvents();
-    if (events.length > 0) this.hooks.pushDiff({ e: events });
-  }
-
-  private takeEvents(): EventEntry[] {
-    const out = this.pending;
-    this.pending = [];
+  /** The assigns that differ from what the BEAM holds; marks them held. */
+  private changed(assigns: Assigns): Assigns {
+    const out: Assigns = {};
+    for (const [key, value] of Object.entries(assigns)) if (this.sent[key] !== value) out[key] = value;
+    this.sent = { ...this.sent, ...out };
     return out;
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  private pushEvents(wire: () => EventEntry[]): void {
+    if (!this.stopped) this.hooks.pushDiff(() => ({ e: wire() }));
+  }
+
+  /** Runs the keep-alive beat now, as the library's ttl/4 timer would. */
+  keepAlive(): void {
+    this.link?.beat();
+  }
+
+  /** `closed`: the socket or channel went away; `kill`: the process crashed. */
+  stop(reason: "closed" | "kill"): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.link?.stop(reason);
   }
 }
 

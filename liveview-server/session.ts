@@ -1,9 +1,6 @@
 // data-phx-session tokens: which view module a container runs, signed so a client cannot
 // pick another. Same secret across restarts, so a page outlives its server process.
-import { issueToken, verifyToken } from "./tokens";
-
-const SALT = "lv_session";
-const FOREVER = 10 * 365 * 24 * 3600;
+import { createHmac, timingSafeEqual } from "node:crypto";
 
 export interface Sessions {
   /** Stable per (view, parent) like a real live_render's session, so re-renders keep the container. */
@@ -11,20 +8,26 @@ export interface Sessions {
   verify(token: unknown): string | undefined;
 }
 
-export function createSessions(secret: string, now: () => number): Sessions {
-  const cache = new Map<string, string>();
+export function createSessions(secret: string): Sessions {
+  const mac = (body: string): Buffer => createHmac("sha256", secret).update(`lv_session:${body}`).digest();
   return {
     sign(viewKey, parentId = "") {
-      const key = `${viewKey} ${parentId}`;
-      const token = cache.get(key) ?? issueToken("sign", secret, SALT, { view: viewKey }, now(), FOREVER);
-      cache.set(key, token);
-      return token;
+      const body = Buffer.from(JSON.stringify({ view: viewKey, parent: parentId })).toString("base64url");
+      return `${body}.${mac(body).toString("base64url")}`;
     },
     verify(token) {
-      const r = verifyToken("sign", secret, SALT, token, now());
-      if (!r.ok || typeof r.data !== "object" || r.data === null) return undefined;
-      const view = (r.data as { view?: unknown }).view;
-      return typeof view === "string" ? view : undefined;
+      if (typeof token !== "string") return undefined;
+      const [body, sig] = token.split(".");
+      if (!body || !sig) return undefined;
+      const given = Buffer.from(sig, "base64url");
+      const expected = mac(body);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      try {
+        const view = (JSON.parse(Buffer.from(body, "base64url").toString()) as { view?: unknown }).view;
+        return typeof view === "string" ? view : undefined;
+      } catch {
+        return undefined;
+      }
     },
   };
 }

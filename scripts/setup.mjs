@@ -4,8 +4,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 
-/** What the suites need, as Debian packages. */
-const TEST_PACKAGES = ["chromium", "elixir", "erlang-dev", "redis-server", "erlang-redis-client"];
+/** What the demo needs, as Debian packages: its server runs the Elixir library with real Redis. */
+const START_PACKAGES = ["elixir", "erlang-dev", "redis-server", "erlang-redis-client"];
+/** What the suites need besides: a browser, and libfaketime to move the library's clock. */
+const TEST_PACKAGES = [...START_PACKAGES, "chromium", "libfaketime"];
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
 const quiet = (command, args) => spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -39,7 +41,7 @@ const hasEredis = () =>
   onPath("erl") && quiet("erl", ["-noshell", "-eval", 'io:format("~p", [code:lib_dir(eredis)]), halt().']).stdout.startsWith('"');
 
 /** Not root on Debian: Playwright's own Chromium if there is no system one, and one message for the rest. */
-function elsewhere() {
+function elsewhere(purpose) {
   const missing = [
     [onPath("mix"), "Elixir >= 1.14 with Erlang/OTP (mix)"],
     [onPath("redis-server"), "redis-server"],
@@ -47,22 +49,22 @@ function elsewhere() {
   ].flatMap(([ok, what]) => (ok ? [] : [what]));
   if (missing.length) {
     throw new Error(
-      `npm test needs ${missing.join(", ")}. Install them (on Debian as root, \`npm test\` does it: ` +
-        `apt-get install ${TEST_PACKAGES.join(" ")}) and run \`npm test\` again.`,
+      `npm ${purpose} needs ${missing.join(", ")}. Install them (on Debian as root, \`npm ${purpose}\` does it: ` +
+        `apt-get install ${TEST_PACKAGES.join(" ")}) and run \`npm ${purpose}\` again.`,
     );
   }
+  if (purpose !== "test") return;
   if (!existsSync(DEBIAN_CHROMIUM)) {
     console.log("setup: no /usr/bin/chromium: using Playwright's own Chromium");
     loud("npx", ["playwright", "install", "chromium"]);
   }
 }
 
-/** `"start"`: npm dependencies. `"test"`: those and every tool the suites run. */
+/** `"start"`: npm dependencies and what the demo's server runs. `"test"`: those and every tool the suites run. */
 function setup(purpose) {
   npmDependencies();
-  if (purpose !== "test") return;
-  if (isDebianRoot()) aptInstall(TEST_PACKAGES);
-  else elsewhere();
+  if (isDebianRoot()) aptInstall(purpose === "test" ? TEST_PACKAGES : START_PACKAGES);
+  else elsewhere(purpose);
 }
 
 /** Sets up for `purpose`, or exits with one line saying what failed. */

@@ -1,7 +1,7 @@
 // A small game whose board is the stash: a dropped socket or a server restart mid-game
 // must not wipe the moves. Two players share the mouse, X starts.
 import { escapeHtml } from "../../liveview-server/rendered";
-import { validateOptions, type StashOptions } from "../../liveview-server/stash/options";
+import { validateOptions, type StashOptions } from "../../liveview-server/views/stash-options";
 import type { Assigns } from "../../liveview-server/assigns";
 import type { ViewDef } from "../../liveview-server/views/view-def";
 

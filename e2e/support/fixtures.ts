@@ -46,10 +46,13 @@ export const test = base.extend<Fixtures>({
   stashInWebsocketUrl: [false, { option: true }],
 
   server: async ({ serverOptions, stashInWebsocketUrl }, use) => {
-    const server = await startServer({ ...serverOptions, buildDir: BUILD_DIR });
+    const server = await startServer({ spareBeam: true, ...serverOptions, buildDir: BUILD_DIR });
     await use(server);
+    const died = server.bridge.failed?.message;
     const leaks = guarded(server.requests, stashInWebsocketUrl).filter((url) => LEAK_MARKERS.some((m) => url.includes(m)) || [...server.issued].some((t) => url.includes(t)));
     await server.close();
+    // A BEAM that died mid-test fails the test, whatever it asserted.
+    expect(died, "the BEAM running LiveStash died during the test").toBeUndefined();
     expect(leaks, "stash data in a request URL the server received").toEqual([]);
   },
 

@@ -2,8 +2,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import type { TestServer } from "../../liveview-server/index";
 import { messages, type Frames } from "../../liveview-server/frames";
-import { digest } from "../../liveview-server/stash/lease";
-import { signedPayload } from "./wire";
+import { digest, isAtom, signedTerm, walk, type Term } from "./etf";
 
 export class Todo {
   readonly status: Locator;
@@ -59,21 +58,31 @@ export async function destroyed(frames: Frames, count: number): Promise<void> {
 }
 
 /**
- * The item ids whose state the newest record carries: a whole token's components (`c`), or those
- * of the key token (`c`) the newest manifest names. All are signed, so readable.
+ * The item ids whose state the newest record carries: a whole token's components, or those of
+ * the key token (`c`) the newest manifest names (bound by its digest). Signed tokens are readable.
  */
 export function stashedItems(server: TestServer): string[] {
-  const issued = [...server.issued];
-  const record = issued
-    .reverse()
-    .map(signedPayload)
-    .find((d) => d !== undefined && ("h" in d || "a" in d))!;
-  let components = record["c"];
-  if ("h" in record) {
-    const named = (record["h"] as Record<string, [string, number]>)["c"];
-    components = named && signedPayload(issued.find((token) => digest(token) === named[0]))?.["x"];
+  const issued = [...server.issued].reverse();
+  const terms = issued.map((token) => ({ token, term: signedTerm(token) }));
+  const newest = terms.find(({ term }) => term !== undefined && [...walk(term)].some((t) => isAtom(t, "live_stash_record") || isAtom(t, "live_stash_manifest")));
+  if (!newest?.term) return [];
+  let holder: Term | undefined = newest.term;
+  if ([...walk(newest.term)].some((t) => isAtom(t, "live_stash_manifest"))) {
+    const named = [...walk(newest.term)].find((t): t is { tuple: Term[] } => typeof t === "object" && "tuple" in t && Buffer.isBuffer(t.tuple[0]) && t.tuple[0].toString() === "c");
+    const wanted = named?.tuple.find((t): t is Buffer => Buffer.isBuffer(t) && t.length === 16);
+    holder = wanted && terms.find(({ token }) => digest(token).equals(wanted))?.term;
   }
-  return Object.keys((components ?? {}) as object)
-    .map((key) => (JSON.parse(key) as [string, string])[1])
-    .sort();
+  return holder ? componentIds(holder) : [];
+}
+
+/** The ids of a record's component states: a map keyed by {module (atom or its name), id}. */
+function componentIds(term: Term): string[] {
+  for (const t of walk(term)) {
+    if (typeof t !== "object" || !("pairs" in t) || t.pairs.length === 0) continue;
+    const keys = t.pairs.map(([k]) => k);
+    if (keys.every((k) => typeof k === "object" && "tuple" in k && k.tuple.length === 2 && (isAtom(k.tuple[0]!) || Buffer.isBuffer(k.tuple[0])) && Buffer.isBuffer(k.tuple[1]))) {
+      return keys.map((k) => ((k as { tuple: Term[] }).tuple[1] as Buffer).toString()).sort();
+    }
+  }
+  return [];
 }

@@ -2,6 +2,7 @@
 // feed the server bad join params the real client would never produce.
 import type { Page } from "@playwright/test";
 import { PARAM_KEY } from "../../src/core/protocol";
+import { isAtom, signedTerm, walk } from "./etf";
 
 export type ParamsRewrite = (liveStash: unknown) => unknown;
 
@@ -33,23 +34,12 @@ export async function interceptJoins(page: Page): Promise<{ next(rewrite: Params
   };
 }
 
-/**
- * The payload of a signed token the server issued (readable, only signed): a whole token's
- * `{v, a, w, i, c?}`, a manifest's `{k: "live_stash_manifest", f, w, i, v, g, s, h}` or a key
- * token's `{k: "live_stash_key", n, x}`.
- */
-export function signedPayload(token: unknown): Record<string, unknown> | undefined {
-  if (typeof token !== "string" || !token.startsWith("SFMyNTY.")) return undefined;
-  const body = token.split(".")[1];
-  if (!body) return undefined;
-  const env = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { d?: unknown };
-  return typeof env.d === "object" && env.d !== null ? (env.d as Record<string, unknown>) : undefined;
-}
-
-/** The view module a signed browser token or manifest was issued for. */
+/** The view module a signed browser token or manifest was issued for (the first module it names). */
 export function signedTokenView(token: unknown): string | undefined {
-  const view = signedPayload(token)?.["w"];
-  return typeof view === "string" ? view : undefined;
+  const term = signedTerm(token);
+  if (term === undefined) return undefined;
+  for (const t of walk(term)) if (isAtom(t) && t.atom.startsWith("Elixir.")) return t.atom.slice("Elixir.".length);
+  return undefined;
 }
 
 /** Flips one character in the middle of a token: same length and alphabet, wrong bytes. */

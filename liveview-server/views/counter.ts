@@ -1,7 +1,7 @@
 // The counter every scenario drives: Increment / Add Zero / Reset Stash, plus a 1 MB
 // "Grow" and a "Crash" for the large-stash and crash scenarios. Stashes explicitly.
 import { escapeHtml } from "../rendered";
-import { validateOptions, type StashOptions } from "../stash/options";
+import { validateOptions, type StashOptions } from "./stash-options";
 import type { ViewDef } from "./view-def";
 
 export const ONE_MB = 1024 * 1024;

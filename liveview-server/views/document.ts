@@ -3,7 +3,7 @@
 // page shows its size and a checksum, so a recovery can be checked byte for byte.
 import { createHash, randomBytes } from "node:crypto";
 import { escapeHtml } from "../rendered";
-import { validateOptions, type StashOptions } from "../stash/options";
+import { validateOptions, type StashOptions } from "./stash-options";
 import type { ViewDef } from "./view-def";
 
 export const DOC_BYTES = 64 * 1024;

@@ -6,7 +6,7 @@
 import { escapeHtml } from "../rendered";
 import { cidList } from "../components/host";
 import type { ComponentDef } from "../components/component-def";
-import { validateOptions, type StashOptions } from "../stash/options";
+import { validateOptions, type StashOptions } from "./stash-options";
 import type { Assigns } from "../assigns";
 import type { ViewDef } from "./view-def";
 
@@ -67,6 +67,7 @@ export function todoView(name: string, title: string, stash: Omit<StashOptions, 
     name,
     title,
     ...(stash ? { stash: validateOptions({ ...stash, storedKeys: ["items", "next"] }) } : {}),
+    components: [item],
     statics: STATICS,
     mount: (recovered, status) => ({
       items: ids(recovered?.["items"]) ?? ["a", "b"],

@@ -1,7 +1,8 @@
 defmodule LiveStash.Test.JSON do
   @moduledoc """
-  A minimal JSON decoder for reading the contract fixture (OTP 25 has no `:json`, and
-  hex is out of reach). Objects become maps with string keys.
+  A minimal JSON decoder for reading the contract fixture and the test server bridge's
+  frames (OTP 25 has no `:json`, and hex is out of reach). Objects become maps with
+  string keys.
   """
 
   def decode!(text) when is_binary(text) do
@@ -57,13 +58,23 @@ defmodule LiveStash.Test.JSON do
     ?t => ?\t
   }
 
-  defp string("\"" <> rest, acc), do: {acc |> Enum.reverse() |> IO.iodata_to_binary(), rest}
+  # Runs up to the next quote or backslash are copied whole: the test server's bridge
+  # decodes megabyte strings with it.
+  defp string(text, acc) do
+    {at, 1} = :binary.match(text, [<<?">>, <<?\\>>])
+    <<run::binary-size(at), c, rest::binary>> = text
 
-  defp string("\\u" <> <<hex::binary-4, rest::binary>>, acc),
-    do: string(rest, [<<String.to_integer(hex, 16)::utf8>> | acc])
+    case {c, rest} do
+      {?", rest} ->
+        {IO.iodata_to_binary(Enum.reverse([run | acc])), rest}
 
-  defp string(<<?\\, c, rest::binary>>, acc), do: string(rest, [Map.fetch!(@escapes, c) | acc])
-  defp string(<<c::utf8, rest::binary>>, acc), do: string(rest, [<<c::utf8>> | acc])
+      {?\\, "u" <> <<hex::binary-4, rest::binary>>} ->
+        string(rest, [<<String.to_integer(hex, 16)::utf8>>, run | acc])
+
+      {?\\, <<e, rest::binary>>} ->
+        string(rest, [Map.fetch!(@escapes, e), run | acc])
+    end
+  end
 
   defp number(text) do
     [num] = Regex.run(~r/^-?\d+(\.\d+)?([eE][+-]?\d+)?/, text)

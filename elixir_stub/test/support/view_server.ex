@@ -173,14 +173,17 @@ defmodule LiveStash.Test.ViewServer do
     do: {:noreply, %{state | components: Components.destroyed(state.components, keys)}}
 
   def handle_info(msg, state) do
-    socket =
-      Enum.reduce_while(state.socket.private.lifecycle.handle_info, {:cont, state.socket}, fn
-        hook, {:cont, acc} -> {:cont, hook.function.(msg, acc)}
-        _hook, halted -> {:halt, halted}
-      end)
-      |> elem(1)
-
+    socket = run_handle_info_hooks(state.socket, msg)
     {:noreply, render(%{state | socket: socket}, false)}
+  end
+
+  @doc "Runs the socket's handle_info hooks on `msg` until one halts; returns the socket."
+  def run_handle_info_hooks(socket, msg) do
+    Enum.reduce_while(socket.private.lifecycle.handle_info, {:cont, socket}, fn
+      hook, {:cont, acc} -> {:cont, hook.function.(msg, acc)}
+      _hook, halted -> {:halt, halted}
+    end)
+    |> elem(1)
   end
 
   @impl true
@@ -191,22 +194,29 @@ defmodule LiveStash.Test.ViewServer do
   defp apply_fun({m, f, a}, socket), do: apply(m, f, [socket | a])
   defp apply_fun(fun, socket) when is_function(fun, 1), do: fun.(socket)
 
-  # Like the channel: components render with the parent, then the parent's after_render
-  # hooks run (only when something changed); the diff carries the components' events
-  # first, then the parent's.
-  defp render(%{socket: socket} = state, force?) do
+  defp render(state, force?) do
+    {socket, components, events} = render(state.socket, state.components, force?)
+    %{state | socket: socket, events: state.events ++ events, components: components}
+  end
+
+  @doc """
+  Renders as the channel does: components render with the parent, then the parent's
+  after_render hooks run (only when something changed, or when `force?`); returns the
+  socket, the components and the events the diff carries, the components' first, then the
+  parent's. (The test server's bridge renders its views with it too.)
+  """
+  def render(socket, %Components{} = components, force?) do
     {socket, components, component_events} =
       if force? or socket.assigns.__changed__ != %{} do
-        {components, events} = Components.render(state.components, socket)
+        {components, events} = Components.render(components, socket)
         socket = Enum.reduce(socket.private.lifecycle.after_render, socket, & &1.function.(&2))
         {%{socket | assigns: %{socket.assigns | __changed__: %{}}}, components, events}
       else
-        {socket, state.components, []}
+        {socket, components, []}
       end
 
     pushed = Enum.reverse(socket.private.live_temp[:push_events] || [])
     socket = %{socket | private: %{socket.private | live_temp: %{}}}
-    events = state.events ++ component_events ++ pushed
-    %{state | socket: socket, events: events, components: components}
+    {socket, components, component_events ++ pushed}
   end
 end
