@@ -1,1 +1,1 @@
-[inputs: ["{mix,.formatter}.exs", "{bench,config,lib,test}/**/*.{ex,exs}"]]
+[inputs: ["{mix,.formatter}.exs", "{bench,bridge,config,lib,test}/**/*.{ex,exs}"]]

@@ -5,6 +5,8 @@ defmodule LiveStash.MixProject do
 
   @bridge_support ~w(
     test/support/phoenix
+    test/support/plug_crypto
+    test/support/clock.ex
     test/support/components.ex
     test/support/endpoint.ex
     test/support/json.ex
