@@ -32,23 +32,23 @@ export default defineConfig(({ mode }) =>
   mode === "testing"
     ? testing
     : mode === "bundle"
-    ? {
-        build: {
-          outDir: "assets/js",
-          emptyOutDir: false,
-          minify: true,
-          lib: { entry: resolve(root, "src/index.ts"), formats: ["es"], fileName: () => "live-stash.js" },
-          // No comments: the bundle is final, and its /* @__PURE__ */ marks only cost bytes.
-          rolldownOptions: { output: { codeSplitting: false, minify: true, comments: false } },
+      ? {
+          build: {
+            outDir: "assets/js",
+            emptyOutDir: false,
+            minify: true,
+            lib: { entry: resolve(root, "src/index.ts"), formats: ["es"], fileName: () => "live-stash.js" },
+            // No comments: the bundle is final, and its /* @__PURE__ */ marks only cost bytes.
+            rolldownOptions: { output: { codeSplitting: false, minify: true, comments: false } },
+          },
+        }
+      : {
+          build: {
+            outDir: "dist",
+            emptyOutDir: true,
+            minify: false,
+            lib: { entry: entries, formats: ["es"], fileName: (_format, name) => `${name}.js` },
+            rolldownOptions: { external: [/^zod(\/|$)/, /^idb-keyval(\/|$)/] },
+          },
         },
-      }
-    : {
-        build: {
-          outDir: "dist",
-          emptyOutDir: true,
-          minify: false,
-          lib: { entry: entries, formats: ["es"], fileName: (_format, name) => `${name}.js` },
-          rolldownOptions: { external: [/^zod(\/|$)/, /^idb-keyval(\/|$)/] },
-        },
-      },
 );

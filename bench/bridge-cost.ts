@@ -19,13 +19,26 @@ export async function bridgeCost(events: number): Promise<Row[]> {
     for (const [label, adapter] of MODES) {
       const view = `bench-${adapter.adapter}`;
       const options = { stored_keys: ["count"], ...adapter };
-      await beam.call("mount", { view, module: `BridgeBench${adapter.adapter}Live`, options, stored_keys: ["count"], dom_id: "phx-bench", nested: false, params: { _mounts: 0 } });
+      await beam.call("mount", {
+        view,
+        module: `BridgeBench${adapter.adapter}Live`,
+        options,
+        stored_keys: ["count"],
+        dom_id: "phx-bench",
+        nested: false,
+        params: { _mounts: 0 },
+      });
       await beam.call("render", { view, ops: [], assigns: { count: 0 }, components: [] });
       const overhead: number[] = [];
       const inside: number[] = [];
       for (let i = 1; i <= events; i++) {
         const t = process.hrtime.bigint();
-        const out = await beam.call<{ us: number }>("render", { view, ops: [["assign", { count: i }], ["stash"]], assigns: {}, components: [] });
+        const out = await beam.call<{ us: number }>("render", {
+          view,
+          ops: [["assign", { count: i }], ["stash"]],
+          assigns: {},
+          components: [],
+        });
         const total = Number(process.hrtime.bigint() - t) / 1e6;
         inside.push(out.us / 1000);
         overhead.push(total - out.us / 1000);

@@ -5,12 +5,20 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { startServer, type TestServer } from "../liveview-server/index";
-import { createProxy, type Proxy } from "../demo/proxy";
+import { createProxy, type DemoProxy } from "../demo/proxy";
 import { DEMO_ROUTES, DEMO_VIEWS } from "../demo/views/index";
 import { waitForConnected } from "../src/testing/testing";
 
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export interface Harness {
   readonly server: TestServer;
@@ -24,7 +32,7 @@ export interface Harness {
 
 export async function startHarness(buildDir: string): Promise<Harness> {
   const server = await startServer({ views: DEMO_VIEWS, routes: DEMO_ROUTES, buildDir });
-  const proxy: Proxy = createProxy({
+  const proxy: DemoProxy = createProxy({
     backend: () => server.port,
     local: () => false,
     headers: { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" },
@@ -32,7 +40,9 @@ export async function startHarness(buildDir: string): Promise<Harness> {
   await new Promise<void>((resolve) => proxy.server.listen(0, "127.0.0.1", () => resolve()));
   const address = proxy.server.address();
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  const browser = await chromium.launch(existsSync(DEBIAN_CHROMIUM) ? { executablePath: DEBIAN_CHROMIUM, args: ARGS } : { args: ARGS });
+  const browser = await chromium.launch(
+    existsSync(DEBIAN_CHROMIUM) ? { executablePath: DEBIAN_CHROMIUM, args: ARGS } : { args: ARGS },
+  );
   return {
     server,
     url,
@@ -60,6 +70,9 @@ export async function countTo(page: Page, n: number, scope = "[data-phx-main]"):
   const root = page.locator(scope).first();
   for (let i = 1; i <= n; i++) {
     await root.getByRole("button", { name: "Increment", exact: true }).click();
-    await root.locator(".stat-value").filter({ hasText: new RegExp(`^${i}$`) }).waitFor();
+    await root
+      .locator(".stat-value")
+      .filter({ hasText: new RegExp(`^${i}$`) })
+      .waitFor();
   }
 }

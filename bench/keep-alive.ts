@@ -25,7 +25,15 @@ const METRIC = {
   recovery: "one recovering reconnect, bytes pushed",
 } as const;
 
-function row(group: string, kind: keyof typeof METRIC, stash: string, ttl: number, value: number, legacy: number, note = ""): Row {
+function row(
+  group: string,
+  kind: keyof typeof METRIC,
+  stash: string,
+  ttl: number,
+  value: number,
+  legacy: number,
+  note = "",
+): Row {
   const times = value > 0 ? `${Math.round(legacy / value).toLocaleString("en-US")}× fewer bytes` : "";
   return {
     group,
@@ -44,14 +52,30 @@ export function shimKeepAlive(): Row[] {
   const group = "keep-alive, shim (ExUnit doubles)";
   // Lines `row <stash> <ttl> <idle|recovery|beat> <value> <legacy>`; a beat annotates its idle row.
   const lines = mixRows("bench/keep_alive.exs").filter(([stash, ttl, metric]) => stash && ttl && metric);
-  const beats = new Map(lines.filter((l) => l[2] === "beat").map(([stash, ttl, , value, legacy]) => [`${stash}/${ttl}`, `${value} B a beat (was ${Number(legacy).toLocaleString("en-US")})`]));
+  const beats = new Map(
+    lines
+      .filter((l) => l[2] === "beat")
+      .map(([stash, ttl, , value, legacy]) => [
+        `${stash}/${ttl}`,
+        `${value} B a beat (was ${Number(legacy).toLocaleString("en-US")})`,
+      ]),
+  );
   const rows = lines
     .filter((l) => l[2] !== "beat")
     .map(([stash, ttl, metric, value, legacy]) => {
       const beat = metric === "idle" ? beats.get(`${stash}/${ttl}`) : undefined;
-      return row(group, metric as keyof typeof METRIC, stash!, Number(ttl), Number(value), Number(legacy), beat ? `${beat}; ${AMORTISED}` : "");
+      return row(
+        group,
+        metric as keyof typeof METRIC,
+        stash!,
+        Number(ttl),
+        Number(value),
+        Number(legacy),
+        beat ? `${beat}; ${AMORTISED}` : "",
+      );
     });
-  if (rows.length !== SIZES.length * TTLS.length * 2) throw new Error(`bench/keep_alive.exs printed ${rows.length} rows: ${JSON.stringify(lines)}`);
+  if (rows.length !== SIZES.length * TTLS.length * 2)
+    throw new Error(`bench/keep_alive.exs printed ${rows.length} rows: ${JSON.stringify(lines)}`);
   return rows;
 }
 
@@ -81,7 +105,10 @@ async function measure(h: Harness, pageDir: string, ttl: number, keys: boolean, 
     await page.locator("[aria-label=Grow]").evaluate((el, n) => el.setAttribute("phx-value-bytes", String(n)), bytes);
     let before = frames.length;
     await page.locator("[aria-label=Grow]").click();
-    await page.locator(".blob-size").filter({ hasText: new RegExp(`^${bytes}$`) }).waitFor();
+    await page
+      .locator(".blob-size")
+      .filter({ hasText: new RegExp(`^${bytes}$`) })
+      .waitFor();
     const stash = sum(frames.slice(before));
 
     before = frames.length;
@@ -91,7 +118,10 @@ async function measure(h: Harness, pageDir: string, ttl: number, keys: boolean, 
 
     before = frames.length;
     await reconnect(page);
-    await page.locator(".stash-status").filter({ hasText: /^recovered$/ }).waitFor();
+    await page
+      .locator(".stash-status")
+      .filter({ hasText: /^recovered$/ })
+      .waitFor();
     return { beat, recovery: sum(frames.slice(before)), stash };
   } finally {
     await page.close();
@@ -113,8 +143,28 @@ export async function e2eKeepAlive(h: Harness, pageDir: string): Promise<Row[]> 
       const beats = `${leased.beat} B a beat (was ${legacy.beat.toLocaleString("en-US")}), ${beatsPerMinute} beats a minute; ${AMORTISED}`;
       // The token is re-issued once in (bound - 1.25 ttl) seconds; a re-issue costs what a legacy beat does.
       const reissue = (legacy.beat * 60) / (bound(ttl) - 1.25 * ttl);
-      rows.push(row(group, "idle", label, ttl, Math.round(leased.beat * beatsPerMinute + reissue), Math.round(legacy.beat * beatsPerMinute), beats));
-      rows.push(row(group, "recovery", label, ttl, leased.recovery, legacy.recovery, "all frames of the rejoin, join reply included"));
+      rows.push(
+        row(
+          group,
+          "idle",
+          label,
+          ttl,
+          Math.round(leased.beat * beatsPerMinute + reissue),
+          Math.round(legacy.beat * beatsPerMinute),
+          beats,
+        ),
+      );
+      rows.push(
+        row(
+          group,
+          "recovery",
+          label,
+          ttl,
+          leased.recovery,
+          legacy.recovery,
+          "all frames of the rejoin, join reply included",
+        ),
+      );
     }
   }
   return rows;

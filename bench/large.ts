@@ -23,7 +23,9 @@ function upgradeStatus(port: number, stash: string): Promise<string> {
     socket.on("error", () => undefined);
     socket.on("connect", () => {
       const path = PATH_PREFIX + encodeURIComponent(stash);
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      );
     });
   });
 }
@@ -60,9 +62,34 @@ export async function largeStash(h: Harness, rounds: number): Promise<Row[]> {
   await page.close();
   const group = "1 MB stash";
   return [
-    { group, metric: "recovery: connect() → 1 MB blob on screen, median", value: median(big), unit: "ms", baseline: { label: "same counter, tiny stash", value: median(small) }, note: `n=${rounds}; stash ${Math.round(bytes / 1024)} KB in the join params` },
-    { group, metric: "same stash in the websocket URL: request line", value: requestLine(token), unit: "B", note: `server: "${status}"; browser: ${browserSees}` },
-    { group, metric: "request line at the limit (stash cut to fit)", value: requestLine(fits), unit: "B", note: `server: "${atLimit}"` },
-    { group, metric: "request line one byte over", value: requestLine(`${fits}A`), unit: "B", note: `server: "${overLimit}" (Bandit's limit; Cowboy's is 8,000)` },
+    {
+      group,
+      metric: "recovery: connect() → 1 MB blob on screen, median",
+      value: median(big),
+      unit: "ms",
+      baseline: { label: "same counter, tiny stash", value: median(small) },
+      note: `n=${rounds}; stash ${Math.round(bytes / 1024)} KB in the join params`,
+    },
+    {
+      group,
+      metric: "same stash in the websocket URL: request line",
+      value: requestLine(token),
+      unit: "B",
+      note: `server: "${status}"; browser: ${browserSees}`,
+    },
+    {
+      group,
+      metric: "request line at the limit (stash cut to fit)",
+      value: requestLine(fits),
+      unit: "B",
+      note: `server: "${atLimit}"`,
+    },
+    {
+      group,
+      metric: "request line one byte over",
+      value: requestLine(`${fits}A`),
+      unit: "B",
+      note: `server: "${overLimit}" (Bandit's limit; Cowboy's is 8,000)`,
+    },
   ];
 }

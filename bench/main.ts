@@ -26,11 +26,15 @@ import { printTable, writeResults, type Row } from "./table";
 
 const quick = process.env["BENCH_QUICK"] === "1";
 const N = { pushes: quick ? 100 : 1000, reconnects: quick ? 5 : 30, large: quick ? 2 : 5, soak: quick ? 1000 : 10_000 };
-const RESULTS = fileURLToPath(new URL(`./.results/${new Date().toISOString().replace(/[:.]/g, "-")}.json`, import.meta.url));
+const RESULTS = fileURLToPath(
+  new URL(`./.results/${new Date().toISOString().replace(/[:.]/g, "-")}.json`, import.meta.url),
+);
 
 function cpuModel(): string {
   try {
-    const line = execFileSync("lscpu", { encoding: "utf8" }).split("\n").find((l) => l.startsWith("Model name"));
+    const line = execFileSync("lscpu", { encoding: "utf8" })
+      .split("\n")
+      .find((l) => l.startsWith("Model name"));
     return line?.split(":")[1]?.trim() ?? cpus()[0]?.model ?? "unknown";
   } catch {
     return cpus()[0]?.model ?? "unknown";
@@ -55,7 +59,9 @@ try {
   await step("recovery retry budget (join with Redis up / killed)", async () => recoverRetry(quick));
   await step("keep-alive, shim (mix run)", async () => shimKeepAlive());
   await step("stash cost, keyed vs whole token, shim (mix run)", async () => shimStashKeys());
-  await step("stash cost, shim (click / typing / auto-typing × adapters × 2 states, vs today)", async () => stashCost(quick));
+  await step("stash cost, shim (click / typing / auto-typing × adapters × 2 states, vs today)", async () =>
+    stashCost(quick),
+  );
   await step("session_key memory, shim (1,000 and 10,000 sessions)", async () => sessions(quick));
   // The server's stash rules run in a BEAM beside it: its beams compiled once, its own cost measured.
   buildBridge();
@@ -74,8 +80,17 @@ try {
     chromium = h.chromiumVersion;
     await h.close();
   }
-  const machine = { nproc: cpus().length, cpu: cpuModel(), chromium, node: process.version, platform: `${process.platform} ${process.arch}`, quick: String(quick) };
-  console.log(`\nlive-stash bench — ${machine.nproc} cores, ${machine.cpu}, Chromium ${machine.chromium}, Node ${machine.node}${quick ? " (QUICK)" : ""}\n`);
+  const machine = {
+    nproc: cpus().length,
+    cpu: cpuModel(),
+    chromium,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    quick: String(quick),
+  };
+  console.log(
+    `\nlive-stash bench — ${machine.nproc} cores, ${machine.cpu}, Chromium ${machine.chromium}, Node ${machine.node}${quick ? " (QUICK)" : ""}\n`,
+  );
   console.log(printTable(rows));
   writeResults(RESULTS, machine, rows);
   console.log(`\nwrote ${RESULTS} in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -30,7 +30,12 @@ export function mixJson<T>(script: string, tag: string, is: (value: unknown) => 
 }
 
 /** `mixJson` of an array, each item checked by `isItem`. */
-export function mixJsonLine<T>(script: string, tag: string, isItem: (value: unknown) => value is T, ...args: string[]): T[] {
+export function mixJsonLine<T>(
+  script: string,
+  tag: string,
+  isItem: (value: unknown) => value is T,
+  ...args: string[]
+): T[] {
   const isList = (value: unknown): value is T[] => Array.isArray(value) && value.every(isItem);
   return mixJson(script, tag, isList, ...args);
 }

@@ -59,17 +59,39 @@ export async function pushCost(h: Harness, pushes: number): Promise<Row[]> {
       const kb = `${size / 1024} KB`;
       const baseline = { label: "JSON.parse of the frame, median", value: median(s.parse) };
       const res = s.isolated ? "" : " (page not cross-origin isolated: 100 µs timer)";
-      rows.push({ group: `push cost (${storage})`, metric: `${kb} event handling, median`, value: median(s.handle), unit: "ms", baseline, note: `n=${s.handle.length}${res}` });
-      rows.push({ group: `push cost (${storage})`, metric: `${kb} event handling, p99`, value: percentile(s.handle, 99), unit: "ms", baseline: { label: "JSON.parse p99", value: percentile(s.parse, 99) } });
+      rows.push({
+        group: `push cost (${storage})`,
+        metric: `${kb} event handling, median`,
+        value: median(s.handle),
+        unit: "ms",
+        baseline,
+        note: `n=${s.handle.length}${res}`,
+      });
+      rows.push({
+        group: `push cost (${storage})`,
+        metric: `${kb} event handling, p99`,
+        value: percentile(s.handle, 99),
+        unit: "ms",
+        baseline: { label: "JSON.parse p99", value: percentile(s.parse, 99) },
+      });
       rows.push({
         group: `push cost (${storage})`,
         metric: `${kb} handling + storage write, median`,
         value: median(s.flush),
         unit: "ms",
         baseline,
-        note: storage === "indexeddb" ? "the IDB put itself runs after, async" : "write forced per push (normally debounced 50 ms)",
+        note:
+          storage === "indexeddb"
+            ? "the IDB put itself runs after, async"
+            : "write forced per push (normally debounced 50 ms)",
       });
-      rows.push({ group: `push cost (${storage})`, metric: `${kb} handling + storage write, p99`, value: percentile(s.flush, 99), unit: "ms", baseline: { label: "JSON.parse p99", value: percentile(s.parse, 99) } });
+      rows.push({
+        group: `push cost (${storage})`,
+        metric: `${kb} handling + storage write, p99`,
+        value: percentile(s.flush, 99),
+        unit: "ms",
+        baseline: { label: "JSON.parse p99", value: percentile(s.parse, 99) },
+      });
     }
     await page.close();
   }

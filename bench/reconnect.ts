@@ -50,7 +50,20 @@ export async function reconnectTime(h: Harness, rounds: number): Promise<Row[]> 
   await plain.close();
   const group = "connect() → value on screen";
   return [
-    { group, metric: "live-stash counter (recovers 5), median", value: median(a), unit: "ms", baseline: { label: "plain counter (mounts 0), median", value: median(b) }, note: `n=${a.length} each, alternating` },
-    { group, metric: "live-stash counter, p90", value: percentile(a, 90), unit: "ms", baseline: { label: "plain p90", value: percentile(b, 90) } },
+    {
+      group,
+      metric: "live-stash counter (recovers 5), median",
+      value: median(a),
+      unit: "ms",
+      baseline: { label: "plain counter (mounts 0), median", value: median(b) },
+      note: `n=${a.length} each, alternating`,
+    },
+    {
+      group,
+      metric: "live-stash counter, p90",
+      value: percentile(a, 90),
+      unit: "ms",
+      baseline: { label: "plain p90", value: percentile(b, 90) },
+    },
   ];
 }

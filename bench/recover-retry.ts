@@ -17,7 +17,13 @@ interface Series {
 
 function isSeries(value: unknown): value is Series {
   const s = value as Partial<Series> | null;
-  return typeof s?.store === "string" && s.store in STORES && typeof s.budget === "number" && Array.isArray(s.us) && s.us.every((n) => typeof n === "number");
+  return (
+    typeof s?.store === "string" &&
+    s.store in STORES &&
+    typeof s.budget === "number" &&
+    Array.isArray(s.us) &&
+    s.us.every((n) => typeof n === "number")
+  );
 }
 
 const ms = (us: number) => us / 1000;
@@ -45,7 +51,10 @@ export function recoverRetry(quick: boolean): Row[] {
         value,
         unit: "ms",
         baseline: { label: `budget 0 (one attempt) ${stat}`, value: base },
-        note: [`${withBudget.us.length} joins each`, `${value - base >= 0 ? "+" : ""}${(value - base).toFixed(3)} ms over budget 0`].join("; "),
+        note: [
+          `${withBudget.us.length} joins each`,
+          `${value - base >= 0 ? "+" : ""}${(value - base).toFixed(3)} ms over budget 0`,
+        ].join("; "),
       };
     });
   });

@@ -13,7 +13,9 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== "--write");
 if (unknown.length > 0) {
-  console.error(`bench: unknown argument ${unknown.join(" ")}; the only flag is --write (rewrite bench/RESULTS.md from this run)`);
+  console.error(
+    `bench: unknown argument ${unknown.join(" ")}; the only flag is --write (rewrite bench/RESULTS.md from this run)`,
+  );
   process.exit(2);
 }
 const write = args.includes("--write");
@@ -31,7 +33,9 @@ register();
 await import("./main.ts");
 
 if (write) {
-  const mine = resultFiles().filter((f) => !before.has(f)).sort();
+  const mine = resultFiles()
+    .filter((f) => !before.has(f))
+    .sort();
   if (mine.length === 0) throw new Error("bench: this run wrote no bench/.results/*.json; RESULTS.md left as it was");
   const run = JSON.parse(readFileSync(`${RESULTS_DIR}${mine[mine.length - 1]}`, "utf8"));
   const { printTable } = await import("./table.ts");
@@ -58,9 +62,14 @@ function npmVersion(name) {
 
 function resultsMarkdown({ date, machine }, table, seconds) {
   const commit = versionOf("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]);
-  const dirty = versionOf("git", ["-C", ROOT, "status", "--porcelain", "--untracked-files=no"], (out) => (out.trim() ? " with local changes" : ""));
+  const dirty = versionOf("git", ["-C", ROOT, "status", "--porcelain", "--untracked-files=no"], (out) =>
+    out.trim() ? " with local changes" : "",
+  );
   const elixir = versionOf("elixir", ["--version"], (out) =>
-    out.split("\n").flatMap((line) => line.match(/^(Erlang\/OTP \d+|Elixir [\d.]+)/)?.[1] ?? []).join(", "),
+    out
+      .split("\n")
+      .flatMap((line) => line.match(/^(Erlang\/OTP \d+|Elixir [\d.]+)/)?.[1] ?? [])
+      .join(", "),
   );
   const redis = versionOf("redis-server", ["--version"], (out) => `Redis ${out.match(/v=([\d.]+)/)?.[1] ?? "?"}`);
   // printTable pads every cell to its column's width; a committed file reads better without.

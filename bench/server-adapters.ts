@@ -20,7 +20,14 @@ interface Series {
 
 function isSeries(value: unknown): value is Series {
   const s = value as Partial<Series> | null;
-  return typeof s?.adapter === "string" && (s.op === "stash" || s.op === "recover") && typeof s.bytes === "number" && Array.isArray(s.us) && s.us.every((n) => typeof n === "number") && (s.vs === undefined || s.vs === null || typeof s.vs === "string");
+  return (
+    typeof s?.adapter === "string" &&
+    (s.op === "stash" || s.op === "recover") &&
+    typeof s.bytes === "number" &&
+    Array.isArray(s.us) &&
+    s.us.every((n) => typeof n === "number") &&
+    (s.vs === undefined || s.vs === null || typeof s.vs === "string")
+  );
 }
 
 const run = (scale: number): Series[] => mixJsonLine("bench/adapters.exs", "BENCH_JSON", isSeries, scale.toFixed(2));
@@ -30,7 +37,8 @@ const ms = (us: number) => us / 1000;
 
 export function serverAdapters(quick: boolean): Row[] {
   const series = run(quick ? 0.2 : 1);
-  const find = (label: string, s: Series) => series.find((b) => b.adapter === label && b.op === s.op && b.bytes === s.bytes);
+  const find = (label: string, s: Series) =>
+    series.find((b) => b.adapter === label && b.op === s.op && b.bytes === s.bytes);
   return series.flatMap((s) => {
     const label = s.vs === undefined ? BASELINE : s.vs;
     const base = label === null || label === s.adapter ? undefined : find(label, s);
@@ -39,13 +47,15 @@ export function serverAdapters(quick: boolean): Row[] {
         ["median", median],
         ["p99", (xs: readonly number[]) => percentile(xs, 99)],
       ] as const
-    ).map(([stat, f]): Row => ({
-      group: s.vs === undefined ? "server adapters" : "server telemetry",
-      metric: `${s.adapter} ${s.op} ${size(s.bytes)} ${stat}`,
-      value: ms(f(s.us)),
-      unit: "ms",
-      ...(base ? { baseline: { label: `${base.adapter} ${stat}`, value: ms(f(base.us)) } } : {}),
-      note: `${s.us.length} samples`,
-    }));
+    ).map(
+      ([stat, f]): Row => ({
+        group: s.vs === undefined ? "server adapters" : "server telemetry",
+        metric: `${s.adapter} ${s.op} ${size(s.bytes)} ${stat}`,
+        value: ms(f(s.us)),
+        unit: "ms",
+        ...(base ? { baseline: { label: `${base.adapter} ${stat}`, value: ms(f(base.us)) } } : {}),
+        note: `${s.us.length} samples`,
+      }),
+    );
   });
 }

@@ -22,15 +22,30 @@ export function sessions(quick: boolean): Row[] {
     if (!row) throw new Error(`bench/sessions.exs printed no "${metric}" row: ${JSON.stringify(lines)}`);
     return row;
   };
-  const perSession = (n: number, bytes: number) => `${Math.round(bytes / n).toLocaleString("en-US")} B per session before`;
+  const perSession = (n: number, bytes: number) =>
+    `${Math.round(bytes / n).toLocaleString("en-US")} B per session before`;
 
   const growth = [1_000, 10_000].flatMap((n): Row[] => {
     const sessions = `${n.toLocaleString("en-US")} distinct sessions' first stash`;
     const [entries, oldEntries] = get(`entries ${n}`);
     const [memory, oldMemory] = get(`memory ${n}`);
     return [
-      { group: GROUP, metric: `Plug.Crypto.Keys entries added by ${sessions}`, value: entries, unit: "count", baseline: { label: BEFORE, value: oldEntries }, note: "goal: at most 1 in total" },
-      { group: GROUP, metric: `BEAM memory added by ${sessions}`, value: memory, unit: "B", baseline: { label: BEFORE, value: oldMemory }, note: `${perSession(n, oldMemory)}; :erlang.memory(:total) after a full GC, so small values are noise` },
+      {
+        group: GROUP,
+        metric: `Plug.Crypto.Keys entries added by ${sessions}`,
+        value: entries,
+        unit: "count",
+        baseline: { label: BEFORE, value: oldEntries },
+        note: "goal: at most 1 in total",
+      },
+      {
+        group: GROUP,
+        metric: `BEAM memory added by ${sessions}`,
+        value: memory,
+        unit: "B",
+        baseline: { label: BEFORE, value: oldMemory },
+        note: `${perSession(n, oldMemory)}; :erlang.memory(:total) after a full GC, so small values are noise`,
+      },
     ];
   });
 
@@ -39,7 +54,21 @@ export function sessions(quick: boolean): Row[] {
   const ms = (us: number) => us / 1000;
   return [
     ...growth,
-    { group: GROUP, metric: "first stash of a new session, median", value: ms(fresh), unit: "ms", baseline: { label: "a known session's", value: ms(known) }, note: "goal: within 1.1×" },
-    { group: GROUP, metric: `first stash of a new session, median, ${BEFORE}`, value: ms(oldFresh), unit: "ms", baseline: { label: "a known session's", value: ms(oldKnown) }, note: "each new session derived a key (PBKDF2)" },
+    {
+      group: GROUP,
+      metric: "first stash of a new session, median",
+      value: ms(fresh),
+      unit: "ms",
+      baseline: { label: "a known session's", value: ms(known) },
+      note: "goal: within 1.1×",
+    },
+    {
+      group: GROUP,
+      metric: `first stash of a new session, median, ${BEFORE}`,
+      value: ms(oldFresh),
+      unit: "ms",
+      baseline: { label: "a known session's", value: ms(oldKnown) },
+      note: "each new session derived a key (PBKDF2)",
+    },
   ];
 }

@@ -16,9 +16,19 @@ function measure(file: string): { raw: number; gzip: number } {
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
-async function buildInto(outDir: string, mode: "production" | "bundle", external: (string | RegExp)[] = []): Promise<void> {
+async function buildInto(
+  outDir: string,
+  mode: "production" | "bundle",
+  external: (string | RegExp)[] = [],
+): Promise<void> {
   const rolldownOptions = external.length ? { external } : {};
-  await build({ configFile: join(ROOT, "vite.config.ts"), root: ROOT, mode, logLevel: "warn", build: { outDir, emptyOutDir: true, sourcemap: false, rolldownOptions } });
+  await build({
+    configFile: join(ROOT, "vite.config.ts"),
+    root: ROOT,
+    mode,
+    logLevel: "warn",
+    build: { outDir, emptyOutDir: true, sourcemap: false, rolldownOptions },
+  });
 }
 
 /**
@@ -34,9 +44,30 @@ async function bundleSplit(tmp: string, whole: number): Promise<Row[]> {
   const label = "whole bundle";
   const note = "gzip -9; difference when left out of the build";
   return [
-    { group: "bundle split", metric: "zod (zod/mini, as used)", value: withoutIdb - own, unit: "B", baseline: { label, value: whole }, note },
-    { group: "bundle split", metric: "idb-keyval (the functions used)", value: whole - withoutIdb, unit: "B", baseline: { label, value: whole }, note },
-    { group: "bundle split", metric: "our own code", value: own, unit: "B", baseline: { label, value: whole }, note: "gzip -9; built with both left out" },
+    {
+      group: "bundle split",
+      metric: "zod (zod/mini, as used)",
+      value: withoutIdb - own,
+      unit: "B",
+      baseline: { label, value: whole },
+      note,
+    },
+    {
+      group: "bundle split",
+      metric: "idb-keyval (the functions used)",
+      value: whole - withoutIdb,
+      unit: "B",
+      baseline: { label, value: whole },
+      note,
+    },
+    {
+      group: "bundle split",
+      metric: "our own code",
+      value: own,
+      unit: "B",
+      baseline: { label, value: whole },
+      note: "gzip -9; built with both left out",
+    },
   ];
 }
 
@@ -63,11 +94,36 @@ export async function bundleSizes(tmp: string): Promise<Row[]> {
   for (const [name, file] of files) {
     const m = measure(file);
     const note = name.startsWith("dist/") ? "unminified ESM, zod/idb-keyval external" : "minified ESM";
-    rows.push({ group: "bundle size", metric: `${name} raw`, value: m.raw, unit: "B", baseline: { label, value: clients.raw }, note });
-    rows.push({ group: "bundle size", metric: `${name} gzip -9`, value: m.gzip, unit: "B", baseline: { label, value: clients.gzip } });
+    rows.push({
+      group: "bundle size",
+      metric: `${name} raw`,
+      value: m.raw,
+      unit: "B",
+      baseline: { label, value: clients.raw },
+      note,
+    });
+    rows.push({
+      group: "bundle size",
+      metric: `${name} gzip -9`,
+      value: m.gzip,
+      unit: "B",
+      baseline: { label, value: clients.gzip },
+    });
   }
   rows.push(...(await bundleSplit(tmp, measure(join(bundle, "live-stash.js")).gzip)));
-  rows.push({ group: "bundle size", metric: "phoenix.min.js raw / gzip -9", value: phoenix.raw, unit: "B", note: `gzip ${phoenix.gzip} B` });
-  rows.push({ group: "bundle size", metric: "phoenix_live_view.min.js raw / gzip -9", value: liveView.raw, unit: "B", note: `gzip ${liveView.gzip} B` });
+  rows.push({
+    group: "bundle size",
+    metric: "phoenix.min.js raw / gzip -9",
+    value: phoenix.raw,
+    unit: "B",
+    note: `gzip ${phoenix.gzip} B`,
+  });
+  rows.push({
+    group: "bundle size",
+    metric: "phoenix_live_view.min.js raw / gzip -9",
+    value: liveView.raw,
+    unit: "B",
+    note: `gzip ${liveView.gzip} B`,
+  });
   return rows;
 }

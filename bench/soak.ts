@@ -39,21 +39,34 @@ export async function soak(h: Harness, n: number): Promise<Row[]> {
     const page = await h.open(`/counter/browser?storage=${storage}`);
     const cdp = await page.context().newCDPSession(page);
     const h0 = await heap(cdp);
-    await pushes(page, n, WINDOW_EVENT_PREFIX + "bench-noop", views);
+    await pushes(page, n, `${WINDOW_EVENT_PREFIX}bench-noop`, views);
     const h1 = await heap(cdp);
     const entries = await pushes(page, n, WINDOW_EVENT_PREFIX + EVENTS.stashState, views);
     const h2 = await heap(cdp);
     const stored = JSON.stringify(await readStoredEntries(page)).length;
     const group = `after ${n.toLocaleString("en-US")} pushes (${storage}${views > 1 ? `, ${views.toLocaleString("en-US")} view ids` : ", one view"})`;
     const inMemory = await page.evaluate(() => window.liveStash.entries().reduce((s, e) => s + e.bytes, 0));
-    rows.push({ group, metric: "entries", value: entries, unit: "count", note: views > 1 ? "capped by maxEntries (default 32)" : "" });
+    rows.push({
+      group,
+      metric: "entries",
+      value: entries,
+      unit: "count",
+      note: views > 1 ? "capped by maxEntries (default 32)" : "",
+    });
     rows.push({
       group,
       metric: storage === "memory" ? "bytes held (entries' params)" : "bytes in storage (stored entries)",
       value: storage === "memory" ? inMemory : stored,
       unit: "B",
     });
-    rows.push({ group, metric: "JS heap growth (after GC)", value: h2 - h1, unit: "B", baseline: { label: "same pushes, no listener", value: h1 - h0 }, note: `heap before ${(h0 / 1048576).toFixed(1)} MB` });
+    rows.push({
+      group,
+      metric: "JS heap growth (after GC)",
+      value: h2 - h1,
+      unit: "B",
+      baseline: { label: "same pushes, no listener", value: h1 - h0 },
+      note: `heap before ${(h0 / 1048576).toFixed(1)} MB`,
+    });
     await cdp.detach();
     await page.close();
   }

@@ -23,7 +23,13 @@ interface Series {
 
 function isSeries(value: unknown): value is Series {
   const s = value as Partial<Series> | null;
-  return (s?.series === "plain" || (typeof s?.series === "string" && s.series in SERIES)) && typeof s?.phase === "string" && s.phase in PHASES && Array.isArray(s.us) && s.us.every((n) => typeof n === "number");
+  return (
+    (s?.series === "plain" || (typeof s?.series === "string" && s.series in SERIES)) &&
+    typeof s?.phase === "string" &&
+    s.phase in PHASES &&
+    Array.isArray(s.us) &&
+    s.us.every((n) => typeof n === "number")
+  );
 }
 
 const run = (scale: number): Series[] => mixJsonLine("bench/stall.exs", "STALL_JSON", isSeries, scale.toFixed(2));
@@ -54,7 +60,13 @@ export function redisStall(quick: boolean): Row[] {
           value,
           unit: "ms",
           baseline: { label: `plain event ${stat}`, value: base },
-          note: [`${s.us.length} events`, over, s.phase === "stall" && s.series === "write-behind" ? `goal ≤ +${GOAL_MS} ms` : ""].filter(Boolean).join("; "),
+          note: [
+            `${s.us.length} events`,
+            over,
+            s.phase === "stall" && s.series === "write-behind" ? `goal ≤ +${GOAL_MS} ms` : "",
+          ]
+            .filter(Boolean)
+            .join("; "),
         };
       }),
     );

@@ -44,7 +44,17 @@ const KEYED = "BrowserMemory keyed";
 
 function isOutput(value: unknown): value is Output {
   const o = value as Partial<Output> | null;
-  return Array.isArray(o?.cells) && Array.isArray(o.tokens) && o.cells.every((c: Partial<Cell>) => typeof c.us === "number" && typeof c.todayUs === "number" && typeof c.scenario === "string" && c.scenario in SCENARIO);
+  return (
+    Array.isArray(o?.cells) &&
+    Array.isArray(o.tokens) &&
+    o.cells.every(
+      (c: Partial<Cell>) =>
+        typeof c.us === "number" &&
+        typeof c.todayUs === "number" &&
+        typeof c.scenario === "string" &&
+        c.scenario in SCENARIO,
+    )
+  );
 }
 
 function run(scale: number): Output {
@@ -57,17 +67,41 @@ function cpuRow(c: Cell): Row {
   const group = "stash cost";
   const metric = `${c.adapter}, ${SCENARIO[c.scenario]}, ${c.state}: time per event`;
   // Without per-key stashes on the server, the "keyed" client gets whole tokens: say so.
-  const pending = c.adapter === KEYED && !c.keyed ? "NOT KEYED: this server pushed whole tokens (per-key stashes not merged yet); " : "";
+  const pending =
+    c.adapter === KEYED && !c.keyed
+      ? "NOT KEYED: this server pushed whole tokens (per-key stashes not merged yet); "
+      : "";
   const bytes = `${c.bytes.toLocaleString("en-US")} B pushed per event (today ${c.todayBytes.toLocaleString("en-US")} B)`;
   if (c.scenario === "unchanged")
-    return { group, metric, value: ms(c.us), unit: "ms", baseline: { label: "plain event, no stash", value: ms(c.plainUs) }, note: `${pending}${c.us.toFixed(1)} µs vs ${c.plainUs.toFixed(1)} µs; today ${ms(c.todayUs).toFixed(3)} ms; ${bytes}; median of ${c.n}` };
-  return { group, metric, value: ms(c.us), unit: "ms", baseline: { label: TODAY, value: ms(c.todayUs) }, note: `${pending}${bytes}; plain event ${ms(c.plainUs).toFixed(3)} ms; median of ${c.n}` };
+    return {
+      group,
+      metric,
+      value: ms(c.us),
+      unit: "ms",
+      baseline: { label: "plain event, no stash", value: ms(c.plainUs) },
+      note: `${pending}${c.us.toFixed(1)} µs vs ${c.plainUs.toFixed(1)} µs; today ${ms(c.todayUs).toFixed(3)} ms; ${bytes}; median of ${c.n}`,
+    };
+  return {
+    group,
+    metric,
+    value: ms(c.us),
+    unit: "ms",
+    baseline: { label: TODAY, value: ms(c.todayUs) },
+    note: `${pending}${bytes}; plain event ${ms(c.plainUs).toFixed(3)} ms; median of ${c.n}`,
+  };
 }
 
 function tokenRows(t: Token): Row[] {
   const group = "stash cost";
   return [
-    { group, metric: `browser token size, ${t.state}: ours vs the official library's`, value: t.ours, unit: "B", baseline: { label: "official", value: t.official }, note: `today ${t.today.toLocaleString("en-US")} B (${(t.today / t.official).toFixed(3)}× official)` },
+    {
+      group,
+      metric: `browser token size, ${t.state}: ours vs the official library's`,
+      value: t.ours,
+      unit: "B",
+      baseline: { label: "official", value: t.official },
+      note: `today ${t.today.toLocaleString("en-US")} B (${(t.today / t.official).toFixed(3)}× official)`,
+    },
   ];
 }
 

@@ -25,6 +25,7 @@ export function shimStashKeys(): Row[] {
         note: GOAL[metric as keyof typeof GOAL],
       };
     });
-  if (rows.length !== STATES * 2) throw new Error(`bench/stash_keys.exs printed ${rows.length} rows: ${JSON.stringify(lines)}`);
+  if (rows.length !== STATES * 2)
+    throw new Error(`bench/stash_keys.exs printed ${rows.length} rows: ${JSON.stringify(lines)}`);
   return rows;
 }

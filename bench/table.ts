@@ -45,5 +45,5 @@ export function printTable(rows: readonly Row[]): string {
 export function writeResults(file: string, machine: Record<string, string | number>, rows: readonly Row[]): void {
   const results = rows.map((r) => ({ ...r, ratio: ratio(r) ?? null }));
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, rows: results }, null, 2) + "\n");
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, rows: results }, null, 2)}\n`);
 }

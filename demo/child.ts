@@ -14,11 +14,15 @@ export interface ServerChild {
 }
 
 export async function spawnServerChild(port: number, buildDir: string): Promise<ServerChild> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SERVER, "--port", String(port), "--build-dir", buildDir], {
-    cwd: ROOT,
-    // stdin is a pipe so the child notices when this process dies; stderr shows its crashes.
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", SERVER, "--port", String(port), "--build-dir", buildDir],
+    {
+      cwd: ROOT,
+      // stdin is a pipe so the child notices when this process dies; stderr shows its crashes.
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await listeningUrl(child, "demo server");
   return {

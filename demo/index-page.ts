@@ -6,14 +6,15 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function renderIndex(): string {
   const groups = CATALOG.map(
-    (g) => `<section><h2>${esc(g.title)}</h2><p>${esc(g.intro)}</p><ul>${g.pages
-      .map(
-        (p) =>
-          `<li><a href="${esc(p.href)}">${esc(p.title)}</a> · <a class="twin" href="${esc(p.twin)}">plain twin</a>` +
-          (p.note ? ` <small>(${esc(p.note)})</small>` : "") +
-          "</li>",
-      )
-      .join("")}</ul></section>`,
+    (g) =>
+      `<section><h2>${esc(g.title)}</h2><p>${esc(g.intro)}</p><ul>${g.pages
+        .map(
+          (p) =>
+            `<li><a href="${esc(p.href)}">${esc(p.title)}</a> · <a class="twin" href="${esc(p.twin)}">plain twin</a>` +
+            (p.note ? ` <small>(${esc(p.note)})</small>` : "") +
+            "</li>",
+        )
+        .join("")}</ul></section>`,
   ).join("\n");
   return `<!DOCTYPE html>
 <html lang="en">

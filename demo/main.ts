@@ -13,7 +13,9 @@ const port = Number(values.port);
 console.log("building the demo page…");
 const demo = await startDemo({ port, host: values.host }).catch((error: NodeJS.ErrnoException) => {
   if (error.code !== "EADDRINUSE") throw error;
-  console.error(`port ${port} is in use: stop what is using it, or choose another port, e.g. PORT=${port + 1} npm start`);
+  console.error(
+    `port ${port} is in use: stop what is using it, or choose another port, e.g. PORT=${port + 1} npm start`,
+  );
   process.exit(1);
 });
 console.log(`\nlive-stash demo running at ${demo.url}/\nPress Ctrl-C to stop.\n`);

@@ -10,7 +10,12 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 function npmStart(port: number): ChildProcess {
   // Its own process group, so the test can see every process the demo started.
-  return spawn("npm", ["start", "--silent"], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn("npm", ["start", "--silent"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port) },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 const output = (stream: NodeJS.ReadableStream | null): (() => string) => {
@@ -19,10 +24,13 @@ const output = (stream: NodeJS.ReadableStream | null): (() => string) => {
   return () => text;
 };
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
 const groupMembers = (pgid: number): string[] =>
-  spawnSync("ps", ["-o", "pid=,args=", "-g", String(pgid)], { encoding: "utf8" }).stdout.split("\n").filter((l) => l.trim());
+  spawnSync("ps", ["-o", "pid=,args=", "-g", String(pgid)], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter((l) => l.trim());
 
 async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -64,7 +72,9 @@ describe("npm start as a process", () => {
       const npm = npmStart(port);
       const stderr = output(npm.stderr);
       expect(await exited(npm)).toBe(1);
-      const lines = stderr().split("\n").filter((l) => l.trim());
+      const lines = stderr()
+        .split("\n")
+        .filter((l) => l.trim());
       expect(lines).toEqual([expect.stringMatching(new RegExp(`port ${port} is in use.*PORT=`))]);
     } finally {
       busy.close();

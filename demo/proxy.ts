@@ -14,7 +14,7 @@ export interface ProxyOptions {
   headers?: Readonly<Record<string, string>>;
 }
 
-export interface Proxy {
+export interface DemoProxy {
   readonly server: Server;
   /** Cuts every websocket piped through, as a dying backend does. */
   dropTunnels(): void;
@@ -22,21 +22,25 @@ export interface Proxy {
 }
 
 function down(res: ServerResponse): void {
-  if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain", "retry-after": "1" }).end("server is restarting");
+  if (!res.headersSent)
+    res.writeHead(503, { "content-type": "text/plain", "retry-after": "1" }).end("server is restarting");
   else res.destroy();
 }
 
-export function createProxy(opts: ProxyOptions): Proxy {
+export function createProxy(opts: ProxyOptions): DemoProxy {
   const tunnels = new Set<Duplex>();
 
   const server = createServer((req, res) => {
     if (opts.local(req, res)) return;
     const port = opts.backend();
     if (port === undefined) return down(res);
-    const upstream = request({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, { ...up.headers, ...opts.headers });
-      up.pipe(res);
-    });
+    const upstream = request(
+      { host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, { ...up.headers, ...opts.headers });
+        up.pipe(res);
+      },
+    );
     upstream.on("error", () => down(res));
     req.pipe(upstream);
   });
@@ -52,7 +56,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
     const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
     for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
     upstream.on("connect", () => {
-      upstream.write(lines.join("\r\n") + "\r\n\r\n");
+      upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
       if (head.length > 0) upstream.write(head);
       client.pipe(upstream);
       upstream.pipe(client);

@@ -53,7 +53,9 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const local = (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (path === "/" && req.method === "GET") {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(renderIndex());
+      res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" })
+        .end(renderIndex());
       return true;
     }
     if (path === RESTART_PATH && req.method === "POST") {

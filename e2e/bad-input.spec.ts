@@ -33,8 +33,28 @@ for (const mode of ["browser", "browser-encrypt"] as const) {
 }
 
 const GARBAGE: Record<string, readonly unknown[]> = {
-  browser: ["garbage", 42, [1, 2], null, { stashedState: 123 }, { stashedState: "x".repeat(5000) }, { stashedState: "SFMyNTY.e30.AAAA" }, { stashId: "abc" }, { stashedManifest: 42, stashedKeys: "x" }, { stashedManifest: "SFMyNTY.e30.AAAA", stashedKeys: { "a:count": 1 } }],
-  ets: ["garbage", 42, [1, 2], null, { stashId: {} }, { stashId: "x".repeat(500) }, { node: "zzz", stashId: "abc" }, { stashedState: "SFMyNTY.e30.AAAA" }],
+  browser: [
+    "garbage",
+    42,
+    [1, 2],
+    null,
+    { stashedState: 123 },
+    { stashedState: "x".repeat(5000) },
+    { stashedState: "SFMyNTY.e30.AAAA" },
+    { stashId: "abc" },
+    { stashedManifest: 42, stashedKeys: "x" },
+    { stashedManifest: "SFMyNTY.e30.AAAA", stashedKeys: { "a:count": 1 } },
+  ],
+  ets: [
+    "garbage",
+    42,
+    [1, 2],
+    null,
+    { stashId: {} },
+    { stashId: "x".repeat(500) },
+    { node: "zzz", stashId: "abc" },
+    { stashedState: "SFMyNTY.e30.AAAA" },
+  ],
 };
 
 for (const [mode, values] of Object.entries(GARBAGE)) {
@@ -54,7 +74,14 @@ for (const [mode, values] of Object.entries(GARBAGE)) {
 }
 
 const NOW = Date.now();
-const entry = (params: unknown, kind = "browser") => ({ kind, params, savedAt: NOW, seenAt: NOW, path: "/counter/browser-reload", main: true });
+const entry = (params: unknown, kind = "browser") => ({
+  kind,
+  params,
+  savedAt: NOW,
+  seenAt: NOW,
+  path: "/counter/browser-reload",
+  main: true,
+});
 const CORRUPT_SNAPSHOTS: readonly unknown[] = [
   "not json {",
   "null",
@@ -71,22 +98,28 @@ test("corrupted sessionStorage records at page load (and at reload) leave the ap
   test.slow();
   for (const snapshot of CORRUPT_SNAPSHOTS) {
     await page.goto(`${server.url}/blank`);
-    await page.evaluate(({ names, snapshot }) => {
-      sessionStorage.clear();
-      sessionStorage.setItem(names.tabKey, JSON.stringify({ id: "t1", live: false }));
-      sessionStorage.setItem(names.prefix + "t1", snapshot as string);
-    }, { names: STORAGE_NAMES, snapshot });
+    await page.evaluate(
+      ({ names, snapshot }) => {
+        sessionStorage.clear();
+        sessionStorage.setItem(names.tabKey, JSON.stringify({ id: "t1", live: false }));
+        sessionStorage.setItem(`${names.prefix}t1`, snapshot as string);
+      },
+      { names: STORAGE_NAMES, snapshot },
+    );
     await open(page, server, "/counter/browser-reload", { reload: true });
     const counter = new Counter(page);
     await expectUsable(counter, page);
   }
   // The same garbage met by a reload, where the client would replay what it reads.
-  await page.addInitScript(({ names, snapshots }) => {
-    const n = Number(sessionStorage.getItem("e2e:n") ?? "0");
-    sessionStorage.setItem("e2e:n", String(n + 1));
-    sessionStorage.setItem(names.tabKey, JSON.stringify({ id: "t2", live: false }));
-    sessionStorage.setItem(names.prefix + "t2", snapshots[n % snapshots.length] as string);
-  }, { names: STORAGE_NAMES, snapshots: CORRUPT_SNAPSHOTS });
+  await page.addInitScript(
+    ({ names, snapshots }) => {
+      const n = Number(sessionStorage.getItem("e2e:n") ?? "0");
+      sessionStorage.setItem("e2e:n", String(n + 1));
+      sessionStorage.setItem(names.tabKey, JSON.stringify({ id: "t2", live: false }));
+      sessionStorage.setItem(`${names.prefix}t2`, snapshots[n % snapshots.length] as string);
+    },
+    { names: STORAGE_NAMES, snapshots: CORRUPT_SNAPSHOTS },
+  );
   await open(page, server, "/counter/browser-reload", { reload: true });
   for (let i = 1; i < CORRUPT_SNAPSHOTS.length; i++) {
     await page.reload();
@@ -96,14 +129,21 @@ test("corrupted sessionStorage records at page load (and at reload) leave the ap
 });
 
 test("corrupted IndexedDB records at page load leave the app usable", async ({ page, server }) => {
-  const values: unknown[] = ["not json {", 42, null, { v: 1, entries: [1] }, { v: 1, entries: { "phx-x": entry({ stashedState: "garbage" }) } }, { v: 2 }];
+  const values: unknown[] = [
+    "not json {",
+    42,
+    null,
+    { v: 1, entries: [1] },
+    { v: 1, entries: { "phx-x": entry({ stashedState: "garbage" }) } },
+    { v: 2 },
+  ];
   for (const value of values) {
     await page.goto(`${server.url}/blank`);
     await page.evaluate((names) => {
       sessionStorage.clear();
       sessionStorage.setItem(names.tabKey, JSON.stringify({ id: "t1", live: false }));
     }, STORAGE_NAMES);
-    await putIndexedDb(page, STORAGE_NAMES.prefix + "t1", value);
+    await putIndexedDb(page, `${STORAGE_NAMES.prefix}t1`, value);
     await open(page, server, "/counter/browser-reload", { storage: "indexeddb", reload: true });
     const counter = new Counter(page);
     await expectUsable(counter, page);

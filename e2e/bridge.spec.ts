@@ -18,18 +18,24 @@ test("the BEAM killed mid-test: the server says so, the next click fails at once
     await counter.increment(1);
 
     process.kill(server.bridge.pid!, "SIGKILL");
-    await expect.poll(() => server.bridge.failed?.message, { timeout: 5_000 }).toMatch(/^live_stash bridge: (the BEAM exited \(SIGKILL\)|the connection to the BEAM closed)/);
+    await expect
+      .poll(() => server.bridge.failed?.message, { timeout: 5_000 })
+      .toMatch(/^live_stash bridge: (the BEAM exited \(SIGKILL\)|the connection to the BEAM closed)/);
     expect(logged.join("\n")).toContain("live_stash bridge:");
 
     // The click's event cannot be answered: the server drops the socket and logs why, within seconds.
     const before = logged.length;
     await counter.button("Increment").click();
-    await expect.poll(() => logged.slice(before).join("\n"), { timeout: 5_000 }).toMatch(/liveview-server: live_stash bridge: /);
+    await expect
+      .poll(() => logged.slice(before).join("\n"), { timeout: 5_000 })
+      .toMatch(/liveview-server: live_stash bridge: /);
     await expect(counter.value).toHaveText("1");
     // A new page's join fails the same way, at once.
     const again = logged.length;
     await page.reload();
-    await expect.poll(() => logged.slice(again).join("\n"), { timeout: 5_000 }).toMatch(/liveview-server: live_stash bridge: /);
+    await expect
+      .poll(() => logged.slice(again).join("\n"), { timeout: 5_000 })
+      .toMatch(/liveview-server: live_stash bridge: /);
   } finally {
     console.error = error;
     await server.close();

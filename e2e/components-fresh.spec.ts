@@ -21,7 +21,10 @@ async function expectKept(todo: Todo): Promise<void> {
 }
 
 for (const mode of ["browser", "ets"] as const) {
-  test(`${mode}: removed, reconnected before the list stashes again, then added back, an item starts fresh`, async ({ page, server }) => {
+  test(`${mode}: removed, reconnected before the list stashes again, then added back, an item starts fresh`, async ({
+    page,
+    server,
+  }) => {
     const frames = recordFrames(page);
     await open(page, server, `/todo/${mode}`);
     const todo = new Todo(page);
@@ -48,7 +51,10 @@ for (const mode of ["browser", "ets"] as const) {
     await expectFresh(todo, "b", "not_found");
   });
 
-  test(`${mode}: removed and added back with no list stash, then reconnected at once, an item stays fresh`, async ({ page, server }) => {
+  test(`${mode}: removed and added back with no list stash, then reconnected at once, an item stays fresh`, async ({
+    page,
+    server,
+  }) => {
     const frames = recordFrames(page);
     await open(page, server, `/todo/${mode}`);
     const todo = new Todo(page);

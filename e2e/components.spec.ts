@@ -33,7 +33,8 @@ test("the wire carries component diffs under c, with cids and phx-target", async
   await todo.type("b", "x");
 
   const join = messages(frames.received).find((f) => f[3] === "phx_reply" && JSON.stringify(f).includes('"rendered"'))!;
-  const rendered = (join[4] as { response: { rendered: { c: Record<string, { s: string[]; r: number }> } } }).response.rendered;
+  const rendered = (join[4] as { response: { rendered: { c: Record<string, { s: string[]; r: number }> } } }).response
+    .rendered;
   expect(Object.keys(rendered.c)).toEqual(["1", "2"]);
   expect(rendered.c["1"]!.r).toBe(1);
   const keyup = messages(frames.sent).find((f) => f[3] === "event" && (f[4] as { event: string }).event === "draft")!;
@@ -69,7 +70,10 @@ test("a LiveView crash and rejoin restores the items' drafts", async ({ page, se
   await expect(todo.draft("a")).toHaveText("before the crash");
 });
 
-test("a removed item is destroyed on the wire and its draft dropped at the parent's next stash", async ({ page, server }) => {
+test("a removed item is destroyed on the wire and its draft dropped at the parent's next stash", async ({
+  page,
+  server,
+}) => {
   const frames = recordFrames(page);
   await open(page, server, "/todo/browser");
   const todo = new Todo(page);
@@ -83,7 +87,12 @@ test("a removed item is destroyed on the wire and its draft dropped at the paren
   expect(willDestroy[4]).toEqual({ cids: [1] });
   const destroyedRef = messages(frames.sent).find((f) => f[3] === "cids_destroyed")![1];
   await expect
-    .poll(() => messages(frames.received).some((f) => f[1] === destroyedRef && JSON.stringify(f[4]) === JSON.stringify({ status: "ok", response: { cids: [1] } })))
+    .poll(() =>
+      messages(frames.received).some(
+        (f) =>
+          f[1] === destroyedRef && JSON.stringify(f[4]) === JSON.stringify({ status: "ok", response: { cids: [1] } }),
+      ),
+    )
     .toBe(true);
 
   expect(stashedItems(server)).toEqual(["a", "b"]);

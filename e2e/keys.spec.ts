@@ -28,7 +28,10 @@ type KeyedParams = { stashedManifest: string; stashedKeys: Record<string, string
 async function expectSmallIncrement(frames: Frames, doc: DocumentPage, from: number): Promise<void> {
   const pushed = await receivedDuring(frames, () => doc.counter.increment(1, from));
   expect(pushed.bytes, "bytes pushed for one counter change").toBeLessThanOrEqual(SMALL_PUSH);
-  expect(pushed.frames.some((f) => f.includes(EVENTS.stashKeys)), "the change was stashed").toBe(true);
+  expect(
+    pushed.frames.some((f) => f.includes(EVENTS.stashKeys)),
+    "the change was stashed",
+  ).toBe(true);
 }
 
 /** The per-key entry this tab keeps for its main view, as stored. */
@@ -39,7 +42,10 @@ async function storedKeys(page: Page): Promise<KeyedParams> {
 }
 
 for (const mode of MODES) {
-  test(`${mode}: next to a 64 KB document, each counter change pushes ≤ 2 KB, and a reconnect recovers it all`, async ({ page, server }) => {
+  test(`${mode}: next to a 64 KB document, each counter change pushes ≤ 2 KB, and a reconnect recovers it all`, async ({
+    page,
+    server,
+  }) => {
     const frames = recordFrames(page);
     await open(page, server, `/document/${mode}`);
     const doc = new DocumentPage(page);
@@ -67,13 +73,20 @@ for (const mode of MODES) {
 }
 
 const REPLAYS: Record<string, (now: KeyedParams, older: { manifest: string; count: string }) => KeyedParams> = {
-  "an older key token with the newer manifest": (now, older) => ({ ...now, stashedKeys: { ...now.stashedKeys, "a:count": older.count } }),
+  "an older key token with the newer manifest": (now, older) => ({
+    ...now,
+    stashedKeys: { ...now.stashedKeys, "a:count": older.count },
+  }),
   "the older manifest with the newer keys": (now, older) => ({ ...now, stashedManifest: older.manifest }),
 };
 
 for (const mode of MODES) {
   for (const [replay, rewrite] of Object.entries(REPLAYS)) {
-    test(`${mode}: ${replay} is refused as error, never assembled into a state`, async ({ page, server, serverWarnings }) => {
+    test(`${mode}: ${replay} is refused as error, never assembled into a state`, async ({
+      page,
+      server,
+      serverWarnings,
+    }) => {
       const joins = await interceptJoins(page);
       const frames = recordFrames(page);
       await open(page, server, `/document/${mode}`);
@@ -96,7 +109,11 @@ for (const mode of MODES) {
   }
 }
 
-test("a key token tampered with in storage is refused as error when a reload replays it", async ({ page, server, serverWarnings }) => {
+test("a key token tampered with in storage is refused as error when a reload replays it", async ({
+  page,
+  server,
+  serverWarnings,
+}) => {
   await open(page, server, "/counter/browser-reload", { reload: true });
   const counter = new Counter(page);
   await counter.increment(3);
@@ -105,14 +122,20 @@ test("a key token tampered with in storage is refused as error when a reload rep
   await tamperStoredKeyOnLoad(page, "a:count");
   await page.reload();
   await counter.expectShows("error", 0);
-  expect(serverWarnings).toEqual([expect.stringMatching(/did not recover the stash of CounterBrowserReloadLive\b.*\(:mixed_keys\)/)]);
+  expect(serverWarnings).toEqual([
+    expect.stringMatching(/did not recover the stash of CounterBrowserReloadLive\b.*\(:mixed_keys\)/),
+  ]);
   // The client dropped what was refused; the view stashes and recovers again.
   await counter.increment(2);
   await reconnect(page);
   await counter.expectShows("recovered", 2);
 });
 
-test("a key token moved from another tab's stash is refused; that tab's whole stash is not_found and left alone", async ({ context, server, serverWarnings }) => {
+test("a key token moved from another tab's stash is refused; that tab's whole stash is not_found and left alone", async ({
+  context,
+  server,
+  serverWarnings,
+}) => {
   const [a, b] = [await context.newPage(), await context.newPage()];
   await open(a, server, "/document/browser");
   await new Counter(a).increment(2);
@@ -125,7 +148,10 @@ test("a key token moved from another tab's stash is refused; that tab's whole st
   await mine.increment(5);
 
   // One of A's keys in B's own entry: B's manifest names another token.
-  joins.next((given) => ({ ...(given as KeyedParams), stashedKeys: { ...(given as KeyedParams).stashedKeys, "a:count": theirs.stashedKeys["a:count"]! } }));
+  joins.next((given) => ({
+    ...(given as KeyedParams),
+    stashedKeys: { ...(given as KeyedParams).stashedKeys, "a:count": theirs.stashedKeys["a:count"]! },
+  }));
   await reconnect(b);
   await mine.expectShows("error", 0);
   expect(serverWarnings).toEqual([expect.stringContaining("(:mixed_keys)")]);

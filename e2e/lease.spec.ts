@@ -13,7 +13,10 @@ import { interceptJoins, tamper } from "./support/wire";
 const BEAT_LIMIT = 300;
 
 for (const mode of ["browser", "browser-encrypt"] as const) {
-  test(`${mode}: idle beats cost a small lease each, and a view idle past the TTL still recovers`, async ({ page, server }) => {
+  test(`${mode}: idle beats cost a small lease each, and a view idle past the TTL still recovers`, async ({
+    page,
+    server,
+  }) => {
     const frames = recordFrames(page);
     await open(page, server, `/counter/${mode}`);
     const counter = new Counter(page);
@@ -58,7 +61,10 @@ test("a gap longer than the TTL after the last lease recovers nothing", async ({
   await expect(counter.value).toHaveText("0");
 });
 
-test("a client that ignores leases (the official one) recovers within the TTL of the last stash, not after", async ({ page, server }) => {
+test("a client that ignores leases (the official one) recovers within the TTL of the last stash, not after", async ({
+  page,
+  server,
+}) => {
   const joins = await interceptJoins(page);
   const dropLease = (entry: unknown) => {
     const { lease: _lease, ...rest } = entry as Record<string, unknown>;

@@ -65,11 +65,14 @@ for (const mode of ["browser", "browser-encrypt"] as const) {
   test(`${mode}: "Add Zero" sends no new stash event`, async ({ page, server }) => {
     await open(page, server, `/counter/${mode}`);
     // Our client gets per-key stashes; either kind of stash push counts.
-    await page.evaluate((types) => {
-      const w = window as unknown as { stashEvents: number };
-      w.stashEvents = 0;
-      for (const type of types) window.addEventListener(type, () => w.stashEvents++);
-    }, [EVENTS.stashState, EVENTS.stashKeys].map((name) => WINDOW_EVENT_PREFIX + name));
+    await page.evaluate(
+      (types) => {
+        const w = window as unknown as { stashEvents: number };
+        w.stashEvents = 0;
+        for (const type of types) window.addEventListener(type, () => w.stashEvents++);
+      },
+      [EVENTS.stashState, EVENTS.stashKeys].map((name) => WINDOW_EVENT_PREFIX + name),
+    );
     const counter = new Counter(page);
     await counter.increment(1);
     await counter.button("Add Zero").click();

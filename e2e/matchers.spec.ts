@@ -18,12 +18,17 @@ async function failure(assertion: Promise<void>): Promise<string> {
   return (error as Error).message;
 }
 
-test("toHaveStash: held after a stash, gone after Reset Stash, read from storage without the global", async ({ page, server }) => {
+test("toHaveStash: held after a stash, gone after Reset Stash, read from storage without the global", async ({
+  page,
+  server,
+}) => {
   await open(page, server, "/counter/browser");
   const counter = new Counter(page);
   await expect(page).not.toHaveStash();
   const nothing = await failure(expect(page).toHaveStash({ timeout: 300 }));
-  expect(nothing).toMatch(/Expected: a stash for "[^"]+" \(the main view\)\nReceived: window\.liveStash\.entries\(\) holds nothing/);
+  expect(nothing).toMatch(
+    /Expected: a stash for "[^"]+" \(the main view\)\nReceived: window\.liveStash\.entries\(\) holds nothing/,
+  );
 
   await counter.increment(2);
   await expect(page).toHaveStash();
@@ -32,13 +37,18 @@ test("toHaveStash: held after a stash, gone after Reset Stash, read from storage
   // Without the app's global, the tab's stored snapshot (sessionStorage by default) is read.
   await expect(page).toHaveStash({ stashGlobal: "noSuchGlobal" });
   const held = await failure(expect(page).not.toHaveStash({ timeout: 300 }));
-  expect(held).toMatch(/Expected: no stash for "[^"]+" \(the main view\)\nReceived: window\.liveStash\.entries\(\) holds stashes for "[^"]+" \(browser\)/);
+  expect(held).toMatch(
+    /Expected: no stash for "[^"]+" \(the main view\)\nReceived: window\.liveStash\.entries\(\) holds stashes for "[^"]+" \(browser\)/,
+  );
 
   await counter.button("Reset Stash").click();
   await expect(page).not.toHaveStash();
 });
 
-test("toHaveRecovered: a stashed value comes back; after Reset Stash it does not, and the message says what showed", async ({ page, server }) => {
+test("toHaveRecovered: a stashed value comes back; after Reset Stash it does not, and the message says what showed", async ({
+  page,
+  server,
+}) => {
   await open(page, server, "/counter/ets");
   const counter = new Counter(page);
   await counter.increment(2);
@@ -52,12 +62,17 @@ test("toHaveRecovered: a stashed value comes back; after Reset Stash it does not
   await counter.button("Reset Stash").click();
   await expect(counter.status).toHaveText("reset");
   const message = await failure(expect(page).toHaveRecovered(VALUE, "2", { timeout: 500 }));
-  expect(message).toContain(`Expected: "${VALUE}" to show "2" after a reconnect\nReceived: "2" before the reconnect, "0" after the rejoin`);
+  expect(message).toContain(
+    `Expected: "${VALUE}" to show "2" after a reconnect\nReceived: "2" before the reconnect, "0" after the rejoin`,
+  );
   const missing = await failure(expect(page).toHaveRecovered("#no-such-element", "2", { timeout: 300 }));
   expect(missing).toContain("Received: no element before the reconnect, no element after the rejoin");
 });
 
-test("toHaveNoStashInUrl: a token in a websocket or request URL is found and not printed", async ({ browser, server }) => {
+test("toHaveNoStashInUrl: a token in a websocket or request URL is found and not printed", async ({
+  browser,
+  server,
+}) => {
   // A page of its own: this test leaks on purpose, which the fixtures' guard would report.
   const page = await browser.newPage();
   try {
@@ -71,20 +86,31 @@ test("toHaveNoStashInUrl: a token in a websocket or request URL is found and not
     const token = String((entry!.params as { stashedKeys: Record<string, string> }).stashedKeys["a:count"]);
 
     // The official client's leak: its stash in the websocket URL, as connect params.
-    await page.evaluate(({ host, token }) => void new WebSocket(`ws://${host}/live/websocket?liveStash%5BstashedState%5D=${token}&vsn=2.0.0`), {
-      host: NOWHERE,
-      token,
-    });
+    await page.evaluate(
+      ({ host, token }) =>
+        void new WebSocket(`ws://${host}/live/websocket?liveStash%5BstashedState%5D=${token}&vsn=2.0.0`),
+      {
+        host: NOWHERE,
+        token,
+      },
+    );
     await expect(page).not.toHaveNoStashInUrl();
     // A token under any other name, in a plain request (as the long-poll fallback would send it).
-    await page.evaluate(({ host, token }) => fetch(`http://${host}/live/longpoll?t=${encodeURIComponent(token)}`).catch(() => undefined), {
-      host: NOWHERE,
-      token,
-    });
-    await expect.poll(() => failure(expect(page).toHaveNoStashInUrl())).toContain(`request http://${NOWHERE}/live/longpoll: a stash token`);
+    await page.evaluate(
+      ({ host, token }) => fetch(`http://${host}/live/longpoll?t=${encodeURIComponent(token)}`).catch(() => undefined),
+      {
+        host: NOWHERE,
+        token,
+      },
+    );
+    await expect
+      .poll(() => failure(expect(page).toHaveNoStashInUrl()))
+      .toContain(`request http://${NOWHERE}/live/longpoll: a stash token`);
 
     const message = await failure(expect(page).toHaveNoStashInUrl());
-    expect(message).toContain(`websocket ws://${NOWHERE}/live/websocket: the liveStash[stashedState] param, a stash token`);
+    expect(message).toContain(
+      `websocket ws://${NOWHERE}/live/websocket: the liveStash[stashedState] param, a stash token`,
+    );
     expect(message).not.toContain(token);
   } finally {
     await page.close();
@@ -94,10 +120,12 @@ test("toHaveNoStashInUrl: a token in a websocket or request URL is found and not
 test("toHaveNoStashInUrl needs recordUrls before the first navigation", async ({ browser, server }) => {
   const page = await browser.newPage();
   try {
-    await expect(page).toHaveNoStashInUrl().then(
-      () => Promise.reject(new Error("passed without a recording")),
-      (e: Error) => expect(e.message).toContain("call recordUrls(page) before the page's first navigation"),
-    );
+    await expect(page)
+      .toHaveNoStashInUrl()
+      .then(
+        () => Promise.reject(new Error("passed without a recording")),
+        (e: Error) => expect(e.message).toContain("call recordUrls(page) before the page's first navigation"),
+      );
     await page.goto(`${server.url}/blank`);
     expect(() => recordUrls(page)).toThrow(`recordUrls: the page is already at ${server.url}/blank`);
   } finally {

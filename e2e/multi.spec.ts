@@ -31,7 +31,10 @@ test("two LiveViews on one page keep separate stashes", async ({ page, server })
   expect(stored["left"]!.params).not.toEqual(stored["right"]!.params);
 });
 
-test("live navigation between two stashed views never hands one view's stash to the other", async ({ page, server }) => {
+test("live navigation between two stashed views never hands one view's stash to the other", async ({
+  page,
+  server,
+}) => {
   await open(page, server, "/nav/a");
   const counter = new Counter(page);
   await expect(counter.value).toHaveText("0");

@@ -24,7 +24,9 @@ for (const mode of ["browser", "ets", "redis"] as const) {
     expect(server.crashView(await counter.viewId())).toBe(1);
     await waitForConnected(page);
     await expect(counter.value).toHaveText("3");
-    const details = await page.evaluate(() => (window as unknown as { stashDetails: Record<string, unknown>[] }).stashDetails);
+    const details = await page.evaluate(
+      () => (window as unknown as { stashDetails: Record<string, unknown>[] }).stashDetails,
+    );
     expect(details.length).toBeGreaterThan(0);
     expect(details.every((d) => !("view" in d))).toBe(true);
   });

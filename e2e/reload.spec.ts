@@ -33,7 +33,10 @@ const CASES = [
 ] as const;
 
 for (const [view, storage] of CASES) {
-  test(`${view} with ${storage} storage: the value survives reloads but not a fresh navigation`, async ({ page, server }) => {
+  test(`${view} with ${storage} storage: the value survives reloads but not a fresh navigation`, async ({
+    page,
+    server,
+  }) => {
     await open(page, server, `/counter/${view}`, { storage, reload: true });
     const counter = new Counter(page);
     await counter.increment(3);
@@ -60,7 +63,10 @@ for (const [view, storage] of CASES) {
 }
 
 for (const storage of ["session", "indexeddb"] as const) {
-  test(`${storage}: a reload right after a stash replays the newest value (pagehide flush)`, async ({ page, server }) => {
+  test(`${storage}: a reload right after a stash replays the newest value (pagehide flush)`, async ({
+    page,
+    server,
+  }) => {
     await open(page, server, "/counter/browser-reload", { storage, reload: true });
     const counter = new Counter(page);
     await counter.increment(3);

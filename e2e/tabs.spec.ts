@@ -42,7 +42,13 @@ for (const storage of ["indexeddb", "session"] as const) {
     const copy = await original.evaluate(() => Object.entries(sessionStorage));
     const dup = await context.newPage();
     await dup.goto(`${server.url}/blank`);
-    await dup.evaluate((entries) => entries.forEach(([k, v]) => sessionStorage.setItem(k, v)), copy);
+    await dup.evaluate(
+      (entries) =>
+        entries.forEach(([k, v]) => {
+          sessionStorage.setItem(k, v);
+        }),
+      copy,
+    );
     await open(dup, server, VIEW, { storage, reload: true });
     await expect(new Counter(dup).value).toHaveText(/^(0|3)$/);
     await new Counter(dup).button("Reset Stash").click();

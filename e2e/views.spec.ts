@@ -34,7 +34,10 @@ test.describe("official client", () => {
     });
   }
 
-  test("browser (signed): the view that lost its stash still stashes, and its record is left alone", async ({ page, server }) => {
+  test("browser (signed): the view that lost its stash still stashes, and its record is left alone", async ({
+    page,
+    server,
+  }) => {
     await open(page, server, "/pair", { client: "official" });
     const [left, right] = [new Counter(page, "#left"), new Counter(page, "#right")];
     await left.increment(2);
@@ -69,7 +72,10 @@ for (const [mode, path] of PAIRS) {
 }
 
 for (const view of ["browser-reload", "ets-reload"] as const) {
-  test(`${view}: a record replayed after a reload is bound to the new root id, so a reconnect still finds it`, async ({ page, server }) => {
+  test(`${view}: a record replayed after a reload is bound to the new root id, so a reconnect still finds it`, async ({
+    page,
+    server,
+  }) => {
     await open(page, server, `/counter/${view}`, { storage: "session", reload: true });
     const counter = new Counter(page);
     await counter.increment(3);

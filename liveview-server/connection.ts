@@ -78,7 +78,8 @@ export class Connection {
     } catch {
       return;
     }
-    if (!Array.isArray(frame) || frame.length !== 5 || typeof frame[2] !== "string" || typeof frame[3] !== "string") return;
+    if (!Array.isArray(frame) || frame.length !== 5 || typeof frame[2] !== "string" || typeof frame[3] !== "string")
+      return;
     const [joinRef, ref, topic, event, payload] = frame as Frame;
     if (topic === "phoenix") {
       this.reply(null, ref, topic, "ok", {});
@@ -146,7 +147,13 @@ export class Connection {
     }
   }
 
-  private async push(joinRef: Ref, ref: Ref, topic: string, event: string, payload: Record<string, unknown>): Promise<void> {
+  private async push(
+    joinRef: Ref,
+    ref: Ref,
+    topic: string,
+    event: string,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
     const joined = this.channels.get(topic);
     if (!joined || joined.joinRef !== joinRef) {
       this.reply(joinRef, ref, topic, "error", { reason: "unmatched topic" });
@@ -157,7 +164,9 @@ export class Connection {
       const diff = await joined.proc.handleEvent(String(payload["event"]), record(payload["value"]), cid);
       this.reply(joinRef, ref, topic, "ok", { diff });
     } else if (event === "cids_destroyed") {
-      const cids = Array.isArray(payload["cids"]) ? payload["cids"].filter((c): c is number => typeof c === "number") : [];
+      const cids = Array.isArray(payload["cids"])
+        ? payload["cids"].filter((c): c is number => typeof c === "number")
+        : [];
       this.reply(joinRef, ref, topic, "ok", { cids: await joined.proc.destroyCids(cids) });
     } else {
       this.reply(joinRef, ref, topic, "ok", {});

@@ -25,4 +25,5 @@ export function renderPage(def: ViewDef, viewKey: string, sessions: Sessions): s
 `;
 }
 
-export const BLANK_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>blank</title></head><body><p>blank</p></body></html>';
+export const BLANK_PAGE =
+  '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>blank</title></head><body><p>blank</p></body></html>';

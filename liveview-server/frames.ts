@@ -25,4 +25,5 @@ export function recordFrames(page: Page): Frames {
 export const bytes = (frame: string): number => Buffer.byteLength(frame, "utf8");
 
 /** Channel messages, `[joinRef, ref, topic, event, payload]`, parsed from frames. */
-export const messages = (frames: readonly string[]): unknown[][] => frames.map((frame) => JSON.parse(frame) as unknown[]);
+export const messages = (frames: readonly string[]): unknown[][] =>
+  frames.map((frame) => JSON.parse(frame) as unknown[]);

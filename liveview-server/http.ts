@@ -33,7 +33,9 @@ export function createHttpHandler(app: AppContext, requests: string[], opts: Htt
     const viewKey = app.routes[url.pathname];
     if (req.method === "GET" && viewKey !== undefined) {
       const def = app.views[viewKey]!;
-      res.writeHead(200, { ...headers, "content-type": "text/html; charset=utf-8" }).end(renderPage(def, viewKey, app.sessions));
+      res
+        .writeHead(200, { ...headers, "content-type": "text/html; charset=utf-8" })
+        .end(renderPage(def, viewKey, app.sessions));
       return;
     }
     if (url.pathname === "/blank") {

@@ -81,7 +81,13 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
   booting.catch(() => undefined);
   const joins: JoinRecord[] = [];
   const requests: string[] = [];
-  const app: AppContext = { stash: booting, sessions: createSessions(secret), views: opts.views ?? VIEWS, routes: opts.routes ?? ROUTES, joins };
+  const app: AppContext = {
+    stash: booting,
+    sessions: createSessions(secret),
+    views: opts.views ?? VIEWS,
+    routes: opts.routes ?? ROUTES,
+    joins,
+  };
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({ noServer: true });
   const http: Server = createServer(createHttpHandler(app, requests, { buildDir: opts.buildDir, cspQueryFlag: "csp" }));
@@ -89,7 +95,8 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
   http.on("upgrade", (req, socket, head) => {
     requests.push(req.url ?? "");
     if (requestLineLength(req) > MAX_REQUEST_LINE) return reject(socket, "414 URI Too Long");
-    if (new URL(req.url ?? "/", "http://localhost").pathname !== "/live/websocket") return reject(socket, "404 Not Found");
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== "/live/websocket")
+      return reject(socket, "404 Not Found");
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(ws, app);
       connections.add(conn);
@@ -99,7 +106,10 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", (error) => {
-      void booting.then((s) => s.beam.close(), () => undefined);
+      void booting.then(
+        (s) => s.beam.close(),
+        () => undefined,
+      );
       reject(error);
     });
     http.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
@@ -126,7 +136,8 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
     advanceClock: (ms) => beam.advanceClock(ms),
     crashView(domId) {
       let n = 0;
-      for (const c of connections) for (const t of c.topics()) if (domId === undefined || t === `lv:${domId}`) n += c.crash(t) ? 1 : 0;
+      for (const c of connections)
+        for (const t of c.topics()) if (domId === undefined || t === `lv:${domId}`) n += c.crash(t) ? 1 : 0;
       return n;
     },
     dropConnections() {

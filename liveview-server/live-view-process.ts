@@ -57,7 +57,15 @@ export class LiveViewProcess {
     if (def.stash) {
       const onPush = (wire: () => EventEntry[]): void => proc?.pushEvents(wire);
       const onDeath = (): void => proc?.hooks.crash();
-      const out = await ViewLink.mount(stash, { name: def.name, stash: def.stash, components: def.components }, args.domId, args.nested, args.params, onPush, onDeath);
+      const out = await ViewLink.mount(
+        stash,
+        { name: def.name, stash: def.stash, components: def.components },
+        args.domId,
+        args.nested,
+        args.params,
+        onPush,
+        onDeath,
+      );
       link = out.link;
       status = out.mounted.status;
       recovered = out.mounted.recovered ?? undefined;
@@ -75,7 +83,12 @@ export class LiveViewProcess {
   async handleEvent(event: string, value: Record<string, unknown>, cid?: number): Promise<Record<string, unknown>> {
     if (cid !== undefined) {
       // A component already gone gets an empty reply, as LiveView's push_noop does.
-      const out = await this.components.handleEvent(cid, event, value, (module, id, ops) => this.link?.component(module, id, ops) ?? Promise.resolve([]));
+      const out = await this.components.handleEvent(
+        cid,
+        event,
+        value,
+        (module, id, ops) => this.link?.component(module, id, ops) ?? Promise.resolve([]),
+      );
       return withComponents(diffRender([], [], out?.events ?? []), out?.diffs ?? {});
     }
     const ops: Op[] = [];

@@ -18,7 +18,9 @@ const { values } = parseArgs({
 
 const buildDir = values["build-dir"];
 if (buildDir === undefined) {
-  process.stderr.write("liveview-server: --build-dir <dir> is required: the folder holding the page script app.js (see liveview-server/README.md)\n");
+  process.stderr.write(
+    "liveview-server: --build-dir <dir> is required: the folder holding the page script app.js (see liveview-server/README.md)\n",
+  );
   process.exit(2);
 }
 

@@ -15,7 +15,12 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function fullRender(statics: readonly string[], dyn: Dynamics, events: readonly EventEntry[], title?: string): Record<string, unknown> {
+export function fullRender(
+  statics: readonly string[],
+  dyn: Dynamics,
+  events: readonly EventEntry[],
+  title?: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { s: statics };
   dyn.forEach((d, i) => {
     out[String(i)] = d;

@@ -15,7 +15,9 @@ const bundle = readFileSync(files[0]);
 const gzipped = gzipSync(bundle, { level: 9 }).length;
 console.log(`${files[0]}: ${bundle.length} bytes, ${gzipped} bytes gzip -9 (cap ${CAP_BYTES})`);
 if (gzipped > CAP_BYTES) {
-  console.error(`${files[0]} is ${gzipped} bytes gzip -9, over its cap of ${CAP_BYTES} (${CAP_BYTES / 1024} KiB). Make it smaller.`);
+  console.error(
+    `${files[0]} is ${gzipped} bytes gzip -9, over its cap of ${CAP_BYTES} (${CAP_BYTES / 1024} KiB). Make it smaller.`,
+  );
   process.exit(1);
 }
 if (readFileSync(files[1], "utf8") !== readFileSync(files[0], "utf8")) {

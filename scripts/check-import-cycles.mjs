@@ -39,12 +39,22 @@ function sources(dir) {
 
 function resolveImport(from, specifier) {
   const base = resolve(dirname(from), specifier);
-  const candidates = [base, `${base}.ts`, `${base}.mts`, `${base}.mjs`, `${base}.js`, join(base, "index.ts"), base.replace(/\.js$/, ".ts")];
+  const candidates = [
+    base,
+    `${base}.ts`,
+    `${base}.mts`,
+    `${base}.mjs`,
+    `${base}.js`,
+    join(base, "index.ts"),
+    base.replace(/\.js$/, ".ts"),
+  ];
   return candidates.find((path) => existsSync(path) && statSync(path).isFile());
 }
 
 function importsOf(file) {
-  const code = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const code = readFileSync(file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/^\s*\/\/.*$/gm, "");
   return [...code.matchAll(SPECIFIER)].map((m) => resolveImport(file, m[1])).filter((path) => path !== undefined);
 }
 
@@ -113,7 +123,10 @@ export function findLayerViolations(files, root = ROOT, layers = SRC_LAYERS) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const folders = process.argv.length > 2 ? process.argv.slice(2) : FOLDERS;
-  const files = folders.map((folder) => resolve(ROOT, folder)).filter(existsSync).flatMap(sources);
+  const files = folders
+    .map((folder) => resolve(ROOT, folder))
+    .filter(existsSync)
+    .flatMap(sources);
   const cycles = findCycles(files);
   for (const cycle of cycles) console.error(`import cycle: ${cycle.map((file) => relative(ROOT, file)).join(" → ")}`);
   console.log(`import cycles: ${cycles.length} in ${files.length} files (${folders.join(", ")})`);

@@ -9,15 +9,26 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" })
+const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
+  cwd: ROOT,
+  encoding: "utf8",
+})
   .split("\0")
   .filter((path) => path && !path.split("/").includes("node_modules"));
 const known = new Set(files);
-const folders = new Set(files.flatMap((path) => path.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+const folders = new Set(
+  files.flatMap((path) =>
+    path
+      .split("/")
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+  ),
+);
 
 const blank = (match) => match.replace(/[^\n]/g, " ");
 /** The text with fenced code blocks blanked out, newlines kept so offsets keep their line. */
-const withoutFences = (text) => text.replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[^\n]*$|(?![\s\S]))/gm, blank);
+const withoutFences = (text) =>
+  text.replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[^\n]*$|(?![\s\S]))/gm, blank);
 /** ...and inline code too: what is left can hold links. */
 const prose = (text) => withoutFences(text).replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, blank);
 
@@ -28,7 +39,10 @@ function anchorsOf(path) {
   const seen = new Map();
   for (const [, heading] of text.matchAll(/^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$/gm)) {
     const words = heading.replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/<[^>]+>/g, "");
-    const base = words.toLowerCase().replace(/[^\p{L}\p{N}\p{M}\p{Pc} -]/gu, "").replace(/ /g, "-");
+    const base = words
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}\p{Pc} -]/gu, "")
+      .replace(/ /g, "-");
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     ids.add(n === 0 ? base : `${base}-${n}`);
@@ -43,14 +57,17 @@ const anchors = (path) => anchorCache.get(path) ?? anchorCache.set(path, anchors
 function problem(from, target) {
   const [rawPath, anchor] = target.split("#", 2);
   const path = decodeURIComponent(rawPath ?? "");
-  const resolved = path === "" ? from : normalize(path.startsWith("/") ? path.slice(1) : join(dirname(from), path)).replace(/\/$/, "");
+  const resolved =
+    path === "" ? from : normalize(path.startsWith("/") ? path.slice(1) : join(dirname(from), path)).replace(/\/$/, "");
   if (resolved.startsWith("..")) return "points outside the repository";
   if (!known.has(resolved) && !folders.has(resolved) && resolved !== ".") return "no such file in the repository";
-  if (anchor && resolved.endsWith(".md") && !anchors(resolved).has(decodeURIComponent(anchor).toLowerCase())) return `no heading makes #${anchor}`;
+  if (anchor && resolved.endsWith(".md") && !anchors(resolved).has(decodeURIComponent(anchor).toLowerCase()))
+    return `no heading makes #${anchor}`;
   return undefined;
 }
 
-const LINK = /!?\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+"[^"]*")?\s*\)|^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)/gm;
+const LINK =
+  /!?\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+"[^"]*")?\s*\)|^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)/gm;
 const broken = [];
 for (const file of files.filter((path) => path.endsWith(".md"))) {
   const text = prose(readFileSync(join(ROOT, file), "utf8"));

@@ -10,7 +10,8 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const entries = { testing: "./testing/testing", inspector: "./inspector/inspector" };
 
-for (const [name, module] of Object.entries(entries)) writeFileSync(`dist/${name}.d.ts`, `export * from "${module}.js";\n`);
+for (const [name, module] of Object.entries(entries))
+  writeFileSync(`dist/${name}.d.ts`, `export * from "${module}.js";\n`);
 writeFileSync("dist/testing.d.cts", `export * from "${entries.testing}.cjs";\n`);
 for (const file of readdirSync("dist/testing").filter((name) => name.endsWith(".d.ts"))) {
   const text = readFileSync(`dist/testing/${file}`, "utf8").replace(/from "\.\/([a-z-]+)\.js"/g, 'from "./$1.cjs"');

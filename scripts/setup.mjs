@@ -26,6 +26,7 @@ function npmDependencies() {
 }
 
 const isDebianRoot = () => process.getuid?.() === 0 && existsSync("/etc/debian_version") && onPath("apt-get");
+// biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own field syntax, not a JS template
 const dpkgInstalled = (pkg) => quiet("dpkg-query", ["-W", "-f=${Status}", pkg]).stdout.includes("install ok installed");
 
 function aptInstall(packages) {
@@ -38,7 +39,8 @@ function aptInstall(packages) {
 }
 
 const hasEredis = () =>
-  onPath("erl") && quiet("erl", ["-noshell", "-eval", 'io:format("~p", [code:lib_dir(eredis)]), halt().']).stdout.startsWith('"');
+  onPath("erl") &&
+  quiet("erl", ["-noshell", "-eval", 'io:format("~p", [code:lib_dir(eredis)]), halt().']).stdout.startsWith('"');
 
 /** Not root on Debian: Playwright's own Chromium if there is no system one, and one message for the rest. */
 function elsewhere(purpose) {

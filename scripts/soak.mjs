@@ -22,12 +22,22 @@ if (!Number.isInteger(seconds) || seconds <= 0) {
 
 const cwd = new URL("../elixir_stub/", import.meta.url);
 const env = { ...process.env, MIX_ENV: "test" };
-const compile = spawnSync("mix", ["compile", "--no-deps-check", "--warnings-as-errors"], { cwd, env, stdio: "inherit" });
+const compile = spawnSync("mix", ["compile", "--no-deps-check", "--warnings-as-errors"], {
+  cwd,
+  env,
+  stdio: "inherit",
+});
 if (compile.status !== 0) process.exit(compile.status ?? 1);
 
 const run = spawnSync(
   "mix",
-  ["run", "--no-deps-check", "--no-start", "-e", `LiveStash.Test.Checker.Soak.main(${seconds}, [${adapters.map((a) => `:${a}`).join(", ")}])`],
+  [
+    "run",
+    "--no-deps-check",
+    "--no-start",
+    "-e",
+    `LiveStash.Test.Checker.Soak.main(${seconds}, [${adapters.map((a) => `:${a}`).join(", ")}])`,
+  ],
   { cwd, env, stdio: "inherit" },
 );
 process.exit(run.status ?? 1);

@@ -7,6 +7,7 @@ setupOrExit("test");
 
 const steps = [
   ["types", "npm", ["run", "typecheck"]],
+  ["lint", "npm", ["run", "lint"]],
   ["links", "node", ["scripts/check-links.mjs"]],
   ["unit", "npm", ["run", "test:unit"]],
   ["bundle", "node", ["scripts/check-bundle.mjs"]],
@@ -22,8 +23,12 @@ for (const [name, command, args] of steps) {
   console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
   const started = Date.now();
   const { status } = spawnSync(command, args, { stdio: "inherit" });
-  console.log(`=== ${name}: ${status === 0 ? "ok" : `FAILED (exit ${status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `=== ${name}: ${status === 0 ? "ok" : `FAILED (exit ${status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   if (status !== 0) failed.push(name);
 }
-console.log(`\nsuites: ${steps.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(", ")})` : ""}`);
+console.log(
+  `\nsuites: ${steps.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(", ")})` : ""}`,
+);
 process.exit(failed.length ? 1 : 0);

@@ -20,4 +20,11 @@ export type { ConnectParams, LiveStash, ParamsFunction, ParamsInput, StashEntryI
 export type { LiveStashOptions } from "./options.js";
 export { LiveStashError, type LiveStashErrorCode, type ErrorHandler } from "./core/errors.js";
 export type { StashStorage, StorageName } from "./persistence/stash-storage.js";
-export { EVENTS, PARAM_KEY, RESTORED_KEY, type StashEventName, type StashKind, type StashParams } from "./core/protocol.js";
+export {
+  EVENTS,
+  PARAM_KEY,
+  RESTORED_KEY,
+  type StashEventName,
+  type StashKind,
+  type StashParams,
+} from "./core/protocol.js";

@@ -49,7 +49,9 @@ export function createLiveStash(params: ParamsInput = {}, options?: LiveStashOpt
     report,
   });
   const listeners = new Set<() => void>();
-  const notify = () => listeners.forEach((listener) => listener());
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
   const changed = () => {
     persistence.changed();
     notify();

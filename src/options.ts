@@ -16,9 +16,7 @@ const positive = () => z.optional(z.number().check(isPositive()));
 
 export const optionsSchema = z.object({
   /** Where stashes are kept between page loads. Default `"session"`. */
-  storage: z.optional(
-    z.union([z.enum(["memory", "session", "indexeddb"]), z.custom<StashStorage>(isStorage)]),
-  ),
+  storage: z.optional(z.union([z.enum(["memory", "session", "indexeddb"]), z.custom<StashStorage>(isStorage)])),
   /** Seconds an entry stays replayable after its view was last seen. Default 300, as the server. */
   ttl: positive(),
   /** Replay stashes after a reload, back/forward restore or tab discard, on the same path. */

@@ -19,7 +19,9 @@ it("the committed browser bundle never asks the engine to compile code", async (
   push(EVENTS.stashState, { assigns: "t" });
   expect(live.params(main)).toEqual({ [PARAM_KEY]: { stashedState: "t", accept: ["keys"] } });
   push(EVENTS.stashKeys, { manifest: "m", keys: { count: "t1" }, names: ["count"] });
-  expect(live.params(main)).toEqual({ [PARAM_KEY]: { stashedManifest: "m", stashedKeys: { count: "t1" }, accept: ["keys"] } });
+  expect(live.params(main)).toEqual({
+    [PARAM_KEY]: { stashedManifest: "m", stashedKeys: { count: "t1" }, accept: ["keys"] },
+  });
   expect(compile).not.toHaveBeenCalled();
   live.dispose();
 });

@@ -1,5 +1,11 @@
 import { expect, vi } from "vitest";
-import { createLiveStash, type LiveStash, type LiveStashError, type LiveStashOptions, type ParamsInput } from "../src/index";
+import {
+  createLiveStash,
+  type LiveStash,
+  type LiveStashError,
+  type LiveStashOptions,
+  type ParamsInput,
+} from "../src/index";
 import { ACCEPT_KEY, EVENTS, KEYED_CAPABILITY, PARAM_KEY, WINDOW_EVENT_PREFIX } from "../src/core/protocol";
 
 const live: LiveStash[] = [];
@@ -13,7 +19,7 @@ export function stash(options: LiveStashOptions = {}, params: ParamsInput = { _c
 }
 
 export function disposeAll(): void {
-  live.splice(0).forEach((instance) => instance.dispose());
+  for (const instance of live.splice(0)) instance.dispose();
 }
 
 /** Puts a LiveView root container on the page, as the dead render does. */

@@ -73,12 +73,12 @@ describe("IndexedDB storage", () => {
 
   it("sweeps snapshots of tabs gone longer than the ttl, and spares live ones", async () => {
     const old = Date.now() - 400_000;
-    await set(SNAPSHOT_PREFIX + "closed-tab", { v: 1, savedAt: old, entries: {} }, store());
-    await set(SNAPSHOT_PREFIX + "live-tab", { v: 1, savedAt: Date.now(), entries: {} }, store());
+    await set(`${SNAPSHOT_PREFIX}closed-tab`, { v: 1, savedAt: old, entries: {} }, store());
+    await set(`${SNAPSHOT_PREFIX}live-tab`, { v: 1, savedAt: Date.now(), entries: {} }, store());
     const live = stash({ storage: "indexeddb" });
     await live.ready;
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await keys(store())).toEqual([SNAPSHOT_PREFIX + "live-tab"]);
+    expect(await keys(store())).toEqual([`${SNAPSHOT_PREFIX}live-tab`]);
   });
 });
 

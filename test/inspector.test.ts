@@ -7,7 +7,8 @@ const panel = () => document.querySelector<HTMLElement>(".live-stash-inspector")
 const items = (group: "here" | "apart") =>
   Array.from(document.querySelectorAll<HTMLLIElement>(`.live-stash-inspector-${group} > li`));
 const fact = (item: HTMLElement | undefined, name: string) => item?.querySelector(`[data-fact="${name}"]`)?.textContent;
-const heading = (group: "here" | "apart") => document.querySelector<HTMLElement>(`.live-stash-inspector-${group}`)?.previousElementSibling as HTMLElement;
+const heading = (group: "here" | "apart") =>
+  document.querySelector<HTMLElement>(`.live-stash-inspector-${group}`)?.previousElementSibling as HTMLElement;
 
 describe("inspector", () => {
   it("shows an empty state until something is stashed", () => {
@@ -85,7 +86,11 @@ describe("inspector", () => {
     document.getElementById("board")?.remove();
     vi.advanceTimersByTime(1000);
     const origins = Object.fromEntries(items("apart").map((item) => [item.dataset["view"], fact(item, "origin")]));
-    expect(origins).toEqual({ side: "its view has left this page", board: "saved on /game", "gone-here": "its view has left this page" });
+    expect(origins).toEqual({
+      side: "its view has left this page",
+      board: "saved on /game",
+      "gone-here": "its view has left this page",
+    });
   });
 
   it("renders view ids as text, never as markup", () => {

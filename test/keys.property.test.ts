@@ -23,7 +23,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     type: fc.constant("keys" as const),
     manifest: fc.constantFrom("manifest-1", "manifest-2"),
     // As LiveView hands it over: parsed from JSON, so every name is an own key, "__proto__" too.
-    keys: fc.array(fc.tuple(fc.constantFrom(...NAMES), token), { maxLength: 4 }).map((pairs) => JSON.parse(JSON.stringify(Object.fromEntries(pairs))) as Record<string, string>),
+    keys: fc
+      .array(fc.tuple(fc.constantFrom(...NAMES), token), { maxLength: 4 })
+      .map((pairs) => JSON.parse(JSON.stringify(Object.fromEntries(pairs))) as Record<string, string>),
     names: fc.array(fc.constantFrom(...NAMES), { maxLength: 5 }),
   }),
   fc.constantFrom("lease-1", "lease-2").map((lease) => ({ type: "lease" as const, lease })),
@@ -70,7 +72,9 @@ class Model {
     const held = this.held;
     if (!held) return {};
     const params: Record<string, unknown> =
-      held.kind === "whole" ? { stashedState: held.token } : { stashedManifest: held.manifest, stashedKeys: Object.fromEntries(held.keys) };
+      held.kind === "whole"
+        ? { stashedState: held.token }
+        : { stashedManifest: held.manifest, stashedKeys: Object.fromEntries(held.keys) };
     if (held.lease) params["lease"] = held.lease;
     if (this.restored) params["restored"] = true;
     return params;

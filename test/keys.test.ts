@@ -8,7 +8,11 @@ import { EVENTS } from "../src/core/protocol";
 import { joinStash, navigationType, push, stash, TOKEN, view } from "./helpers";
 
 const BLOB = "SFMyNTY.blob-token-".padEnd(4000, "x");
-const first = { manifest: "manifest-1", keys: { count: "count-1", draft: "draft-1", blob: BLOB }, names: ["count", "draft", "blob"] };
+const first = {
+  manifest: "manifest-1",
+  keys: { count: "count-1", draft: "draft-1", blob: BLOB },
+  names: ["count", "draft", "blob"],
+};
 const firstParams = { stashedManifest: "manifest-1", stashedKeys: first.keys };
 
 describe("stash-keys", () => {
@@ -22,7 +26,10 @@ describe("stash-keys", () => {
     push(EVENTS.stashKeys, { manifest: "main-manifest", keys: { n: "n-1" }, names: ["n"] });
     expect(joinStash(live, main)).toEqual({ stashedManifest: "main-manifest", stashedKeys: { n: "n-1" } });
     expect(joinStash(live, side)).toEqual(firstParams);
-    expect(live.entries().map(({ view, kind }) => [view, kind])).toEqual([["side", "browser"], ["phx-main", "browser"]]);
+    expect(live.entries().map(({ view, kind }) => [view, kind])).toEqual([
+      ["side", "browser"],
+      ["phx-main", "browser"],
+    ]);
   });
 
   it("keeps the held token of each listed key it did not change, and drops the keys it no longer lists", () => {
@@ -30,9 +37,15 @@ describe("stash-keys", () => {
     const live = stash();
     push(EVENTS.stashKeys, first);
     push(EVENTS.stashKeys, { manifest: "manifest-2", keys: { count: "count-2" }, names: ["count", "draft"] });
-    expect(joinStash(live, main)).toEqual({ stashedManifest: "manifest-2", stashedKeys: { count: "count-2", draft: "draft-1" } });
+    expect(joinStash(live, main)).toEqual({
+      stashedManifest: "manifest-2",
+      stashedKeys: { count: "count-2", draft: "draft-1" },
+    });
     push(EVENTS.stashKeys, { manifest: "manifest-3", keys: { blob: "blob-3" }, names: ["draft", "blob"] });
-    expect(joinStash(live, main)).toEqual({ stashedManifest: "manifest-3", stashedKeys: { draft: "draft-1", blob: "blob-3" } });
+    expect(joinStash(live, main)).toEqual({
+      stashedManifest: "manifest-3",
+      stashedKeys: { draft: "draft-1", blob: "blob-3" },
+    });
     expect(live.errors).toEqual([]);
   });
 
@@ -108,7 +121,10 @@ describe("stash-keys", () => {
     const main = view("phx-main", { main: true });
     const live = stash();
     // As LiveView delivers it: parsed from the frame's JSON, where "__proto__" is an own key.
-    push(EVENTS.stashKeys, JSON.parse('{"manifest":"m","keys":{"__proto__":"proto-1"},"names":["__proto__","toString"]}'));
+    push(
+      EVENTS.stashKeys,
+      JSON.parse('{"manifest":"m","keys":{"__proto__":"proto-1"},"names":["__proto__","toString"]}'),
+    );
     const held = joinStash(live, main) as { stashedKeys: Record<string, string> };
     expect(Object.getPrototypeOf(held.stashedKeys)).toBe(Object.prototype);
     expect(JSON.stringify(held)).toBe('{"stashedManifest":"m","stashedKeys":{"__proto__":"proto-1"}}');
@@ -149,8 +165,13 @@ describe("stash-keys at rest", () => {
   it("survives a reload in IndexedDB, every key with it", async () => {
     await previousPage("indexeddb");
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const stored = (await get(SNAPSHOT_PREFIX + tabId(), createStore(IDB_DATABASE, IDB_STORE))) as { entries: Record<string, { params: unknown }> };
-    expect(stored.entries["phx-old"]?.params).toEqual({ stashedManifest: "manifest-2", stashedKeys: { count: "count-2", blob: BLOB } });
+    const stored = (await get(SNAPSHOT_PREFIX + tabId(), createStore(IDB_DATABASE, IDB_STORE))) as {
+      entries: Record<string, { params: unknown }>;
+    };
+    expect(stored.entries["phx-old"]?.params).toEqual({
+      stashedManifest: "manifest-2",
+      stashedKeys: { count: "count-2", blob: BLOB },
+    });
     navigationType("reload");
     const main = view("phx-new", { main: true });
     const live = stash({ storage: "indexeddb", recoverAfterReload: true });

@@ -11,9 +11,16 @@ describe("options", () => {
 
   it("accepts a custom storage with the three methods", () => {
     const items = new Map<string, unknown>();
-    const live = createLiveStash({}, {
-      storage: { getItem: (k) => items.get(k), setItem: (k, v) => void items.set(k, v), removeItem: (k) => void items.delete(k) },
-    });
+    const live = createLiveStash(
+      {},
+      {
+        storage: {
+          getItem: (k) => items.get(k),
+          setItem: (k, v) => void items.set(k, v),
+          removeItem: (k) => void items.delete(k),
+        },
+      },
+    );
     expect(live.entries()).toEqual([]);
     live.dispose();
   });
@@ -30,7 +37,9 @@ describe("strict CSP", () => {
     expect(live.params(main)).toEqual({ liveStash: { stashedState: "t", accept: ["keys"] } });
     const keys = { manifest: "m", keys: { count: "t1" }, names: ["count"] };
     window.dispatchEvent(new CustomEvent("phx:live-stash:stash-keys", { detail: keys }));
-    expect(live.params(main)).toEqual({ liveStash: { stashedManifest: "m", stashedKeys: { count: "t1" }, accept: ["keys"] } });
+    expect(live.params(main)).toEqual({
+      liveStash: { stashedManifest: "m", stashedKeys: { count: "t1" }, accept: ["keys"] },
+    });
     expect(compile).not.toHaveBeenCalled();
     live.dispose();
   });

@@ -148,7 +148,12 @@ describe("bounds", () => {
       push(EVENTS.stashState, { assigns: `token-${id}`, view: id });
       vi.advanceTimersByTime(1);
     }
-    expect(live.entries().map((entry) => entry.view).sort()).toEqual(["b", "c"]);
+    expect(
+      live
+        .entries()
+        .map((entry) => entry.view)
+        .sort(),
+    ).toEqual(["b", "c"]);
   });
 
   it("stores only what fits in maxBytes and keeps the rest in memory", () => {

@@ -72,16 +72,27 @@ describe("stored records", () => {
 
   it("reads keyed entries in the same snapshot version as whole tokens, and drops one whose keys are not all tokens", async () => {
     vi.useFakeTimers();
-    const keyed = (stashedKeys: unknown) => entry({ params: { stashedManifest: "manifest", stashedKeys, lease: "lease-1" } });
+    const keyed = (stashedKeys: unknown) =>
+      entry({ params: { stashedManifest: "manifest", stashedKeys, lease: "lease-1" } });
     storedBeforeReload({
       v: 1,
       savedAt: Date.now(),
-      entries: { whole: entry(), keys: keyed({ count: "count-1" }), bad: keyed({ count: 7 }), listed: keyed(["count-1"]) },
+      entries: {
+        whole: entry(),
+        keys: keyed({ count: "count-1" }),
+        bad: keyed({ count: 7 }),
+        listed: keyed(["count-1"]),
+      },
     });
     const [whole, keys, bad, listed] = ["whole", "keys", "bad", "listed"].map((id) => view(id));
     const live = stash({ recoverAfterReload: true });
     expect(joinStash(live, whole!)).toEqual({ stashedState: TOKEN, restored: true });
-    expect(joinStash(live, keys!)).toEqual({ stashedManifest: "manifest", stashedKeys: { count: "count-1" }, lease: "lease-1", restored: true });
+    expect(joinStash(live, keys!)).toEqual({
+      stashedManifest: "manifest",
+      stashedKeys: { count: "count-1" },
+      lease: "lease-1",
+      restored: true,
+    });
     expect(joinStash(live, bad!)).toEqual({});
     expect(joinStash(live, listed!)).toEqual({});
     expect(live.errors.map((error) => error.code)).toEqual(["stored"]);
@@ -132,4 +143,3 @@ describe("expiry on the page", () => {
     expect(joinStash(live, main)).toEqual({ node: "n", stashId: "id" });
   });
 });
-

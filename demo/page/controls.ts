@@ -93,7 +93,11 @@ export function mountControls(liveSocket: LiveSocket, target: HTMLElement): void
   const nav = document.createElement("nav");
   nav.append(link("/", "← all demos"));
   const here = findPage(location.pathname, location.search);
-  if (here) nav.append(" · ", here.isTwin ? link(here.page.href, "with live-stash →") : link(here.page.twin, "plain twin (no stash) →"));
+  if (here)
+    nav.append(
+      " · ",
+      here.isTwin ? link(here.page.href, "with live-stash →") : link(here.page.twin, "plain twin (no stash) →"),
+    );
   if (here?.page.note && !here.isTwin) {
     const note = document.createElement("p");
     note.className = "demo-note";

@@ -22,7 +22,10 @@ export const DEMO_VIEWS: Readonly<Record<string, ViewDef>> = {
   "pair-plain": pairView("PlainPairLive", "pair-plain-child", "pair-plain-child"),
   "nav-plain-a": counter("PlainNavALive", "View A (no stash)", [["/plain/nav/b", "Go to B"]]),
   "nav-plain-b": counter("PlainNavBLive", "View B (no stash)", [["/plain/nav/a", "Go to A"]]),
-  "todo-plain": plain(todoView("PlainTodoLive", "Todo (plain, no stash)", undefined, todoItem("PlainTodoItem")), "PlainTodoLive"),
+  "todo-plain": plain(
+    todoView("PlainTodoLive", "Todo (plain, no stash)", undefined, todoItem("PlainTodoItem")),
+    "PlainTodoLive",
+  ),
 };
 
 export const DEMO_ROUTES: Readonly<Record<string, string>> = {

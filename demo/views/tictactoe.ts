@@ -7,9 +7,14 @@ import type { ViewDef } from "../../liveview-server/views/view-def";
 
 const EMPTY = ".........";
 const LINES = [
-  [0, 1, 2], [3, 4, 5], [6, 7, 8],
-  [0, 3, 6], [1, 4, 7], [2, 5, 8],
-  [0, 4, 8], [2, 4, 6],
+  [0, 1, 2],
+  [3, 4, 5],
+  [6, 7, 8],
+  [0, 3, 6],
+  [1, 4, 7],
+  [2, 5, 8],
+  [0, 4, 8],
+  [2, 4, 6],
 ] as const;
 
 export function winner(board: string): "X" | "O" | "draw" | undefined {
@@ -62,7 +67,11 @@ const STATICS = [
   "</span></p></section>",
 ];
 
-export function ticTacToeView(name: string, title: string, stash: Omit<StashOptions, "storedKeys"> | undefined): ViewDef {
+export function ticTacToeView(
+  name: string,
+  title: string,
+  stash: Omit<StashOptions, "storedKeys"> | undefined,
+): ViewDef {
   return {
     name,
     title,
@@ -72,7 +81,12 @@ export function ticTacToeView(name: string, title: string, stash: Omit<StashOpti
       board: validBoard(recovered?.["board"]) ? recovered["board"] : EMPTY,
       status: status ?? "dead",
     }),
-    render: (a) => [escapeHtml(title), escapeHtml(statusLine(a["board"] as string)), cells(a["board"] as string), escapeHtml(a["status"])],
+    render: (a) => [
+      escapeHtml(title),
+      escapeHtml(statusLine(a["board"] as string)),
+      cells(a["board"] as string),
+      escapeHtml(a["status"]),
+    ],
     handleEvent(event, value, a, act) {
       let next: Assigns = a;
       if (event === "play") next = { ...a, board: play(a["board"] as string, Number(value["i"])) };

@@ -23,7 +23,12 @@ export function pageUrl(server: { url: string }, path: string, q: CounterQuery =
   return `${server.url}${path}${s ? `?${s}` : ""}`;
 }
 
-export async function open(page: Page, server: TestServer | { url: string }, path: string, q: CounterQuery = {}): Promise<void> {
+export async function open(
+  page: Page,
+  server: TestServer | { url: string },
+  path: string,
+  q: CounterQuery = {},
+): Promise<void> {
   await page.goto(pageUrl(server, path, q));
   await waitForConnected(page);
 }
@@ -62,7 +67,10 @@ export class Counter {
 
   /** The DOM id of the LiveView this counter renders in. */
   async viewId(): Promise<string> {
-    return this.page.locator(this.scope).first().evaluate((el) => (el.closest("[data-phx-session]") ?? el).id);
+    return this.page
+      .locator(this.scope)
+      .first()
+      .evaluate((el) => (el.closest("[data-phx-session]") ?? el).id);
   }
 }
 
@@ -70,5 +78,7 @@ export class Counter {
 export async function waitForPersisted(page: Page, server: TestServer): Promise<void> {
   const latest = [...server.issued].at(-1);
   if (latest === undefined) throw new Error("the server issued nothing yet");
-  await expect.poll(async () => JSON.stringify(await readStoredEntries(page)).includes(latest), { message: "stash persisted" }).toBe(true);
+  await expect
+    .poll(async () => JSON.stringify(await readStoredEntries(page)).includes(latest), { message: "stash persisted" })
+    .toBe(true);
 }

@@ -5,7 +5,15 @@
 import { createHash } from "node:crypto";
 import { inflateSync } from "node:zlib";
 
-export type Term = number | bigint | string | Buffer | { atom: string } | { tuple: Term[] } | { pairs: [Term, Term][] } | Term[];
+export type Term =
+  | number
+  | bigint
+  | string
+  | Buffer
+  | { atom: string }
+  | { tuple: Term[] }
+  | { pairs: [Term, Term][] }
+  | Term[];
 
 export function decodeTerm(bytes: Buffer): Term {
   if (bytes[0] !== 131) throw new Error("not the external term format");
@@ -101,7 +109,8 @@ function unwrap(term: Term): Term {
   }
   if (Array.isArray(term)) return term.map(unwrap);
   if (typeof term === "object" && "tuple" in term) return { tuple: term.tuple.map(unwrap) };
-  if (typeof term === "object" && "pairs" in term) return { pairs: term.pairs.map(([k, v]) => [unwrap(k), unwrap(v)] as [Term, Term]) };
+  if (typeof term === "object" && "pairs" in term)
+    return { pairs: term.pairs.map(([k, v]) => [unwrap(k), unwrap(v)] as [Term, Term]) };
   return term;
 }
 
@@ -110,11 +119,19 @@ export function* walk(term: Term): Generator<Term> {
   yield term;
   if (Array.isArray(term)) for (const t of term) yield* walk(t);
   else if (typeof term === "object" && "tuple" in term) for (const t of term.tuple) yield* walk(t);
-  else if (typeof term === "object" && "pairs" in term) for (const [k, v] of term.pairs) yield* walk(k), yield* walk(v);
+  else if (typeof term === "object" && "pairs" in term)
+    for (const [k, v] of term.pairs) {
+      yield* walk(k);
+      yield* walk(v);
+    }
 }
 
 export const isAtom = (term: Term, name?: string): term is { atom: string } =>
-  typeof term === "object" && !Buffer.isBuffer(term) && !Array.isArray(term) && "atom" in term && (name === undefined || term.atom === name);
+  typeof term === "object" &&
+  !Buffer.isBuffer(term) &&
+  !Array.isArray(term) &&
+  "atom" in term &&
+  (name === undefined || term.atom === name);
 
 /** The first 16 bytes of SHA-256 of a token's text, as the library binds a key token to its manifest. */
 export const digest = (token: string): Buffer => createHash("sha256").update(token).digest().subarray(0, 16);

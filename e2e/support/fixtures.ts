@@ -21,12 +21,22 @@ export interface Guards {
 /** What Chromium itself logs while a socket cannot reach the server: expected when we cut it. */
 export const NETWORK_NOISE = /^WebSocket connection to .* failed|^Failed to load resource: net::ERR_/;
 
-const LEAK_MARKERS = [PARAM_KEY, "stashedState", "stashedManifest", "stashedKeys", "stashId", "SFMyNTY.", "QTI1NkdDTQ."];
+const LEAK_MARKERS = [
+  PARAM_KEY,
+  "stashedState",
+  "stashedManifest",
+  "stashedKeys",
+  "stashId",
+  "SFMyNTY.",
+  "QTI1NkdDTQ.",
+];
 const WEBSOCKET_PATH = "/live/websocket";
 
 /** The URLs the guard checks: all of them, or all but the websocket's when the test declared it. */
 function guarded(urls: readonly string[], stashInWebsocketUrl: boolean): string[] {
-  return stashInWebsocketUrl ? urls.filter((url) => new URL(url, "http://localhost").pathname !== WEBSOCKET_PATH) : [...urls];
+  return stashInWebsocketUrl
+    ? urls.filter((url) => new URL(url, "http://localhost").pathname !== WEBSOCKET_PATH)
+    : [...urls];
 }
 
 interface Fixtures extends Guards {
@@ -49,7 +59,9 @@ export const test = base.extend<Fixtures>({
     const server = await startServer({ spareBeam: true, ...serverOptions, buildDir: BUILD_DIR });
     await use(server);
     const died = server.bridge.failed?.message;
-    const leaks = guarded(server.requests, stashInWebsocketUrl).filter((url) => LEAK_MARKERS.some((m) => url.includes(m)) || [...server.issued].some((t) => url.includes(t)));
+    const leaks = guarded(server.requests, stashInWebsocketUrl).filter(
+      (url) => LEAK_MARKERS.some((m) => url.includes(m)) || [...server.issued].some((t) => url.includes(t)),
+    );
     await server.close();
     // A BEAM that died mid-test fails the test, whatever it asserted.
     expect(died, "the BEAM running LiveStash died during the test").toBeUndefined();
@@ -57,6 +69,7 @@ export const test = base.extend<Fixtures>({
   },
 
   // The server runs in this worker process, so its console is this one.
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
   serverWarnings: async ({}, use) => {
     const lines: string[] = [];
     const warn = console.warn;
@@ -82,7 +95,8 @@ export const test = base.extend<Fixtures>({
       pages.push(page);
       recordUrls(page);
       page.on("console", (msg: ConsoleMessage) => {
-        if (msg.type() === "error" && !allowedConsoleErrors?.test(msg.text())) problems.push(`console.error: ${msg.text()}`);
+        if (msg.type() === "error" && !allowedConsoleErrors?.test(msg.text()))
+          problems.push(`console.error: ${msg.text()}`);
       });
       page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
     };
@@ -100,7 +114,9 @@ export const test = base.extend<Fixtures>({
   page: async ({ page, requestedUrls, stashInWebsocketUrl }, use) => {
     page.on("websocket", (ws) => requestedUrls.push(ws.url()));
     await use(page);
-    const leaks = guarded(requestedUrls, stashInWebsocketUrl).filter((url) => LEAK_MARKERS.some((m) => url.includes(m)));
+    const leaks = guarded(requestedUrls, stashInWebsocketUrl).filter((url) =>
+      LEAK_MARKERS.some((m) => url.includes(m)),
+    );
     expect(leaks, "stash data in a URL the browser requested").toEqual([]);
   },
 });

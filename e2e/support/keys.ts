@@ -14,17 +14,26 @@ type Events = [string, unknown][] | undefined;
 
 /** The `push_event`s one channel message carries: in a join reply's rendered, an event reply's diff, or a server diff. */
 function events(message: unknown[]): [string, unknown][] {
-  const payload = message[4] as { e?: Events; response?: { rendered?: { e?: Events }; diff?: { e?: Events } } } | undefined;
+  const payload = message[4] as
+    | { e?: Events; response?: { rendered?: { e?: Events }; diff?: { e?: Events } } }
+    | undefined;
   return [...(payload?.e ?? []), ...(payload?.response?.rendered?.e ?? []), ...(payload?.response?.diff?.e ?? [])];
 }
 
 /** Every stash-keys push received so far, oldest first. */
 export function stashKeysPushes(frames: Frames): KeysPush[] {
-  return messages(frames.received).flatMap((m) => events(m).filter(([name]) => name === EVENTS.stashKeys).map(([, payload]) => payload as KeysPush));
+  return messages(frames.received).flatMap((m) =>
+    events(m)
+      .filter(([name]) => name === EVENTS.stashKeys)
+      .map(([, payload]) => payload as KeysPush),
+  );
 }
 
 /** Runs `action` and returns the frames received meanwhile, with their total size in bytes. */
-export async function receivedDuring(frames: Frames, action: () => Promise<void>): Promise<{ frames: string[]; bytes: number }> {
+export async function receivedDuring(
+  frames: Frames,
+  action: () => Promise<void>,
+): Promise<{ frames: string[]; bytes: number }> {
   const before = frames.received.length;
   await action();
   const during = frames.received.slice(before);

@@ -14,7 +14,9 @@ export interface ServerProcess {
   kill9(): Promise<void>;
 }
 
-export async function spawnServer(args: { port?: number; version?: string; ttl?: number } = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  args: { port?: number; version?: string; ttl?: number } = {},
+): Promise<ServerProcess> {
   const argv = ["--import", "tsx", MAIN, "--port", String(args.port ?? 0), "--build-dir", BUILD_DIR];
   if (args.version) argv.push("--version", args.version);
   if (args.ttl) argv.push("--ttl", String(args.ttl));

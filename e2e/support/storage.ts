@@ -36,7 +36,7 @@ export async function makeStorageThrow(page: Page): Promise<void> {
       if (key.startsWith(prefix)) throw quota();
       return setItem.call(this, key, value);
     };
-    IDBObjectStore.prototype.put = function () {
+    IDBObjectStore.prototype.put = () => {
       throw quota();
     };
   }, SNAPSHOT_PREFIX);
@@ -50,7 +50,9 @@ export async function tamperStoredKeyOnLoad(page: Page, name: string): Promise<v
   await page.addInitScript(
     ({ prefix, name }) => {
       for (const key of Object.keys(sessionStorage).filter((k) => k.startsWith(prefix))) {
-        const snapshot = JSON.parse(sessionStorage.getItem(key) ?? "null") as { entries?: Record<string, { params?: { stashedKeys?: Record<string, string> } }> } | null;
+        const snapshot = JSON.parse(sessionStorage.getItem(key) ?? "null") as {
+          entries?: Record<string, { params?: { stashedKeys?: Record<string, string> } }>;
+        } | null;
         for (const entry of Object.values(snapshot?.entries ?? {})) {
           const keys = entry.params?.stashedKeys;
           const token = keys?.[name];

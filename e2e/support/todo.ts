@@ -53,7 +53,8 @@ export class Todo {
 
 /** Resolves once the server has answered `count` cids_destroyed: removed components are gone for good. */
 export async function destroyed(frames: Frames, count: number): Promise<void> {
-  const answered = () => messages(frames.received).filter((f) => f[3] === "phx_reply" && JSON.stringify(f[4]).includes('"cids":')).length;
+  const answered = () =>
+    messages(frames.received).filter((f) => f[3] === "phx_reply" && JSON.stringify(f[4]).includes('"cids":')).length;
   await expect.poll(answered, { message: "cids_destroyed answered" }).toBe(count);
 }
 
@@ -64,11 +65,18 @@ export async function destroyed(frames: Frames, count: number): Promise<void> {
 export function stashedItems(server: TestServer): string[] {
   const issued = [...server.issued].reverse();
   const terms = issued.map((token) => ({ token, term: signedTerm(token) }));
-  const newest = terms.find(({ term }) => term !== undefined && [...walk(term)].some((t) => isAtom(t, "live_stash_record") || isAtom(t, "live_stash_manifest")));
+  const newest = terms.find(
+    ({ term }) =>
+      term !== undefined &&
+      [...walk(term)].some((t) => isAtom(t, "live_stash_record") || isAtom(t, "live_stash_manifest")),
+  );
   if (!newest?.term) return [];
   let holder: Term | undefined = newest.term;
   if ([...walk(newest.term)].some((t) => isAtom(t, "live_stash_manifest"))) {
-    const named = [...walk(newest.term)].find((t): t is { tuple: Term[] } => typeof t === "object" && "tuple" in t && Buffer.isBuffer(t.tuple[0]) && t.tuple[0].toString() === "c");
+    const named = [...walk(newest.term)].find(
+      (t): t is { tuple: Term[] } =>
+        typeof t === "object" && "tuple" in t && Buffer.isBuffer(t.tuple[0]) && t.tuple[0].toString() === "c",
+    );
     const wanted = named?.tuple.find((t): t is Buffer => Buffer.isBuffer(t) && t.length === 16);
     holder = wanted && terms.find(({ token }) => digest(token).equals(wanted))?.term;
   }
@@ -80,7 +88,16 @@ function componentIds(term: Term): string[] {
   for (const t of walk(term)) {
     if (typeof t !== "object" || !("pairs" in t) || t.pairs.length === 0) continue;
     const keys = t.pairs.map(([k]) => k);
-    if (keys.every((k) => typeof k === "object" && "tuple" in k && k.tuple.length === 2 && (isAtom(k.tuple[0]!) || Buffer.isBuffer(k.tuple[0])) && Buffer.isBuffer(k.tuple[1]))) {
+    if (
+      keys.every(
+        (k) =>
+          typeof k === "object" &&
+          "tuple" in k &&
+          k.tuple.length === 2 &&
+          (isAtom(k.tuple[0]!) || Buffer.isBuffer(k.tuple[0])) &&
+          Buffer.isBuffer(k.tuple[1]),
+      )
+    ) {
       return keys.map((k) => ((k as { tuple: Term[] }).tuple[1] as Buffer).toString()).sort();
     }
   }

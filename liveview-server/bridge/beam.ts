@@ -55,7 +55,10 @@ export class Beam {
     private readonly socket: Socket,
     private readonly clock: BeamClock,
   ) {
-    socket.on("data", frameReader((frame) => this.receive(frame as Incoming)));
+    socket.on(
+      "data",
+      frameReader((frame) => this.receive(frame as Incoming)),
+    );
     socket.on("close", () => this.fail("the connection to the BEAM closed"));
     socket.on("error", () => undefined);
     child.stderr?.on("data", (chunk: Buffer) => {
@@ -93,8 +96,13 @@ export class Beam {
     });
     try {
       const socket = await new Promise<Socket>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("live_stash bridge: the BEAM did not connect within 30 s")), START_TIMEOUT_MS);
-        child.once("exit", (code) => reject(new Error(`live_stash bridge: the BEAM exited before connecting (code ${code})`)));
+        const timer = setTimeout(
+          () => reject(new Error("live_stash bridge: the BEAM did not connect within 30 s")),
+          START_TIMEOUT_MS,
+        );
+        child.once("exit", (code) =>
+          reject(new Error(`live_stash bridge: the BEAM exited before connecting (code ${code})`)),
+        );
         server.once("connection", (socket) => {
           clearTimeout(timer);
           resolve(socket);

@@ -6,7 +6,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const LIBS = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/faketime/libfaketime.so.1"];
+const LIBS = [
+  "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+  "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+  "/usr/lib/faketime/libfaketime.so.1",
+];
 
 export interface BeamClock {
   /** Environment for the BEAM: empty when libfaketime is missing. */
@@ -26,11 +30,16 @@ export function createBeamClock(): BeamClock {
   let offsetMs = 0;
   writeFileSync(file, "+0\n");
   return {
-    env: lib ? { LD_PRELOAD: lib, FAKETIME_TIMESTAMP_FILE: file, FAKETIME_NO_CACHE: "1", FAKETIME_DONT_RESET: "1" } : {},
+    env: lib
+      ? { LD_PRELOAD: lib, FAKETIME_TIMESTAMP_FILE: file, FAKETIME_NO_CACHE: "1", FAKETIME_DONT_RESET: "1" }
+      : {},
     dir,
     file,
     advance(ms) {
-      if (!lib) throw new Error("advanceClock needs libfaketime (Debian: apt-get install libfaketime), which moves the BEAM's clock");
+      if (!lib)
+        throw new Error(
+          "advanceClock needs libfaketime (Debian: apt-get install libfaketime), which moves the BEAM's clock",
+        );
       offsetMs += ms;
       return offsetMs;
     },

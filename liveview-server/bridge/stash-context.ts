@@ -42,9 +42,10 @@ export function wireEvents(ctx: StashContext, events: readonly EventEntry[]): Ev
 
 function collect(issued: Set<string>, value: unknown, top: boolean): void {
   if (typeof value === "string") issued.add(value);
-  else if (Array.isArray(value)) value.forEach((v) => collect(issued, v, false));
+  else if (Array.isArray(value)) for (const v of value) collect(issued, v, false);
   else if (typeof value === "object" && value !== null) {
     // `view` and the key `names` are no secrets, and a one-letter name would match any URL.
-    for (const [key, v] of Object.entries(value)) if (!(top && (key === "view" || key === "names"))) collect(issued, v, false);
+    for (const [key, v] of Object.entries(value))
+      if (!(top && (key === "view" || key === "names"))) collect(issued, v, false);
   }
 }

@@ -74,7 +74,12 @@ export class ViewLink {
   }
 
   async component(module: string, id: string, ops: Op[]): Promise<EventEntry[]> {
-    const out = await this.ctx.beam.call<{ events: EventEntry[] }>("component", { view: this.ref, module, cid: id, ops });
+    const out = await this.ctx.beam.call<{ events: EventEntry[] }>("component", {
+      view: this.ref,
+      module,
+      cid: id,
+      ops,
+    });
     return wireEvents(this.ctx, out.events);
   }
 

@@ -84,7 +84,12 @@ export class ComponentHost {
   }
 
   /** An event pushed with "cid": `undefined` when the component is gone. */
-  async handleEvent(cid: number, event: string, value: Record<string, unknown>, call: ComponentCall): Promise<{ diffs: ComponentDiffs; events: EventEntry[] } | undefined> {
+  async handleEvent(
+    cid: number,
+    event: string,
+    value: Record<string, unknown>,
+    call: ComponentCall,
+  ): Promise<{ diffs: ComponentDiffs; events: EventEntry[] } | undefined> {
     const inst = this.byCid.get(cid);
     if (!inst) return undefined;
     const ops: Op[] = [];
@@ -112,7 +117,10 @@ export class ComponentHost {
 
   private renderInstance(cid: number, inst: Instance): void {
     const next = inst.def.render(inst.state, cid);
-    const body = inst.dynamics === undefined ? { ...fullRender(inst.def.statics, next, []), r: 1 } : diffRender(inst.dynamics, next, []);
+    const body =
+      inst.dynamics === undefined
+        ? { ...fullRender(inst.def.statics, next, []), r: 1 }
+        : diffRender(inst.dynamics, next, []);
     inst.dynamics = next;
     if (Object.keys(body).length > 0) this.diffs[String(cid)] = { ...(this.diffs[String(cid)] ?? {}), ...body };
   }

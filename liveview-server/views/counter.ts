@@ -31,7 +31,10 @@ const STATICS = [
 
 export function counterView(spec: CounterSpec): ViewDef {
   const links = (spec.links ?? [])
-    .map(([href, label]) => `<a href="${escapeHtml(href)}" data-phx-link="redirect" data-phx-link-state="push">${escapeHtml(label)}</a>`)
+    .map(
+      ([href, label]) =>
+        `<a href="${escapeHtml(href)}" data-phx-link="redirect" data-phx-link-state="push">${escapeHtml(label)}</a>`,
+    )
     .join(" ");
   return {
     name: spec.name,
@@ -43,7 +46,13 @@ export function counterView(spec: CounterSpec): ViewDef {
       blob: typeof recovered?.["blob"] === "string" ? recovered["blob"] : "",
       status: status ?? "dead",
     }),
-    render: (a) => [escapeHtml(spec.title), escapeHtml(a["count"]), escapeHtml(a["status"]), String((a["blob"] as string).length), links],
+    render: (a) => [
+      escapeHtml(spec.title),
+      escapeHtml(a["count"]),
+      escapeHtml(a["status"]),
+      String((a["blob"] as string).length),
+      links,
+    ],
     handleEvent(event, value, a, act) {
       const count = a["count"] as number;
       let next = a;

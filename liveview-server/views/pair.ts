@@ -3,7 +3,7 @@
 import type { ViewDef } from "./view-def";
 
 export function pairView(name: string, leftKey: string, rightKey: string): ViewDef {
-  const child = (id: string, key: string, session: string, parent: string): string =>
+  const child = (id: string, _key: string, session: string, parent: string): string =>
     `<div id="${id}" class="child" data-phx-session="${session}" data-phx-static="" data-phx-parent-id="${parent}"></div>`;
   return {
     name,

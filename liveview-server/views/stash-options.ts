@@ -28,7 +28,10 @@ export function validateOptions(opts: StashOptions): StashOptions {
 }
 
 /** The keyword list `use LiveStash` gets, as JSON for the bridge (snake_case keys). */
-export function libraryOptions(opts: StashOptions, overrides: { ttl?: number; version?: string }): Record<string, unknown> {
+export function libraryOptions(
+  opts: StashOptions,
+  overrides: { ttl?: number; version?: string },
+): Record<string, unknown> {
   const out: Record<string, unknown> = { stored_keys: opts.storedKeys, adapter: opts.adapter };
   const ttl = overrides.ttl ?? opts.ttl;
   const version = overrides.version ?? opts.version;

@@ -35,11 +35,24 @@ export function todoItem(name: string): ComponentDef {
     render: (s, cid) => {
       const id = escapeHtml(s["id"]);
       const draft = escapeHtml(s["draft"]);
-      return [id, escapeHtml(s["label"]), escapeHtml(s["status"]), s["editing"] ? "editing" : "viewing", `Draft ${id}`, draft, String(cid), draft, String(cid), id, id];
+      return [
+        id,
+        escapeHtml(s["label"]),
+        escapeHtml(s["status"]),
+        s["editing"] ? "editing" : "viewing",
+        `Draft ${id}`,
+        draft,
+        String(cid),
+        draft,
+        String(cid),
+        id,
+        id,
+      ];
     },
     handleEvent(event, value, s, act) {
       let next = s;
-      if (event === "draft") next = { ...s, editing: true, draft: typeof value["value"] === "string" ? value["value"] : "" };
+      if (event === "draft")
+        next = { ...s, editing: true, draft: typeof value["value"] === "string" ? value["value"] : "" };
       else if (event === "toggle") next = { ...s, editing: !s["editing"] };
       act.stash(next);
       return next;
@@ -62,7 +75,12 @@ function ids(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined;
 }
 
-export function todoView(name: string, title: string, stash: Omit<StashOptions, "storedKeys"> | undefined, item: ComponentDef): ViewDef {
+export function todoView(
+  name: string,
+  title: string,
+  stash: Omit<StashOptions, "storedKeys"> | undefined,
+  item: ComponentDef,
+): ViewDef {
   return {
     name,
     title,
@@ -85,7 +103,8 @@ export function todoView(name: string, title: string, stash: Omit<StashOptions, 
       if (event === "add") next = { ...a, items: [...list, `n${a["next"]}`], next: (a["next"] as number) + 1 };
       else if (event === "reverse") next = { ...a, items: [...list].reverse() };
       else if (event === "remove") next = { ...a, items: list.filter((id) => id !== value["id"]) };
-      else if (event === "restore") next = { ...a, items: list.includes(String(value["id"])) ? list : [...list, String(value["id"])] };
+      else if (event === "restore")
+        next = { ...a, items: list.includes(String(value["id"])) ? list : [...list, String(value["id"])] };
       else if (event === "crash") {
         act.crash();
         return a;

@@ -9,7 +9,14 @@ export const bundlerFiles = (snippet) => ({
 });
 
 // Phoenix's default `config :esbuild` arguments, minus the paths.
-export const esbuildArgs = ["esbuild", "app.js", "--bundle", "--target=es2022", "--minify", "--outfile=out/esbuild/app.js"];
+export const esbuildArgs = [
+  "esbuild",
+  "app.js",
+  "--bundle",
+  "--target=es2022",
+  "--minify",
+  "--outfile=out/esbuild/app.js",
+];
 export const viteArgs = ["vite", "build"];
 
 const JITLESS = /jitless\s*:\s*(?:true|!0)/;

@@ -4,7 +4,15 @@
 import { existsSync } from "node:fs";
 
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 const config = {
   testDir: "tests",
@@ -50,7 +58,9 @@ export const esmPlaywright = {
 export const cjsPlaywright = {
   "playwright.config.js": `module.exports = ${JSON.stringify(config, null, 2)};\n`,
   // The setup-file form: extend Playwright's own expect once, Jest style.
-  "tests/testing.spec.js": body(`const { test, expect } = require("@playwright/test");\nconst { ${NAMES} } = require("live-stash/testing");\nexpect.extend(liveStashMatchers);`),
+  "tests/testing.spec.js": body(
+    `const { test, expect } = require("@playwright/test");\nconst { ${NAMES} } = require("live-stash/testing");\nexpect.extend(liveStashMatchers);`,
+  ),
 };
 
 /**
@@ -85,6 +95,14 @@ test("typed", async ({ page }) => {
 
 /** Strict, nodenext, live-stash's and Playwright's declarations checked (skipLibCheck off). */
 export const matcherTsconfig = (file) => ({
-  compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", types: ["node"], noEmit: true, skipLibCheck: false },
+  compilerOptions: {
+    strict: true,
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    types: ["node"],
+    noEmit: true,
+    skipLibCheck: false,
+  },
   files: [file],
 });

@@ -22,7 +22,10 @@ export function installSnippet(root) {
 /** Every `import … from "../../deps/…"` path the READMEs give for app.js. */
 export function depsImportPaths(root) {
   const paths = [`${root}/README.md`, `${root}/elixir_stub/README.md`].flatMap((file) =>
-    [...read(file).matchAll(/import initLiveStash from "(\.\.\/\.\.\/deps\/[^"]+)"/g)].map((m) => ({ file, path: m[1] })),
+    [...read(file).matchAll(/import initLiveStash from "(\.\.\/\.\.\/deps\/[^"]+)"/g)].map((m) => ({
+      file,
+      path: m[1],
+    })),
   );
   if (paths.length === 0) throw new Error("no README imports the bundle from deps/");
   return paths;

@@ -27,7 +27,9 @@ function check(name, body) {
     console.log(`  ok    ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } catch (error) {
     results.push([name, false]);
-    console.log(`  FAIL  ${name}\n${String(error instanceof Error ? error.message : error).replace(/^/gm, "        ")}`);
+    console.log(
+      `  FAIL  ${name}\n${String(error instanceof Error ? error.message : error).replace(/^/gm, "        ")}`,
+    );
   }
 }
 
@@ -56,8 +58,17 @@ check("npm pack (prepare builds dist/)", () => {
   const [name] = readdirSync(out).filter((f) => f.endsWith(".tgz"));
   if (!name) throw new Error(`npm pack wrote no tarball into ${out}`);
   tarball = join(out, name);
-  const files = run("tar", ["-tzf", tarball]).split("\n").map((f) => f.replace(/^package\//, ""));
-  for (const file of ["dist/index.js", "dist/index.d.ts", "dist/testing.cjs", "dist/testing.d.cts", "LICENSE", "assets/js/live-stash.js"]) {
+  const files = run("tar", ["-tzf", tarball])
+    .split("\n")
+    .map((f) => f.replace(/^package\//, ""));
+  for (const file of [
+    "dist/index.js",
+    "dist/index.d.ts",
+    "dist/testing.cjs",
+    "dist/testing.d.cts",
+    "LICENSE",
+    "assets/js/live-stash.js",
+  ]) {
     if (!files.includes(file)) throw new Error(`the tarball lacks ${file}`);
   }
   const maps = files.filter((f) => f.endsWith(".map"));
@@ -67,7 +78,16 @@ check("npm pack (prepare builds dist/)", () => {
 if (tarball) {
   const esm = project("npm-esm", { type: "module" }, [
     tarball,
-    ...versions("typescript", "esbuild", "vite", "phoenix", "phoenix_live_view", "@types/phoenix", "@playwright/test", "@types/node"),
+    ...versions(
+      "typescript",
+      "esbuild",
+      "vite",
+      "phoenix",
+      "phoenix_live_view",
+      "@types/phoenix",
+      "@playwright/test",
+      "@types/node",
+    ),
   ]);
   writeFiles(esm, {
     ...typeFiles(snippet),
@@ -77,8 +97,11 @@ if (tarball) {
     "matchers.ts": MATCHER_TYPES,
     "tsconfig.matchers.json": matcherTsconfig("matchers.ts"),
   });
-  for (const config of typeChecks) check(`types: README snippet and misuse, ${config}`, () => run(bin(esm, "tsc"), ["-p", config], { cwd: esm }));
-  check("types: live-stash/testing matchers from ESM, nodenext", () => run(bin(esm, "tsc"), ["-p", "tsconfig.matchers.json"], { cwd: esm }));
+  for (const config of typeChecks)
+    check(`types: README snippet and misuse, ${config}`, () => run(bin(esm, "tsc"), ["-p", config], { cwd: esm }));
+  check("types: live-stash/testing matchers from ESM, nodenext", () =>
+    run(bin(esm, "tsc"), ["-p", "tsconfig.matchers.json"], { cwd: esm }),
+  );
   check("esbuild bundles the README snippet, jitless kept", () => {
     run(bin(esm, esbuildArgs[0]), esbuildArgs.slice(1), { cwd: esm });
     assertJitless(join(esm, "out/esbuild"));
@@ -87,14 +110,24 @@ if (tarball) {
     run(bin(esm, viteArgs[0]), viteArgs.slice(1), { cwd: esm });
     assertJitless(join(esm, "out/vite"));
   });
-  check("the prebuilt bundle (assets/js/live-stash.js) keeps jitless", () => assertJitless(join(esm, "node_modules/live-stash/assets/js")));
-  check("the installed npm build makes the app's zod jitless", () => run(process.execPath, ["jitless-probe.mjs"], { cwd: esm }));
-  check("live-stash/testing and its matchers from an ESM Playwright project", () => run(bin(esm, "playwright"), ["test"], { cwd: esm }));
+  check("the prebuilt bundle (assets/js/live-stash.js) keeps jitless", () =>
+    assertJitless(join(esm, "node_modules/live-stash/assets/js")),
+  );
+  check("the installed npm build makes the app's zod jitless", () =>
+    run(process.execPath, ["jitless-probe.mjs"], { cwd: esm }),
+  );
+  check("live-stash/testing and its matchers from an ESM Playwright project", () =>
+    run(bin(esm, "playwright"), ["test"], { cwd: esm }),
+  );
 
   const cjs = project("npm-cjs", {}, [tarball, ...versions("typescript", "@playwright/test", "@types/node")]);
   writeFiles(cjs, { ...cjsPlaywright, "check.ts": MATCHER_TYPES, "tsconfig.json": matcherTsconfig("check.ts") });
-  check("types: live-stash/testing and its matchers from CommonJS, nodenext", () => run(bin(cjs, "tsc"), ["-p", "tsconfig.json"], { cwd: cjs }));
-  check("live-stash/testing and its matchers from a CommonJS Playwright project", () => run(bin(cjs, "playwright"), ["test"], { cwd: cjs }));
+  check("types: live-stash/testing and its matchers from CommonJS, nodenext", () =>
+    run(bin(cjs, "tsc"), ["-p", "tsconfig.json"], { cwd: cjs }),
+  );
+  check("live-stash/testing and its matchers from a CommonJS Playwright project", () =>
+    run(bin(cjs, "playwright"), ["test"], { cwd: cjs }),
+  );
 }
 
 const clone = join(base, "git-src");
@@ -105,8 +138,17 @@ check("a clean clone of the repository", () => {
 
 check("npm install git+file:// of the clean clone runs prepare and builds dist/", () => {
   const dir = project("npm-git", { type: "module" }, [`git+${pathToFileURL(clone).href}`]);
-  if (!existsSync(join(dir, "node_modules/live-stash/dist/index.js"))) throw new Error("no dist/ in the installed git dependency");
-  run(process.execPath, ["--input-type=module", "-e", 'const m = await import("live-stash"); if (typeof m.default !== "function") process.exit(1);'], { cwd: dir });
+  if (!existsSync(join(dir, "node_modules/live-stash/dist/index.js")))
+    throw new Error("no dist/ in the installed git dependency");
+  run(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      'const m = await import("live-stash"); if (typeof m.default !== "function") process.exit(1);',
+    ],
+    { cwd: dir },
+  );
 });
 
 check("Mix git dependency as elixir_stub/README.md documents: the README's import path resolves", () => {
@@ -121,7 +163,8 @@ check("Mix git dependency as elixir_stub/README.md documents: the README's impor
   const output = run("mix", ["deps.get"], { cwd: app, allowFailure: true, env: { ...process.env, MIX_ENV: "dev" } });
   if (!existsSync(join(app, "deps/live_stash/.git"))) throw new Error(`mix did not check out ${dep}:\n${output}`);
   for (const { file, path } of depsImportPaths(root)) {
-    if (!existsSync(resolve(app, "assets/js", path))) throw new Error(`${file}: import "${path}" does not resolve from assets/js/app.js`);
+    if (!existsSync(resolve(app, "assets/js", path)))
+      throw new Error(`${file}: import "${path}" does not resolve from assets/js/app.js`);
   }
 });
 

@@ -13,20 +13,26 @@ export function run(command, args, options = {}) {
   });
   const output = `${stdout ?? ""}${stderr ?? ""}`;
   if (!options.allowFailure && (error || status !== 0)) {
-    throw new Error(`\`${command} ${args.join(" ")}\` failed (exit ${status}${error ? `, ${error.message}` : ""}) in ${options.cwd ?? "."}:\n${output.trim()}`);
+    throw new Error(
+      `\`${command} ${args.join(" ")}\` failed (exit ${status}${error ? `, ${error.message}` : ""}) in ${options.cwd ?? "."}:\n${output.trim()}`,
+    );
   }
   return output;
 }
 
 /** npm from the local cache where it can: the suite installs the same versions every run. */
 export function npmInstall(cwd, specs, extra = []) {
-  return run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...extra, ...specs], { cwd });
+  return run(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...extra, ...specs],
+    { cwd },
+  );
 }
 
 export function writeFiles(dir, files) {
   for (const [name, text] of Object.entries(files)) {
     const file = join(dir, name);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, typeof text === "string" ? text : JSON.stringify(text, null, 2) + "\n");
+    writeFileSync(file, typeof text === "string" ? text : `${JSON.stringify(text, null, 2)}\n`);
   }
 }

@@ -41,4 +41,9 @@ export const typeFiles = (snippet) => ({
   "tsconfig.node16-libcheck.json": tsconfig("Node16", "Node16", ["misuse.ts"]),
 });
 
-export const typeChecks = ["tsconfig.bundler.json", "tsconfig.nodenext.json", "tsconfig.nodenext-libcheck.json", "tsconfig.node16-libcheck.json"];
+export const typeChecks = [
+  "tsconfig.bundler.json",
+  "tsconfig.nodenext.json",
+  "tsconfig.nodenext-libcheck.json",
+  "tsconfig.node16-libcheck.json",
+];

@@ -33,6 +33,18 @@ export function listEntries(state: JoinState, ttlMs: number, storage: string): S
   return state.mirror.list().map(([view, entry]) => {
     const { kind, savedAt, seenAt, path, main, leaseUntil } = entry;
     const restored = state.stored.has(view);
-    return { view, kind, bytes: entrySize(entry), savedAt, seenAt, expiresAt: seenAt + ttlMs, leaseExpiresAt: leaseUntil, path, main, restored, storage };
+    return {
+      view,
+      kind,
+      bytes: entrySize(entry),
+      savedAt,
+      seenAt,
+      expiresAt: seenAt + ttlMs,
+      leaseExpiresAt: leaseUntil,
+      path,
+      main,
+      restored,
+      storage,
+    };
   });
 }

@@ -22,5 +22,4 @@ export type Entry = z.infer<typeof entrySchema>;
 /** Rough size in bytes: what a stash costs in storage is almost all its token(s). */
 export const entrySize = (entry: Entry): number => JSON.stringify(entry.params).length;
 
-export const isExpired = (entry: Entry, now: number, ttlMs: number): boolean =>
-  now - entry.seenAt > ttlMs;
+export const isExpired = (entry: Entry, now: number, ttlMs: number): boolean => now - entry.seenAt > ttlMs;

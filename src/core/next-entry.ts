@@ -48,7 +48,10 @@ function mergeKeys(held: StashParams | undefined, { manifest, keys, names }: Key
     return token === undefined ? [] : [[name, token] as const];
   });
   // fromEntries, not assignment: a name such as "__proto__" stays an ordinary key.
-  return { params: { stashedManifest: manifest, stashedKeys: Object.fromEntries(kept) }, lost: listed.length - kept.length };
+  return {
+    params: { stashedManifest: manifest, stashedKeys: Object.fromEntries(kept) },
+    lost: listed.length - kept.length,
+  };
 }
 
 /** Names come from the server: "toString" must not find Object.prototype's. */

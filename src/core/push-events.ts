@@ -42,7 +42,9 @@ export function listen(target: EventTarget, apply: ApplyUpdate, report: Report):
     target.addEventListener(WINDOW_EVENT_PREFIX + name, listener);
     return [WINDOW_EVENT_PREFIX + name, listener] as const;
   });
-  return () => listeners.forEach(([type, listener]) => target.removeEventListener(type, listener));
+  return () => {
+    for (const [type, listener] of listeners) target.removeEventListener(type, listener);
+  };
 }
 
 /**
@@ -56,9 +58,13 @@ export function applyPush(state: JoinState, view: string | undefined, update: Up
     return false;
   }
   const el = document.getElementById(id);
-  const place = () => ({ path: location.pathname, main: view === undefined || el?.matches(MAIN_VIEW_SELECTOR) === true });
+  const place = () => ({
+    path: location.pathname,
+    main: view === undefined || el?.matches(MAIN_VIEW_SELECTOR) === true,
+  });
   // The server will refuse the incomplete set at recovery; until then it is still this view's newest.
-  const missing = (count: number) => report("payload", `view ${id}: a per-key stash listed ${count} key(s) with no token; kept the rest`);
+  const missing = (count: number) =>
+    report("payload", `view ${id}: a per-key stash listed ${count} key(s) with no token; kept the rest`);
   const entry = nextEntry(state.mirror.get(id), update, Date.now(), place, missing);
   if (entry === undefined) return false;
   if (el) state.owners.set(id, ownerOf(el));

@@ -34,7 +34,8 @@ function lease(entry: StashEntryInfo, now: number): string | undefined {
 }
 
 function origin(entry: StashEntryInfo, place: Place): string | undefined {
-  if (onThisPage(place)) return entry.restored ? "read back after the reload; this view has not joined with it yet" : undefined;
+  if (onThisPage(place))
+    return entry.restored ? "read back after the reload; this view has not joined with it yet" : undefined;
   if (entry.restored) return `from before the reload (on ${entry.path}): no view here has its id`;
   return place === "left" ? "its view has left this page" : `saved on ${entry.path}`;
 }

@@ -46,7 +46,11 @@ function fill({ heading, list }: Group, entries: readonly (readonly [StashEntryI
  * of other pages, of views that left, or of an earlier load are listed apart. Returns a
  * function that removes the panel. The stash token is never read: `entries()` does not expose it.
  */
-export function mountInspector(stash: LiveStash, target: HTMLElement = document.body, options: InspectorOptions = {}): () => void {
+export function mountInspector(
+  stash: LiveStash,
+  target: HTMLElement = document.body,
+  options: InspectorOptions = {},
+): () => void {
   const now = options.now ?? Date.now;
   const root = document.createElement("section");
   root.className = "live-stash-inspector";
@@ -66,8 +70,16 @@ export function mountInspector(stash: LiveStash, target: HTMLElement = document.
   const render = (): void => {
     const placed = stash.entries().map((entry) => [entry, placeOf(entry)] as const);
     const at = now();
-    fill(here, placed.filter(([, place]) => onThisPage(place)), at);
-    fill(apart, placed.filter(([, place]) => !onThisPage(place)), at);
+    fill(
+      here,
+      placed.filter(([, place]) => onThisPage(place)),
+      at,
+    );
+    fill(
+      apart,
+      placed.filter(([, place]) => !onThisPage(place)),
+      at,
+    );
     empty.hidden = placed.length > 0;
   };
 

@@ -9,8 +9,7 @@ type IdbKeyval = typeof import("./idb-keyval.js");
  */
 export function indexedDbStorage(load: () => Promise<IdbKeyval> = () => import("./idb-keyval.js")): StashStorage {
   let api: Promise<[IdbKeyval, ReturnType<IdbKeyval["createStore"]>]> | undefined;
-  const open = () =>
-    (api ??= load().then((idb) => [idb, idb.createStore(IDB_DATABASE, IDB_STORE)] as const));
+  const open = () => (api ??= load().then((idb) => [idb, idb.createStore(IDB_DATABASE, IDB_STORE)] as const));
   return {
     getItem: async (key) => {
       const [idb, store] = await open();

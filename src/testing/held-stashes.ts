@@ -24,10 +24,15 @@ export async function readHeldStashes(page: PageLike, stashGlobal: string): Prom
   const live = await page.evaluate(
     ({ name, mainSelector }: { name: string; mainSelector: string }) => {
       const main = document.querySelector(mainSelector)?.id || undefined;
-      const stash = (window as unknown as Record<string, { entries?: () => readonly StashEntryInfo[] } | undefined>)[name];
+      const stash = (window as unknown as Record<string, { entries?: () => readonly StashEntryInfo[] } | undefined>)[
+        name
+      ];
       if (typeof stash?.entries !== "function") return { main, held: undefined };
       const now = Date.now();
-      return { main, held: stash.entries().map(({ view, kind, expiresAt }) => ({ view, kind, expired: expiresAt <= now })) };
+      return {
+        main,
+        held: stash.entries().map(({ view, kind, expiresAt }) => ({ view, kind, expired: expiresAt <= now })),
+      };
     },
     { name: stashGlobal, mainSelector: MAIN_VIEW_SELECTOR },
   );

@@ -62,7 +62,11 @@ export async function waitForConnected(page: PageLike, options: WaitOptions = {}
     (name: string) => {
       const socket = (window as unknown as Record<string, { isConnected?: () => boolean } | undefined>)[name];
       const views = Array.from(document.querySelectorAll("[data-phx-session]"));
-      return socket?.isConnected?.() === true && views.length > 0 && views.every((v) => v.classList.contains("phx-connected"));
+      return (
+        socket?.isConnected?.() === true &&
+        views.length > 0 &&
+        views.every((v) => v.classList.contains("phx-connected"))
+      );
     },
     options.socketGlobal ?? "liveSocket",
     { timeout: options.timeout ?? DEFAULT_TIMEOUT },
@@ -76,7 +80,9 @@ export async function waitForConnected(page: PageLike, options: WaitOptions = {}
 export async function reconnect(page: PageLike, options: ReconnectOptions = {}): Promise<void> {
   await page.evaluate(
     async ({ name, delayMs }: { name: string; delayMs: number }) => {
-      const socket = (window as unknown as Record<string, { disconnect(cb: () => void): void; connect(): void }>)[name]!;
+      const socket = (window as unknown as Record<string, { disconnect(cb: () => void): void; connect(): void }>)[
+        name
+      ]!;
       await new Promise<void>((resolve) => socket.disconnect(resolve));
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       socket.connect();
@@ -95,11 +101,14 @@ export async function reconnect(page: PageLike, options: ReconnectOptions = {}):
 export async function goOffline(page: PageLike, options: WaitOptions = {}): Promise<void> {
   await page.context().setOffline(true);
   await page.evaluate((name: string) => {
-    const socket = (window as unknown as Record<string, { getSocket(): { conn?: { close(code: number, reason: string): void } } }>)[name]!;
+    const socket = (
+      window as unknown as Record<string, { getSocket(): { conn?: { close(code: number, reason: string): void } } }>
+    )[name]!;
     socket.getSocket().conn?.close(4000, "offline");
   }, options.socketGlobal ?? "liveSocket");
   await page.waitForFunction(
-    () => Array.from(document.querySelectorAll("[data-phx-session]")).every((v) => !v.classList.contains("phx-connected")),
+    () =>
+      Array.from(document.querySelectorAll("[data-phx-session]")).every((v) => !v.classList.contains("phx-connected")),
     undefined,
     { timeout: options.timeout ?? DEFAULT_TIMEOUT },
   );

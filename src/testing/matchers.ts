@@ -107,7 +107,8 @@ export const liveStashMatchers = {
       (r) => target(r) !== undefined && holds(r) !== this.isNot,
     );
     const view = target(reading);
-    if (view === undefined) throw new Error("toHaveStash: the page has no main LiveView ([data-phx-main]); pass { view: <its DOM id> }");
+    if (view === undefined)
+      throw new Error("toHaveStash: the page has no main LiveView ([data-phx-main]); pass { view: <its DOM id> }");
     const pass = holds(reading);
     const wanted = `${this.isNot ? "no stash" : "a stash"} for "${view}"${options.view === undefined ? " (the main view)" : ""}`;
     return {
@@ -115,7 +116,8 @@ export const liveStashMatchers = {
       pass,
       expected: view,
       actual: reading.held,
-      message: () => `${header(this, "toHaveStash", options.view === undefined ? "" : `{ view: "${view}" }`)}Expected: ${wanted}\nReceived: ${describeHeld(reading)}`,
+      message: () =>
+        `${header(this, "toHaveStash", options.view === undefined ? "" : `{ view: "${view}" }`)}Expected: ${wanted}\nReceived: ${describeHeld(reading)}`,
     };
   },
 
@@ -137,10 +139,17 @@ export const liveStashMatchers = {
     try {
       await reconnect(page, { ...options, ...(timeout > 0 ? { timeout } : {}) });
     } catch (error) {
-      throw new Error(`toHaveRecovered: the page did not rejoin after the reconnect: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `toHaveRecovered: the page did not rejoin after the reconnect: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
-    const matches = (text: string | null) => text !== null && (value instanceof RegExp ? text.search(value) !== -1 : text === String(value));
-    const after = await pollUntil(timeout, () => textOf(page, selector), (text) => matches(text) !== this.isNot);
+    const matches = (text: string | null) =>
+      text !== null && (value instanceof RegExp ? text.search(value) !== -1 : text === String(value));
+    const after = await pollUntil(
+      timeout,
+      () => textOf(page, selector),
+      (text) => matches(text) !== this.isNot,
+    );
     const expected = value instanceof RegExp ? String(value) : JSON.stringify(String(value));
     return {
       name: "toHaveRecovered",
@@ -158,12 +167,18 @@ export const liveStashMatchers = {
    * connect param nor a token, stash id or lease its sockets carried. Needs `recordUrls(page)`
    * before the page's first navigation, and throws without it. Under `.not` it waits for a leak.
    */
-  async toHaveNoStashInUrl(this: MatcherState, page: RecordablePage, options: UrlMatcherOptions = {}): Promise<MatcherResult> {
+  async toHaveNoStashInUrl(
+    this: MatcherState,
+    page: RecordablePage,
+    options: UrlMatcherOptions = {},
+  ): Promise<MatcherResult> {
     const recording = recordingOf(page);
     if (!recording) throw new Error("toHaveNoStashInUrl: call recordUrls(page) before the page's first navigation");
     // A URL once opened stays opened: only `.not` has something to wait for.
     const probe = async () => findLeaks(recording);
-    const leaks = this.isNot ? await pollUntil(timeoutOf(this, options), probe, (found) => found.length > 0) : await probe();
+    const leaks = this.isNot
+      ? await pollUntil(timeoutOf(this, options), probe, (found) => found.length > 0)
+      : await probe();
     return {
       name: "toHaveNoStashInUrl",
       pass: leaks.length === 0,

@@ -8,7 +8,11 @@ const INTERVALS_MS = [100, 250, 500, 1000];
  * Calls `probe` until `done` accepts its result or `timeoutMs` has passed, and returns the last
  * result. A timeout of 0 or less waits without limit (the test's own timeout ends it), as in Playwright.
  */
-export async function pollUntil<T>(timeoutMs: number, probe: () => Promise<T>, done: (result: T) => boolean): Promise<T> {
+export async function pollUntil<T>(
+  timeoutMs: number,
+  probe: () => Promise<T>,
+  done: (result: T) => boolean,
+): Promise<T> {
   const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
   for (let attempt = 0; ; attempt++) {
     const result = await probe();

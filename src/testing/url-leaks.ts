@@ -67,7 +67,9 @@ export function recordUrls(page: RecordablePage): void {
   if (recorded[RECORDING]) return;
   const at = page.url();
   if (at !== "about:blank") {
-    throw new Error(`recordUrls: the page is already at ${at}; call it before the page's first navigation, or the URLs it opened so far go unchecked`);
+    throw new Error(
+      `recordUrls: the page is already at ${at}; call it before the page's first navigation, or the URLs it opened so far go unchecked`,
+    );
   }
   const recording: UrlRecording = { urls: [], tokens: new Set() };
   Object.defineProperty(recorded, RECORDING, { value: recording });
