@@ -31,7 +31,10 @@ defmodule LiveStash.MixProject do
       # Telemetry is optional too: LiveStash.Telemetry.Optional checks for it at runtime.
       xref: [exclude: [:mnesia, Redix, :eredis, :telemetry, Telemetry.Metrics]],
       description: "Keep chosen Phoenix LiveView assigns across dropped sockets and reloads.",
-      package: [licenses: ["Apache-2.0"], files: ~w(lib assets mix.exs README.md)],
+      package: [
+        licenses: ["Apache-2.0"],
+        files: ~w(lib assets guides mix.exs README.md .formatter.exs)
+      ],
       docs: docs()
     ]
   end
