@@ -10,7 +10,7 @@ import { afterEachReconnect } from "./support/reconnects";
 const PAIRS = [
   ["browser (signed)", "/pair"],
   ["ETS", "/pair/ets"],
-  ["Redis-like", "/pair/redis"],
+  ["Redis", "/pair/redis"],
 ] as const;
 
 test.describe("official client", () => {

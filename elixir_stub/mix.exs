@@ -25,13 +25,16 @@ defmodule LiveStash.MixProject do
       deps: deps(),
       # Mnesia ships with OTP and is started by LiveStash.Adapters.Mnesia only when that
       # adapter is active, so ETS-only apps do not boot it (a release that uses the
-      # adapter lists :mnesia in its own extra_applications; see the README).
+      # adapter lists :mnesia in its own extra_applications; see guides/adapters.md).
       # Redis clients are optional: neither is a dependency in :test (no hex in CI), and
       # Debian ships eredis under another application name (redis_client).
       # Telemetry is optional too: LiveStash.Telemetry.Optional checks for it at runtime.
       xref: [exclude: [:mnesia, Redix, :eredis, :telemetry, Telemetry.Metrics]],
       description: "Keep chosen Phoenix LiveView assigns across dropped sockets and reloads.",
-      package: [licenses: ["Apache-2.0"], files: ~w(lib assets mix.exs README.md)],
+      package: [
+        licenses: ["Apache-2.0"],
+        files: ~w(lib assets guides mix.exs README.md .formatter.exs)
+      ],
       docs: docs()
     ]
   end
@@ -68,7 +71,7 @@ defmodule LiveStash.MixProject do
   # The suite runs against small doubles of the Phoenix API in test/support, because
   # hex.pm is not reachable in CI; they must never leak into the compiled library.
   defp elixirc_paths(:test), do: ["lib", "test/support"]
-  # The bridge beside the Node LiveView-protocol server (bridge/README in the report): the
+  # The bridge beside the Node LiveView-protocol server (liveview-server/README.md): the
   # library, the Phoenix doubles and the few helpers they need, never the rest of the suite.
   defp elixirc_paths(:bridge), do: ["lib", "bridge" | @bridge_support]
   defp elixirc_paths(_), do: ["lib"]

@@ -19,7 +19,7 @@ defmodule LiveStash.Component do
       end
 
   The parent LiveView must `use LiveStash` (and call `LiveStash.recover_state/1` in its
-  `mount/3`): adapter, ttl and version come from it. See the README for the limits.
+  `mount/3`): adapter, ttl and version come from it. Limits: the LiveComponents guide (`guides/components.md`).
 
   ## Which instance gets a stashed state
 
