@@ -1,10 +1,17 @@
 // The counter every scenario drives: Increment / Add Zero / Reset Stash, plus a 1 MB
 // "Grow" and a "Crash" for the large-stash and crash scenarios. Stashes explicitly.
+import { randomBytes } from "node:crypto";
 import { escapeHtml } from "../rendered";
 import { validateOptions, type StashOptions } from "./stash-options";
 import type { ViewDef } from "./view-def";
 
 export const ONE_MB = 1024 * 1024;
+
+/** Random text: the library compresses a record when that pays, and a repeated letter would shrink 1 MB to a few KB. */
+const incompressible = (bytes: number): string =>
+  randomBytes(Math.ceil((bytes * 3) / 4))
+    .toString("base64")
+    .slice(0, bytes);
 
 export interface CounterSpec {
   readonly name: string;
@@ -59,7 +66,7 @@ export function counterView(spec: CounterSpec): ViewDef {
       if (event === "increment") next = { ...a, count: count + 1 };
       else if (event === "decrement") next = { ...a, count: count - 1 };
       // `phx-value-bytes` picks another size (the bench sets it); 1 MB by default.
-      else if (event === "grow") next = { ...a, blob: "x".repeat(Number(value["bytes"]) || ONE_MB) };
+      else if (event === "grow") next = { ...a, blob: incompressible(Number(value["bytes"]) || ONE_MB) };
       else if (event === "reset_stash") {
         act.resetStash();
         return { ...a, status: "reset" };
