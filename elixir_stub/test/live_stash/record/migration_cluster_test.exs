@@ -1,6 +1,7 @@
 defmodule LiveStash.Record.MigrationClusterTest do
   @moduledoc """
-  Issue 22, a rolling deploy on real `:peer` nodes: old nodes run version 1 of a view,
+  Issue 22, a rolling deploy on real `:peer` nodes, for every built-in adapter (Redis on
+  a real redis-server the nodes share): old nodes run version 1 of a view,
   new nodes version 2 with `migrate:`. New nodes recover and migrate what old nodes
   wrote, and write it back as version 2; an old node handed a version 2 stash treats it
   as `:not_found` (it cannot read the future), and never crashes.
@@ -12,15 +13,20 @@ defmodule LiveStash.Record.MigrationClusterTest do
 
   import LiveStash.Test.ClusterCases, only: [first_stash: 3, visit: 4]
 
+  alias LiveStash.Adapters.{BrowserMemory, ETS, Mnesia, Redis}
   alias LiveStash.Test.{Define, Migrations, Peers}
 
   @adapters [
-    {"ETS", [adapter: LiveStash.Adapters.ETS]},
-    {"BrowserMemory", [adapter: LiveStash.Adapters.BrowserMemory, security_mode: :sign]}
+    {"ETS", [adapter: ETS]},
+    {"BrowserMemory", [adapter: BrowserMemory, security_mode: :sign]},
+    {"Redis", [adapter: Redis]},
+    {"Mnesia", [adapter: Mnesia]}
   ]
 
   setup_all do
-    env = [adapters: [LiveStash.Adapters.ETS, LiveStash.Adapters.BrowserMemory]]
+    # Before the peers start: they copy this node's app env, now pointing at this server.
+    LiveStash.Test.RedisCase.start_redis!()
+    env = [adapters: [ETS, BrowserMemory, Mnesia, Redis]]
     {po, old} = Peers.start!([], env)
     {pn, new} = Peers.start!([old], env)
     on_exit(fn -> Enum.each([po, pn], &Peers.stop/1) end)
