@@ -1,6 +1,6 @@
 // What every view's link to the BEAM shares within one server: the BEAM, the server-wide
 // overrides, and how pushes are shaped for the wire (the official server's shape on request).
-import { ACCEPT_KEY, PARAM_KEY } from "../../src/core/protocol";
+import { ACCEPT_KEY, EVENTS, PARAM_KEY } from "../../src/core/protocol";
 import type { Beam, EventEntry } from "./beam";
 
 export interface StashContext {
@@ -19,7 +19,7 @@ export interface StashContext {
   readonly counts: { bumps: number };
 }
 
-const STASH_EVENT = "live-stash:";
+const STASH_EVENTS: ReadonlySet<string> = new Set(Object.values(EVENTS));
 
 /** The connect params as the library is to see them. */
 export function connectParams(ctx: StashContext, params: Record<string, unknown>): Record<string, unknown> {
@@ -32,7 +32,7 @@ export function connectParams(ctx: StashContext, params: Record<string, unknown>
 /** The library's pushes as they go on the wire; records every token in them. */
 export function wireEvents(ctx: StashContext, events: readonly EventEntry[]): EventEntry[] {
   return events.map(([name, payload]) => {
-    if (!name.startsWith(STASH_EVENT)) return [name, payload];
+    if (!STASH_EVENTS.has(name)) return [name, payload];
     collect(ctx.issued, payload, true);
     if (ctx.includeView) return [name, payload];
     const { view: _view, ...rest } = payload;
