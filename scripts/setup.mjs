@@ -6,8 +6,8 @@ import { existsSync, statSync } from "node:fs";
 
 /** What the demo needs, as Debian packages: its server runs the Elixir library with real Redis. */
 const START_PACKAGES = ["elixir", "erlang-dev", "redis-server", "erlang-redis-client"];
-/** What the suites need besides: a browser, and libfaketime to move the library's clock. */
-const TEST_PACKAGES = [...START_PACKAGES, "chromium", "libfaketime"];
+/** What the suites need besides: a browser. */
+const TEST_PACKAGES = [...START_PACKAGES, "chromium"];
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
 const quiet = (command, args) => spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });

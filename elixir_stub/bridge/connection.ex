@@ -109,9 +109,9 @@ defmodule LiveStash.Bridge.Connection do
     state
   end
 
-  defp handle("advance", id, %{"ms" => ms, "offset_ms" => offset}, state) do
+  defp handle("advance", id, %{"ms" => ms}, state) do
     # Before any later frame is handled: a rejoin after the move sees the moved rows.
-    Setup.advance_clock(offset)
+    Setup.advance_clock(ms)
     Setup.advance_redis(ms)
     write(state, %{re: id, ok: %{}})
     state

@@ -7,8 +7,6 @@ defmodule LiveStash.Bridge.Setup do
   alias LiveStash.Adapters
 
   def run(frame) do
-    :persistent_term.put({__MODULE__, :clock}, frame["clock_file"])
-
     Application.put_env(
       :mnesia,
       :dir,
@@ -32,43 +30,32 @@ defmodule LiveStash.Bridge.Setup do
     %{redis_port: redis && LiveStash.Test.RedisServer.port(redis), os_pid: System.pid()}
   end
 
-  @doc "Moves this VM's clock to `offset_ms` past the real one (libfaketime reads the file on every call)."
-  def advance_clock(offset_ms) do
-    case :persistent_term.get({__MODULE__, :clock}, nil) do
-      nil -> :ok
-      file -> File.write!(file, "+#{:erlang.float_to_binary(offset_ms / 1000, decimals: 3)}\n")
-    end
+  @doc "Moves the library's clocks `ms` forward (`LiveStash.Clock`, compiled against `LiveStash.Test.Clock`)."
+  def advance_clock(ms), do: LiveStash.Test.Clock.advance_ms(ms)
+
+  # One redis-cli run however many keys there are: the suites move the clock hundreds of times.
+  @age """
+  local ms = tonumber(ARGV[1])
+  for _, key in ipairs(redis.call('KEYS', '*')) do
+    local ttl = redis.call('PTTL', key)
+    if ttl >= 0 and ttl <= ms then redis.call('DEL', key)
+    elseif ttl > ms then redis.call('PEXPIRE', key, ttl - ms) end
   end
+  return 0
+  """
 
   @doc """
   Time moved forward by `ms` for the redis-server too: every key's TTL shortened by that
-  much (gone when it runs out). The VM's own clock is moved by libfaketime, which
-  redis-server (jemalloc) cannot run under.
+  much (gone when it runs out), since the redis-server keeps its own time.
   """
   def advance_redis(ms) do
     case :persistent_term.get({__MODULE__, :redis}, nil) do
       nil -> :ok
-      server -> Enum.each(keys(server), &shorten(server, &1, ms))
-    end
-  end
-
-  defp keys(server) do
-    server |> LiveStash.Test.RedisServer.command!(["KEYS", "*"]) |> String.split("\n", trim: true)
-  end
-
-  defp shorten(server, key, ms) do
-    ttl = server |> LiveStash.Test.RedisServer.command!(["PTTL", key]) |> String.to_integer()
-
-    cond do
-      ttl < 0 -> :ok
-      ttl <= ms -> LiveStash.Test.RedisServer.command!(server, ["DEL", key])
-      true -> LiveStash.Test.RedisServer.command!(server, ["PEXPIRE", key, "#{ttl - ms}"])
+      server -> LiveStash.Test.RedisServer.command!(server, ["EVAL", @age, "0", "#{ms}"])
     end
   end
 
   defp start_redis! do
-    # redis-server and redis-cli run on the real clock (see advance_redis/1).
-    System.delete_env("LD_PRELOAD")
     # Owned by the connection: it lives and dies with the bridge.
     {:ok, server} = LiveStash.Test.RedisServer.start_link([])
     :persistent_term.put({__MODULE__, :redis}, server)

@@ -2,9 +2,11 @@
 // socket. It is started with the server and stopped with it; if it dies, every pending call
 // rejects, later calls reject at once, and the server says so on stderr: nothing waits on it.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { EBIN_DIR, ensureBridgeBuilt } from "./build";
-import { createBeamClock, type BeamClock } from "./clock";
 import { encodeFrame, frameReader } from "./frames";
 
 export type EventEntry = [string, Record<string, unknown>];
@@ -53,7 +55,8 @@ export class Beam {
   private constructor(
     private readonly child: ChildProcess,
     private readonly socket: Socket,
-    private readonly clock: BeamClock,
+    /** Its Mnesia directory, removed with it. */
+    private readonly dir: string,
   ) {
     socket.on(
       "data",
@@ -85,13 +88,13 @@ export class Beam {
 
   private static async boot(): Promise<Beam> {
     ensureBridgeBuilt();
-    const clock = createBeamClock();
+    const dir = mkdtempSync(join(tmpdir(), "live-stash-bridge-"));
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : 0;
     const child = spawn("elixir", ["--erl", "-noinput", "-pa", EBIN_DIR, "-e", "LiveStash.Bridge.main()"], {
-      env: { ...process.env, ...clock.env, LIVE_STASH_BRIDGE_PORT: String(port) },
+      env: { ...process.env, LIVE_STASH_BRIDGE_PORT: String(port) },
       stdio: ["ignore", "ignore", "pipe"],
     });
     try {
@@ -108,12 +111,12 @@ export class Beam {
           resolve(socket);
         });
       });
-      const beam = new Beam(child, socket, clock);
-      await beam.call("setup", { redis: true, mnesia_dir: clock.dir, clock_file: clock.file });
+      const beam = new Beam(child, socket, dir);
+      await beam.call("setup", { redis: true, mnesia_dir: dir });
       return beam;
     } catch (error) {
       child.kill("SIGKILL");
-      clock.dispose();
+      removeDir(dir);
       throw error;
     } finally {
       server.close();
@@ -150,10 +153,13 @@ export class Beam {
     this.deaths.delete(ref);
   }
 
-  /** Moves the BEAM's clock; the redis-server's keys age by the same amount before the next call runs. */
+  /**
+   * Moves the library's clock (`LiveStash.Clock`, the OS's is left alone); the redis-server's
+   * keys age by the same amount before the next call runs.
+   */
   advanceClock(ms: number): void {
     // The BEAM moves its own clock, after every call sent before this one is done.
-    this.call("advance", { ms, offset_ms: this.clock.advance(ms) }).catch(() => undefined);
+    this.call("advance", { ms }).catch(() => undefined);
   }
 
   close(): Promise<void> {
@@ -167,7 +173,7 @@ export class Beam {
     // Nor is its exit awaited: SIGKILL cannot be refused, and its port is nobody's.
     this.child.kill("SIGKILL");
     this.socket.destroy();
-    void exited.then(() => this.clock.dispose());
+    void exited.then(() => removeDir(this.dir));
     return Promise.resolve();
   }
 
@@ -195,6 +201,10 @@ export class Beam {
     for (const { reject } of this.pending.values()) reject(this.failure);
     this.pending.clear();
     for (const onDeath of this.deaths.values()) onDeath(why);
-    if (this.closing) this.clock.dispose();
+    if (this.closing) removeDir(this.dir);
   }
+}
+
+function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -92,5 +92,5 @@ defmodule LiveStash.Adapters.ETS.Table do
     state
   end
 
-  defp now, do: System.monotonic_time(:millisecond)
+  defp now, do: LiveStash.Clock.monotonic_ms()
 end

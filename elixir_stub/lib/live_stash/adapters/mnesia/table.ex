@@ -112,5 +112,5 @@ defmodule LiveStash.Adapters.Mnesia.Table do
     end
   end
 
-  defp now, do: System.system_time(:millisecond)
+  defp now, do: LiveStash.Clock.now_ms()
 end
