@@ -61,11 +61,13 @@ test("toHaveRecovered: a stashed value comes back; after Reset Stash it does not
   await counter.increment(2);
   await counter.button("Reset Stash").click();
   await expect(counter.status).toHaveText("reset");
-  const message = await failure(expect(page).toHaveRecovered(VALUE, "2", { timeout: 500 }));
+  // The timeout bounds the rejoin too (see the option's doc): short enough to fail fast, long
+  // enough for a rejoin on a loaded machine.
+  const message = await failure(expect(page).toHaveRecovered(VALUE, "2", { timeout: 3_000 }));
   expect(message).toContain(
     `Expected: "${VALUE}" to show "2" after a reconnect\nReceived: "2" before the reconnect, "0" after the rejoin`,
   );
-  const missing = await failure(expect(page).toHaveRecovered("#no-such-element", "2", { timeout: 300 }));
+  const missing = await failure(expect(page).toHaveRecovered("#no-such-element", "2", { timeout: 3_000 }));
   expect(missing).toContain("Received: no element before the reconnect, no element after the rejoin");
 });
 
