@@ -95,7 +95,7 @@ test("a removed item is destroyed on the wire and its draft dropped at the paren
     )
     .toBe(true);
 
-  expect(stashedItems(server)).toEqual(["a", "b"]);
+  await expect.poll(() => stashedItems(server)).toEqual(["a", "b"]);
   await todo.click("Add item"); // the parent's next stash
   await expect(todo.item("n0")).toHaveCount(1);
   // The library finds removed components by a sweep after that stash (send_update pings), and
